@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "scalerd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "scalerd", targets: ["scalerd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "ScalerCore"),
+        .target(name: "ScalerConfig", dependencies: [
+            "ScalerCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "ScalerJournal", dependencies: [
+            "ScalerCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "ScalerSimulation", dependencies: ["ScalerCore"]),
+        .target(name: "ScalerProviders", dependencies: ["ScalerCore", "ScalerSimulation"]),
+        .target(name: "ScalerMetrics", dependencies: ["ScalerCore", "ScalerSimulation"]),
+        .target(name: "ScalerDaemon", dependencies: [
+            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerMetrics",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "scalerd", dependencies: [
+            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerDaemon",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ScalerCoreTests", dependencies: ["ScalerCore"]),
+        .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore"]),
+        .testTarget(name: "ScalerJournalTests", dependencies: ["ScalerJournal", "ScalerCore"]),
+        .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore"]),
+        .testTarget(name: "ScalerDaemonTests", dependencies: ["ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

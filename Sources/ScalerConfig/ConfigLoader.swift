@@ -1,0 +1,64 @@
+import Foundation
+import ScalerCore
+import Yams
+
+/// Reads a config file into a validated `ScalerdConfig`, or every reason it cannot be one.
+/// Loading never creates or touches the journal: it only checks that its directory is writable.
+public struct ConfigLoader: Sendable {
+    public var secrets: SecretResolver
+    /// Base for relative paths in the file (the journal's).
+    public var workingDirectory: String
+
+    public init(
+        secrets: SecretResolver = SecretResolver(),
+        workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
+        self.secrets = secrets
+        self.workingDirectory = workingDirectory
+    }
+
+    public func load(file: String) throws(ConfigError) -> ScalerdConfig {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            let reason = FileManager.default.fileExists(atPath: file) ? "cannot read the file" : "no such file"
+            throw ConfigError(issues: [ConfigIssue(file: file, keyPath: "", line: nil, message: reason)])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(issues: [ConfigIssue(file: file, keyPath: "", line: nil, message: "not UTF-8 text")])
+        }
+        return try parse(text, file: file)
+    }
+
+    public func parse(_ text: String, file: String) throws(ConfigError) -> ScalerdConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError(issues: [ConfigIssue(file: file, keyPath: "", line: nil, message: "the file is empty")])
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(issues: [Self.syntaxIssue(error, file: file)])
+        }
+        let log = IssueLog(file: file)
+        let reader = ConfigReader(log: log, secrets: secrets, workingDirectory: workingDirectory)
+        let config = reader.read(ConfigNode(node: root, path: "", log: log), file: file)
+        guard log.issues.isEmpty, let config else {
+            throw ConfigError(issues: log.issues)
+        }
+        return config
+    }
+
+    private static func syntaxIssue(_ error: Error, file: String) -> ConfigIssue {
+        switch error {
+        case YamlError.scanner(_, let problem, let mark, _), YamlError.parser(_, let problem, let mark, _),
+             YamlError.composer(_, let problem, let mark, _):
+            return ConfigIssue(file: file, keyPath: "", line: mark.line, message: "YAML syntax error at column \(mark.column): \(problem)")
+        case YamlError.duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().joined(separator: ", ")
+            return ConfigIssue(file: file, keyPath: "", line: context.mark.line, message: "duplicate key(s) in one mapping: \(keys)")
+        default:
+            return ConfigIssue(file: file, keyPath: "", line: nil, message: "YAML syntax error: \(error)")
+        }
+    }
+}

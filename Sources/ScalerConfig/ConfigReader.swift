@@ -1,0 +1,164 @@
+import Foundation
+import ScalerCore
+
+/// Walks the YAML tree into typed config, reporting every problem on the way.
+struct ConfigReader {
+    let log: IssueLog
+    let secrets: SecretResolver
+    let workingDirectory: String
+
+    static let defaultJournalPath = "/var/lib/scalerd/journal.sqlite"
+
+    func read(_ root: ConfigNode, file: String) -> ScalerdConfig? {
+        guard let top = root.mapping(keys: ["tick", "journal", "log", "providers", "endpoints"]) else { return nil }
+        let tick = top["tick"].map { $0.duration(allowZero: false) } ?? 5
+        let journal = readJournal(top["journal"])
+        let logSettings = readLog(top["log"])
+        let providers = top.required("providers")?.sequence()?.compactMap(readProvider) ?? []
+        let endpoints = top.required("endpoints")?.sequence()?.compactMap { readEndpoint($0, tick: tick ?? 5) } ?? []
+        checkNames(providers.map { ($0.name, $0.node) }, what: "provider")
+        checkNames(endpoints.map { ($0.config.name, $0.node) }, what: "endpoint")
+        for endpoint in endpoints where !providers.contains(where: { $0.name == endpoint.config.provider }) {
+            let known = providers.map(\.name)
+            let hint = NearestName.to(endpoint.config.provider, among: known).map { "; did you mean '\($0)'?" } ?? ""
+            endpoint.providerNode.report("no provider named '\(endpoint.config.provider)' is defined\(hint) (defined: \(known.joined(separator: ", ")))")
+        }
+        guard let tick, let journal, let logSettings else { return nil }
+        return ScalerdConfig(
+            file: file, tick: tick, journal: journal, log: logSettings,
+            providers: providers.map(\.config), endpoints: endpoints.map(\.config)
+        )
+    }
+
+    private func checkNames(_ names: [(String, ConfigNode)], what: String) {
+        var seen: Set<String> = []
+        for (name, node) in names where !seen.insert(name).inserted {
+            node.report("duplicate \(what) name '\(name)'")
+        }
+    }
+
+    private func readJournal(_ node: ConfigNode?) -> JournalSettings? {
+        guard let node else { return checkedJournal(Self.defaultJournalPath, node: nil) }
+        guard let mapping = node.mapping(keys: ["path"]) else { return nil }
+        guard let pathNode = mapping["path"] else { return checkedJournal(Self.defaultJournalPath, node: node) }
+        guard let path = pathNode.string() else { return nil }
+        return checkedJournal(path, node: pathNode)
+    }
+
+    /// The journal's directory must exist and be writable now, so that the daemon does not start
+    /// and then fail at its first write.
+    private func checkedJournal(_ path: String, node: ConfigNode?) -> JournalSettings? {
+        let absolute = path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
+        let standardized = (absolute as NSString).standardizingPath
+        let directory = (standardized as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        let problem: String?
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            problem = "directory \(directory) does not exist"
+        } else if !FileManager.default.isWritableFile(atPath: directory) {
+            problem = "directory \(directory) is not writable by this user"
+        } else {
+            problem = nil
+        }
+        if let problem {
+            log.report(node?.path ?? "journal.path", node?.node, "journal cannot be written: \(problem)")
+            return nil
+        }
+        return JournalSettings(path: standardized)
+    }
+
+    private func readLog(_ node: ConfigNode?) -> LogSettings? {
+        var settings = LogSettings(level: .info, format: .text)
+        guard let node else { return settings }
+        guard let mapping = node.mapping(keys: ["level", "format"]) else { return nil }
+        if let level = mapping["level"] {
+            guard let value = level.choice(LogLevelSetting.self) else { return nil }
+            settings.level = value
+        }
+        if let format = mapping["format"] {
+            guard let value = format.choice(LogFormat.self) else { return nil }
+            settings.format = value
+        }
+        return settings
+    }
+
+    private func readProvider(_ node: ConfigNode) -> (name: String, node: ConfigNode, config: ProviderConfig)? {
+        guard let mapping = node.mapping(keys: ["name", "kind", "base_url", "api_key", "simulation"]) else { return nil }
+        let name = mapping.required("name")?.string()
+        let kind = mapping.required("kind")?.choice(ProviderKind.self)
+        var baseURL: String?
+        if let urlNode = mapping["base_url"], let text = urlNode.string() {
+            if let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil {
+                baseURL = text
+            } else {
+                urlNode.report("'\(text)' is not an http(s) URL with a host")
+            }
+        }
+        let apiKey = mapping["api_key"].flatMap(readSecret)
+        var simulation: SimulationSettings?
+        if let simulationNode = mapping["simulation"] {
+            if kind != .simulated {
+                simulationNode.report("only a provider of kind 'simulated' takes a simulation block")
+            }
+            simulation = readSimulation(simulationNode)
+        }
+        guard let name, let kind else { return nil }
+        let config = ProviderConfig(
+            name: name, kind: kind, baseURL: baseURL, apiKey: apiKey,
+            simulation: kind == .simulated ? (simulation ?? SimulationSettings()) : nil
+        )
+        return (name, mapping["name"] ?? node, config)
+    }
+
+    private func readSecret(_ node: ConfigNode) -> Secret? {
+        guard let text = node.string() else { return nil }
+        guard let reference = SecretReference(text) else {
+            node.report("expected a secret reference env:NAME, file:PATH or credential:NAME; secrets are never written into the config itself")
+            return nil
+        }
+        switch secrets.resolve(reference) {
+        case .success(let secret): return secret
+        case .failure(let error):
+            node.report("cannot resolve \(reference): \(error)")
+            return nil
+        }
+    }
+
+    private func readSimulation(_ node: ConfigNode) -> SimulationSettings? {
+        guard let mapping = node.mapping(keys: ["seed", "cold_start", "service_time", "peak_rps", "cycle", "worker_concurrency"]) else { return nil }
+        var settings = SimulationSettings()
+        if let seed = mapping["seed"]?.integer(atLeast: 0) { settings.seed = UInt64(seed) }
+        if let coldStart = mapping["cold_start"]?.duration(allowZero: true) { settings.coldStart = coldStart }
+        if let serviceTime = mapping["service_time"]?.duration(allowZero: false) { settings.serviceTime = serviceTime }
+        if let peak = mapping["peak_rps"]?.number(greaterThan: 0) { settings.peakRPS = peak }
+        if let cycle = mapping["cycle"]?.duration(allowZero: false) { settings.cycle = cycle }
+        if let concurrency = mapping["worker_concurrency"]?.integer(atLeast: 1) { settings.workerConcurrency = concurrency }
+        return settings
+    }
+
+    private func readEndpoint(_ node: ConfigNode, tick: TimeInterval) -> (node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig)? {
+        guard let mapping = node.mapping(keys: ["name", "provider", "id", "mode", "policy", "metrics"]) else { return nil }
+        let name = mapping.required("name")?.string()
+        let providerNode = mapping.required("provider")
+        let provider = providerNode?.string()
+        let id = mapping.required("id")?.string()
+        let mode = mapping["mode"].map { $0.choice(EndpointMode.self) } ?? .enforce
+        let metrics = readMetrics(mapping["metrics"], tick: tick)
+        let policy = mapping.required("policy").flatMap { PolicyReader(node: $0).read(maxMetricAge: metrics?.maxAge ?? 30) }
+        guard let name, let provider, let providerNode, let id, let mode, let policy, let metrics else { return nil }
+        let config = EndpointConfig(name: name, provider: provider, id: id, mode: mode, policy: policy, metrics: metrics.settings)
+        return (mapping["name"] ?? node, providerNode, config)
+    }
+
+    /// A sample may be as old as three ticks (a source scraped less often than we tick), and at
+    /// least 30 s, before it counts as missing.
+    private func readMetrics(_ node: ConfigNode?, tick: TimeInterval) -> (settings: MetricSettings, maxAge: TimeInterval)? {
+        let defaultAge = max(30, 3 * tick)
+        guard let node else { return (MetricSettings(source: .provider), defaultAge) }
+        guard let mapping = node.mapping(keys: ["source", "max_age"]) else { return nil }
+        let source = mapping["source"].map { $0.choice(MetricSourceKind.self) } ?? .provider
+        let maxAge = mapping["max_age"].map { $0.duration(allowZero: false) } ?? defaultAge
+        guard let source, let maxAge else { return nil }
+        return (MetricSettings(source: source), maxAge)
+    }
+}

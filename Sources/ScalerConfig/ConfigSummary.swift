@@ -1,0 +1,42 @@
+import Foundation
+import ScalerCore
+
+/// What `scalerd check` prints: what the daemon would run, with secrets masked.
+public enum ConfigSummary {
+    public static func text(of config: ScalerdConfig) -> String {
+        var lines = [
+            "config \(config.file): OK",
+            "tick: \(DurationParser.format(config.tick))",
+            "journal: \(config.journal.path)",
+            "log: level \(config.log.level.rawValue), format \(config.log.format.rawValue)",
+            "providers:",
+        ]
+        for provider in config.providers {
+            var line = "  \(provider.name): kind \(provider.kind.rawValue)"
+            if let url = provider.baseURL { line += ", base_url \(url)" }
+            if let key = provider.apiKey { line += ", api_key \(key)" }
+            lines.append(line)
+            if let simulation = provider.simulation {
+                lines.append("    simulation: seed \(simulation.seed), cold_start \(DurationParser.format(simulation.coldStart)), service_time \(DurationParser.format(simulation.serviceTime)), peak_rps \(simulation.peakRPS), cycle \(DurationParser.format(simulation.cycle)), worker_concurrency \(simulation.workerConcurrency)")
+            }
+        }
+        lines.append("endpoints:")
+        for endpoint in config.endpoints {
+            let policy = endpoint.policy
+            lines.append("  \(endpoint.name): provider \(endpoint.provider), id \(endpoint.id), mode \(endpoint.mode.rawValue), policy version \(endpoint.policyVersion)")
+            let target = policy.type == .queue ? "queue delay <= \(number(policy.value))s" : "\(number(policy.value)) concurrent requests per worker"
+            lines.append("    policy: \(policy.type.rawValue) (\(target)), replicas \(policy.minReplicas)...\(policy.maxReplicas), idle_timeout \(DurationParser.format(policy.idleTimeout)), max_concurrent_per_worker \(policy.maxConcurrentPerWorker)")
+            lines.append("    scale_up: stabilization \(DurationParser.format(policy.scaleUp.stabilization)), max_step \(policy.scaleUp.maxStep.map(String.init) ?? "unlimited")")
+            lines.append("    scale_down: stabilization \(DurationParser.format(policy.scaleDown.stabilization)), max_step \(policy.scaleDown.maxStep.map(String.init) ?? "unlimited")")
+            if let fallback = policy.fallback {
+                lines.append("    fallback: after \(fallback.afterFailures) failures, \(fallback.replicas.map { "at least \($0) replicas" } ?? "hold")")
+            } else {
+                lines.append("    fallback: none (hold on missing metrics)")
+            }
+            lines.append("    metrics: source \(endpoint.metrics.source.rawValue), max_age \(DurationParser.format(policy.maxMetricAge))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func number(_ value: Double) -> String { LoadFormat.number(value) }
+}

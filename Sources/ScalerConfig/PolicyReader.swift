@@ -1,0 +1,62 @@
+import ScalerCore
+
+/// Reads and cross-checks one endpoint's `policy:` block.
+struct PolicyReader {
+    let node: ConfigNode
+
+    private static let keys = [
+        "type", "value", "min_replicas", "max_replicas", "idle_timeout", "max_concurrent_per_worker",
+        "scale_up", "scale_down", "fallback",
+    ]
+
+    func read(maxMetricAge: Double) -> ScalingPolicy? {
+        guard let mapping = node.mapping(keys: Self.keys) else { return nil }
+        let type = mapping.required("type")?.choice(PolicyType.self)
+        let value = mapping.required("value")?.number(greaterThan: 0)
+        let minReplicas = mapping["min_replicas"].map { $0.integer(atLeast: 0) } ?? 0
+        let maxReplicasNode = mapping.required("max_replicas")
+        let maxReplicas = maxReplicasNode?.integer(atLeast: 1)
+        let idleTimeout = mapping["idle_timeout"].map { $0.duration(allowZero: false) } ?? 300
+        let perWorker = mapping["max_concurrent_per_worker"].map { $0.integer(atLeast: 1) } ?? 1
+        let scaleUp = readDirection(mapping["scale_up"], defaultStabilization: 0)
+        let scaleDown = readDirection(mapping["scale_down"], defaultStabilization: 300)
+        let fallbackNode = mapping["fallback"]
+        let fallback = fallbackNode.map(readFallback) ?? .some(nil)
+
+        if let minReplicas, let maxReplicas, let maxReplicasNode, minReplicas > maxReplicas {
+            maxReplicasNode.report("max_replicas \(maxReplicas) is below min_replicas \(minReplicas)")
+            return nil
+        }
+        if let fallback = fallback ?? nil, let floor = fallback.replicas, let minReplicas, let maxReplicas, let fallbackNode,
+           !(minReplicas...maxReplicas).contains(floor) {
+            fallbackNode.report("fallback.replicas \(floor) is outside min_replicas..max_replicas (\(minReplicas)...\(maxReplicas))")
+            return nil
+        }
+        guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, let perWorker,
+              let scaleUp, let scaleDown, let fallback else { return nil }
+        return ScalingPolicy(
+            type: type, value: value, minReplicas: minReplicas, maxReplicas: maxReplicas,
+            idleTimeout: idleTimeout, maxConcurrentPerWorker: perWorker,
+            scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge
+        )
+    }
+
+    private func readDirection(_ node: ConfigNode?, defaultStabilization: Double) -> DirectionBehavior? {
+        guard let node else { return DirectionBehavior(stabilization: defaultStabilization) }
+        guard let mapping = node.mapping(keys: ["stabilization", "max_step"]) else { return nil }
+        let stabilization = mapping["stabilization"].map { $0.duration(allowZero: true) } ?? defaultStabilization
+        let maxStep = mapping["max_step"].map { $0.integer(atLeast: 1) }
+        guard let stabilization else { return nil }
+        if let maxStep, maxStep == nil { return nil }
+        return DirectionBehavior(stabilization: stabilization, maxStep: maxStep ?? nil)
+    }
+
+    private func readFallback(_ node: ConfigNode) -> FallbackPolicy?? {
+        guard let mapping = node.mapping(keys: ["after_failures", "replicas"]) else { return nil }
+        let afterFailures = mapping.required("after_failures")?.integer(atLeast: 1)
+        let replicas = mapping["replicas"].map { $0.integer(atLeast: 0) }
+        guard let afterFailures else { return nil }
+        if let replicas, replicas == nil { return nil }
+        return .some(FallbackPolicy(afterFailures: afterFailures, replicas: replicas ?? nil))
+    }
+}

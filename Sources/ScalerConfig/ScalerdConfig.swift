@@ -1,0 +1,96 @@
+import Foundation
+import ScalerCore
+
+/// The validated configuration the daemon runs.
+public struct ScalerdConfig: Sendable, Hashable {
+    /// The file it was read from, for messages.
+    public var file: String
+    public var tick: TimeInterval
+    public var journal: JournalSettings
+    public var log: LogSettings
+    public var providers: [ProviderConfig]
+    public var endpoints: [EndpointConfig]
+
+    public func provider(named name: String) -> ProviderConfig? {
+        providers.first { $0.name == name }
+    }
+}
+
+public struct JournalSettings: Sendable, Hashable, Codable {
+    /// Absolute path of the SQLite file.
+    public var path: String
+}
+
+public enum LogLevelSetting: String, Sendable, Hashable, Codable, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+}
+
+public enum LogFormat: String, Sendable, Hashable, Codable, CaseIterable {
+    case text, json
+}
+
+public struct LogSettings: Sendable, Hashable, Codable {
+    public var level: LogLevelSetting
+    public var format: LogFormat
+}
+
+public enum ProviderKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case runpod, ppio, novita, gpugeek, simulated
+}
+
+/// Parameters of the built-in simulated cloud (`kind: simulated`).
+public struct SimulationSettings: Sendable, Hashable, Codable {
+    public var seed: UInt64 = 1
+    /// Seconds from pushing a replica to the worker taking requests.
+    public var coldStart: TimeInterval = 10
+    /// Mean seconds one request takes on a worker.
+    public var serviceTime: TimeInterval = 2
+    /// Requests per second at the top of the load cycle.
+    public var peakRPS: Double = 4
+    /// One idle -> rise -> burst -> fall -> idle cycle, in seconds.
+    public var cycle: TimeInterval = 240
+    /// Requests one simulated worker serves at once.
+    public var workerConcurrency = 1
+
+    public init() {}
+}
+
+public struct ProviderConfig: Sendable, Hashable, Codable {
+    public var name: String
+    public var kind: ProviderKind
+    public var baseURL: String?
+    public var apiKey: Secret?
+    public var simulation: SimulationSettings?
+}
+
+public enum EndpointMode: String, Sendable, Hashable, Codable, CaseIterable {
+    case enforce
+    case dryRun = "dry-run"
+}
+
+public enum MetricSourceKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// What the endpoint's provider itself reports.
+    case provider
+}
+
+public struct MetricSettings: Sendable, Hashable, Codable {
+    public var source: MetricSourceKind
+}
+
+public struct EndpointConfig: Sendable, Hashable, Codable {
+    public var name: String
+    public var provider: String
+    public var id: String
+    public var mode: EndpointMode
+    public var policy: ScalingPolicy
+    public var metrics: MetricSettings
+
+    /// Identifies this endpoint's effective configuration in the journal: any change to what
+    /// drives its decisions gives a new version.
+    public var policyVersion: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return PolicyFingerprint.of(String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// The decision function: pure and deterministic, so the daemon, the simulator and journal replays
+/// all get the same answer from the same inputs.
+public enum Autoscaler {
+    public static func decide(
+        state: ScalerState,
+        observation: Observation,
+        policy: ScalingPolicy,
+        now: Date
+    ) -> Decision {
+        let current = observation.currentReplicas ?? state.lastDesired ?? policy.minReplicas
+        var pipeline = ClampPipeline(value: current)
+        var next = state
+        let assessment = MetricAssessment(observation: observation, policy: policy, now: now)
+        let headline: String
+        let raw: Int?
+
+        switch assessment.verdict {
+        case .unusable(let why):
+            next.consecutiveFailures += 1
+            next.idleSince = nil
+            raw = nil
+            headline = "metrics \(assessment.status.rawValue) (\(why)); \(next.consecutiveFailures) failure(s) in a row, never scaling down on them"
+            if let fallback = policy.fallback, next.consecutiveFailures >= fallback.afterFailures,
+               let floor = fallback.replicas, floor > pipeline.value {
+                pipeline.apply(.fallback, floor, "\(next.consecutiveFailures) consecutive metric failures reached fallback.after_failures=\(fallback.afterFailures): at least \(floor)")
+            }
+
+        case .usable(let sample):
+            next.consecutiveFailures = 0
+            next.observingSince = state.observingSince ?? now
+            let idle = IdleEvidence(sample: sample)
+            next.idleSince = idle.provesIdle ? (state.idleSince ?? sample.takenAt) : nil
+            let recommendation = LoadRecommendation(sample: sample, policy: policy, current: current)
+            raw = recommendation.replicas
+            headline = recommendation.explanation
+            pipeline = ClampPipeline(value: recommendation.replicas)
+
+            applyIdleTimeout(&pipeline, current: current, idle: idle, idleSince: next.idleSince, policy: policy, now: now)
+            next.recommendations = remember(pipeline.value, at: now, in: state.recommendations, policy: policy)
+            applyStabilization(&pipeline, current: current, history: next.recommendations, observingSince: next.observingSince ?? now, policy: policy, now: now)
+            applyStepLimit(&pipeline, current: current, policy: policy)
+        }
+
+        if pipeline.value < policy.minReplicas {
+            pipeline.apply(.minReplicas, policy.minReplicas, "min_replicas=\(policy.minReplicas)")
+        }
+        if pipeline.value > policy.maxReplicas {
+            pipeline.apply(.maxReplicas, policy.maxReplicas, "max_replicas=\(policy.maxReplicas)")
+        }
+
+        let desired = pipeline.value
+        next.lastDesired = desired
+        let action: ScalingAction = desired > current ? .scaleUp : desired < current ? .scaleDown : .hold
+        return Decision(
+            at: now,
+            currentReplicas: current,
+            metricStatus: assessment.status,
+            metricAge: assessment.age,
+            rawRecommendation: raw,
+            clamps: pipeline.clamps,
+            desiredReplicas: desired,
+            action: action,
+            reason: reason(action: action, current: current, desired: desired, headline: headline, clamps: pipeline.clamps),
+            nextState: next
+        )
+    }
+
+    /// A worker is released only after `idle_timeout` of fresh proof that nothing is queued or running.
+    private static func applyIdleTimeout(
+        _ pipeline: inout ClampPipeline, current: Int, idle: IdleEvidence,
+        idleSince: Date?, policy: ScalingPolicy, now: Date
+    ) {
+        guard pipeline.value == 0, current > 0 else { return }
+        guard idle.provesIdle, let idleSince else {
+            pipeline.apply(.idleTimeout, 1, "no proof of idleness (\(idle.gap)): keeping one worker")
+            return
+        }
+        let idleFor = now.timeIntervalSince(idleSince)
+        if idleFor < policy.idleTimeout {
+            pipeline.apply(.idleTimeout, 1, "idle for \(Seconds(idleFor)) of idle_timeout \(Seconds(policy.idleTimeout))")
+        }
+    }
+
+    private static func remember(
+        _ replicas: Int, at now: Date, in history: [TimedRecommendation], policy: ScalingPolicy
+    ) -> [TimedRecommendation] {
+        let horizon = now.addingTimeInterval(-policy.historyWindow)
+        return history.filter { $0.at >= horizon && $0.at <= now } + [TimedRecommendation(at: now, replicas: replicas)]
+    }
+
+    /// Up takes the lowest recommendation of its window, down the highest of its: a burst that lasts
+    /// one tick neither adds workers (with an up window) nor lets them go early.
+    private static func applyStabilization(
+        _ pipeline: inout ClampPipeline, current: Int, history: [TimedRecommendation],
+        observingSince: Date, policy: ScalingPolicy, now: Date
+    ) {
+        let value = pipeline.value
+        if value > current {
+            let window = now.addingTimeInterval(-policy.scaleUp.stabilization)
+            let lowest = history.filter { $0.at >= window }.map(\.replicas).min() ?? value
+            let allowed = max(lowest, current)
+            if allowed < value {
+                pipeline.apply(.stabilization, allowed, "lowest recommendation in the \(Seconds(policy.scaleUp.stabilization)) scale-up window is \(lowest)")
+            }
+        } else if value < current {
+            let seen = now.timeIntervalSince(observingSince)
+            if seen < policy.scaleDown.stabilization {
+                pipeline.apply(.stabilization, current, "only \(Seconds(seen)) of metrics seen since start, scale-down needs a full \(Seconds(policy.scaleDown.stabilization)) window")
+                return
+            }
+            let window = now.addingTimeInterval(-policy.scaleDown.stabilization)
+            let highest = history.filter { $0.at >= window }.map(\.replicas).max() ?? value
+            let allowed = min(highest, current)
+            if allowed > value {
+                pipeline.apply(.stabilization, allowed, "highest recommendation in the \(Seconds(policy.scaleDown.stabilization)) scale-down window is \(highest)")
+            }
+        }
+    }
+
+    private static func applyStepLimit(_ pipeline: inout ClampPipeline, current: Int, policy: ScalingPolicy) {
+        let value = pipeline.value
+        if value > current, let step = policy.scaleUp.maxStep, value - current > step {
+            pipeline.apply(.stepLimit, current + step, "scale_up.max_step=\(step)")
+        } else if value < current, let step = policy.scaleDown.maxStep, current - value > step {
+            pipeline.apply(.stepLimit, current - step, "scale_down.max_step=\(step)")
+        }
+    }
+
+    private static func reason(action: ScalingAction, current: Int, desired: Int, headline: String, clamps: [Clamp]) -> String {
+        let verdict: String
+        switch action {
+        case .hold: verdict = "hold at \(current)"
+        case .scaleUp: verdict = "scale up \(current) -> \(desired)"
+        case .scaleDown: verdict = desired == 0 ? "scale down \(current) -> 0 (idle)" : "scale down \(current) -> \(desired)"
+        }
+        guard !clamps.isEmpty else { return "\(verdict): \(headline)" }
+        let limits = clamps.map { "\($0.kind.rawValue) \($0.before)->\($0.after): \($0.detail)" }.joined(separator: "; ")
+        return "\(verdict): \(headline); \(limits)"
+    }
+}
+
+/// Accumulates the value through the clamps, remembering each one that moved it.
+struct ClampPipeline {
+    private(set) var value: Int
+    private(set) var clamps: [Clamp] = []
+
+    init(value: Int) {
+        self.value = value
+    }
+
+    mutating func apply(_ kind: ClampKind, _ newValue: Int, _ detail: String) {
+        guard newValue != value else { return }
+        clamps.append(Clamp(kind: kind, before: value, after: newValue, detail: detail))
+        value = newValue
+    }
+}
+
+/// Formats seconds compactly for reasons: `300s`, `2.5s`.
+struct Seconds: CustomStringConvertible {
+    let value: Double
+
+    init(_ value: Double) {
+        self.value = value
+    }
+
+    var description: String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? "\(Int(rounded))s" : "\(rounded)s"
+    }
+}

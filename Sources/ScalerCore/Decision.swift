@@ -1,0 +1,58 @@
+import Foundation
+
+public enum ScalingAction: String, Sendable, Codable, CaseIterable {
+    case hold
+    case scaleUp = "scale_up"
+    case scaleDown = "scale_down"
+}
+
+/// The stage of the pipeline that moved the value.
+public enum ClampKind: String, Sendable, Codable, CaseIterable {
+    case idleTimeout = "idle_timeout"
+    case stabilization
+    case stepLimit = "step_limit"
+    case minReplicas = "min_replicas"
+    case maxReplicas = "max_replicas"
+    case fallback
+    case metricsUnavailable = "metrics_unavailable"
+}
+
+/// One clamp that changed the value, with its effect.
+public struct Clamp: Sendable, Hashable, Codable {
+    public var kind: ClampKind
+    public var before: Int
+    public var after: Int
+    public var detail: String
+
+    public init(kind: ClampKind, before: Int, after: Int, detail: String) {
+        self.kind = kind
+        self.before = before
+        self.after = after
+        self.detail = detail
+    }
+}
+
+/// Whether the decision could use its metrics.
+public enum MetricStatus: String, Sendable, Codable, CaseIterable {
+    case fresh
+    case missing
+    case stale
+    case invalid
+}
+
+/// The result of one evaluation, with everything needed to explain it later.
+public struct Decision: Sendable, Hashable {
+    public var at: Date
+    public var currentReplicas: Int
+    public var metricStatus: MetricStatus
+    /// Seconds between the sample and the decision, when there was a sample.
+    public var metricAge: Double?
+    /// What the load alone asks for, before any clamp; `nil` when metrics were unusable.
+    public var rawRecommendation: Int?
+    public var clamps: [Clamp]
+    public var desiredReplicas: Int
+    public var action: ScalingAction
+    public var reason: String
+    /// The state to hand to the next decision for this endpoint.
+    public var nextState: ScalerState
+}

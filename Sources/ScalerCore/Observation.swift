@@ -1,0 +1,52 @@
+import Foundation
+
+/// What a metric source measured for one endpoint at one instant. Any field may be unknown.
+public struct MetricSample: Sendable, Hashable, Codable {
+    public var takenAt: Date
+    /// Seconds a request waits before a worker takes it.
+    public var queueDelay: Double?
+    public var queued: Int?
+    public var inFlight: Int?
+    public var readyWorkers: Int?
+    /// True when `queueDelay` was derived (e.g. by Little's law) rather than measured.
+    public var queueDelayEstimated: Bool
+
+    public init(
+        takenAt: Date,
+        queueDelay: Double? = nil,
+        queued: Int? = nil,
+        inFlight: Int? = nil,
+        readyWorkers: Int? = nil,
+        queueDelayEstimated: Bool = false
+    ) {
+        self.takenAt = takenAt
+        self.queueDelay = queueDelay
+        self.queued = queued
+        self.inFlight = inFlight
+        self.readyWorkers = readyWorkers
+        self.queueDelayEstimated = queueDelayEstimated
+    }
+}
+
+/// The outcome of asking a metric source.
+public enum MetricReading: Sendable, Hashable {
+    case sample(MetricSample)
+    case failure(String)
+}
+
+/// Everything one decision is made from.
+public struct Observation: Sendable, Hashable {
+    public var metrics: MetricReading
+    /// Replicas the provider is configured to run now; `nil` when the provider could not be read.
+    public var currentReplicas: Int?
+
+    public init(metrics: MetricReading, currentReplicas: Int?) {
+        self.metrics = metrics
+        self.currentReplicas = currentReplicas
+    }
+
+    public var sample: MetricSample? {
+        if case .sample(let sample) = metrics { return sample }
+        return nil
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The two policy types the providers themselves offer.
+public enum PolicyType: String, Sendable, Codable, CaseIterable {
+    /// Keep queue delay at or under `value` seconds.
+    case queue
+    /// `value` concurrent requests (in flight + queued) per worker.
+    case concurrency
+}
+
+/// How fast replicas may move in one direction.
+public struct DirectionBehavior: Sendable, Hashable, Codable {
+    /// Seconds of recommendations considered before moving in this direction.
+    public var stabilization: TimeInterval
+    /// Most replicas added or removed by one decision; `nil` is unlimited.
+    public var maxStep: Int?
+
+    public init(stabilization: TimeInterval, maxStep: Int? = nil) {
+        self.stabilization = stabilization
+        self.maxStep = maxStep
+    }
+}
+
+/// What to do after consecutive metric failures.
+public struct FallbackPolicy: Sendable, Hashable, Codable {
+    public var afterFailures: Int
+    /// Replicas to keep at least once `afterFailures` is reached; `nil` holds the current count.
+    public var replicas: Int?
+
+    public init(afterFailures: Int, replicas: Int? = nil) {
+        self.afterFailures = afterFailures
+        self.replicas = replicas
+    }
+}
+
+/// One endpoint's scaling policy, validated by the config layer before it reaches here.
+public struct ScalingPolicy: Sendable, Hashable, Codable {
+    public var type: PolicyType
+    public var value: Double
+    public var minReplicas: Int
+    public var maxReplicas: Int
+    public var idleTimeout: TimeInterval
+    public var maxConcurrentPerWorker: Int
+    public var scaleUp: DirectionBehavior
+    public var scaleDown: DirectionBehavior
+    public var fallback: FallbackPolicy?
+    /// A metric sample older than this counts as missing.
+    public var maxMetricAge: TimeInterval
+
+    public init(
+        type: PolicyType,
+        value: Double,
+        minReplicas: Int = 0,
+        maxReplicas: Int,
+        idleTimeout: TimeInterval = 300,
+        maxConcurrentPerWorker: Int = 1,
+        scaleUp: DirectionBehavior = DirectionBehavior(stabilization: 0),
+        scaleDown: DirectionBehavior = DirectionBehavior(stabilization: 300),
+        fallback: FallbackPolicy? = nil,
+        maxMetricAge: TimeInterval = 30
+    ) {
+        self.type = type
+        self.value = value
+        self.minReplicas = minReplicas
+        self.maxReplicas = maxReplicas
+        self.idleTimeout = idleTimeout
+        self.maxConcurrentPerWorker = maxConcurrentPerWorker
+        self.scaleUp = scaleUp
+        self.scaleDown = scaleDown
+        self.fallback = fallback
+        self.maxMetricAge = maxMetricAge
+    }
+
+    /// The longest window any decision needs to remember.
+    var historyWindow: TimeInterval { max(scaleUp.stabilization, scaleDown.stabilization) }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import ScalerConfig
+import ScalerCore
+import ScalerJournal
+
+/// Evaluates every endpoint once per tick and journals the tick as one transaction. Owned by the
+/// service's run loop alone, so its state needs no lock.
+struct Controller {
+    private(set) var config: ScalerdConfig
+    private(set) var runtimes: [EndpointRuntime]
+    private var states: [String: ScalerState] = [:]
+    /// Rows a failed journal write could not store yet; retried first on the next tick.
+    private var unwritten: [JournalEntry] = []
+    let journal: Journal
+    var logger: Logger
+    let clock: @Sendable () -> Date
+    let maxConcurrentEndpoints: Int
+
+    init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, logger: Logger,
+         clock: @escaping @Sendable () -> Date, maxConcurrentEndpoints: Int = 8) {
+        self.config = config
+        self.runtimes = runtimes
+        self.journal = journal
+        self.logger = logger
+        self.clock = clock
+        self.maxConcurrentEndpoints = maxConcurrentEndpoints
+    }
+
+    /// Swaps in a validated config; endpoints that remain keep their history.
+    mutating func replace(config: ScalerdConfig, runtimes: [EndpointRuntime]) {
+        self.config = config
+        self.runtimes = runtimes
+        let names = Set(runtimes.map(\.config.name))
+        states = states.filter { names.contains($0.key) }
+    }
+
+    func recordPolicyVersions() async {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for runtime in runtimes {
+            let json = (try? encoder.encode(runtime.config)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            do {
+                try await journal.recordPolicyVersion(runtime.policyVersion, endpoint: runtime.config.name, configJSON: json, at: clock())
+            } catch {
+                logger.error("cannot record policy version", metadata: ["endpoint": "\(runtime.config.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    mutating func tick() async {
+        // Observe and act each get under half the tick, so the tick, journal write included, ends in time.
+        let budget = max(0.2, config.tick * 0.45)
+        let evaluations = runtimes.map {
+            EndpointEvaluation(runtime: $0, state: states[$0.config.name] ?? ScalerState(), budget: budget, clock: clock)
+        }
+        let results = await Self.runBounded(evaluations, width: maxConcurrentEndpoints)
+        for result in results {
+            states[result.endpoint] = result.decision.nextState
+            log(result)
+        }
+        let rows = unwritten + results.map(\.entry)
+        do {
+            try await journal.append(rows)
+            unwritten = []
+        } catch {
+            // Keep the rows for the next tick rather than lose them; cap so a dead disk cannot eat memory.
+            unwritten = Array(rows.suffix(10_000))
+            logger.error("journal write failed; rows kept for retry", metadata: ["error": "\(error)", "pending": "\(unwritten.count)"])
+        }
+    }
+
+    func flush() {
+        do {
+            try journal.checkpoint()
+        } catch {
+            logger.warning("journal checkpoint failed", metadata: ["error": "\(error)"])
+        }
+        if !unwritten.isEmpty {
+            logger.error("stopping with journal rows that could not be written", metadata: ["lost": "\(unwritten.count)"])
+        }
+    }
+
+    private static func runBounded(_ evaluations: [EndpointEvaluation], width: Int) async -> [EndpointEvaluation.Outcome] {
+        await withTaskGroup(of: EndpointEvaluation.Outcome.self) { group in
+            var pending = evaluations.makeIterator()
+            for _ in 0..<max(1, width) {
+                guard let next = pending.next() else { break }
+                group.addTask { await next.run() }
+            }
+            var results: [EndpointEvaluation.Outcome] = []
+            while let result = await group.next() {
+                results.append(result)
+                if let next = pending.next() { group.addTask { await next.run() } }
+            }
+            return results.sorted { $0.endpoint < $1.endpoint }
+        }
+    }
+
+    private func log(_ result: EndpointEvaluation.Outcome) {
+        let entry = result.entry
+        let metadata: Logger.Metadata = [
+            "endpoint": "\(entry.endpoint)", "action": "\(entry.action)", "current": "\(entry.currentReplicas)",
+            "desired": "\(entry.desired)", "outcome": "\(entry.outcome)", "metrics": "\(entry.metricStatus)",
+        ]
+        if case .failed(let kind, let message) = result.outcome {
+            logger.warning("push failed: \(kind): \(message)", metadata: metadata)
+        } else if entry.action != ScalingAction.hold.rawValue {
+            logger.info("\(entry.reason)", metadata: metadata)
+        } else {
+            logger.debug("\(entry.reason)", metadata: metadata)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import ScalerConfig
+import ScalerJournal
+import ServiceLifecycle
+
+/// `scalerd run`: loads the config, opens the journal and runs the controller until SIGTERM.
+public enum Daemon {
+    public static func run(configPath: String, loader: ConfigLoader = ConfigLoader()) async throws {
+        let config = try loader.load(file: configPath)
+        LogSetup.bootstrap(format: config.log.format)
+        var logger = Logger(label: "scalerd")
+        logger.logLevel = Logger.Level(config.log.level)
+
+        let clock: @Sendable () -> Date = { Date() }
+        let factory = RuntimeFactory(clock: clock)
+        // Refuse unusable providers before opening the journal, as `check` does.
+        _ = try factory.runtimes(for: config)
+        let journal = try Journal(path: config.journal.path)
+        let service = ScalerService(
+            configPath: configPath, initialConfig: config, journal: journal, factory: factory,
+            loader: loader, logger: logger, clock: clock
+        )
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+    }
+
+    /// What `scalerd check` verifies beyond the file itself: that this build can drive it.
+    public static func problems(with config: ScalerdConfig) -> [String] {
+        RuntimeFactory.unsupported(config)
+    }
+}

@@ -1,0 +1,22 @@
+/// Raised when an operation outlives its share of the tick.
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    let seconds: Double
+    var description: String { "no answer within \(seconds)s" }
+}
+
+/// Runs `operation`, abandoning it after `seconds`, so that one slow endpoint cannot hold a tick.
+func withDeadline<T: Sendable>(
+    _ seconds: Double,
+    _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            throw DeadlineExceeded(seconds: seconds)
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next() else { throw CancellationError() }
+        return first
+    }
+}

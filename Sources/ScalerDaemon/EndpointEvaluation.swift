@@ -1,0 +1,89 @@
+import Foundation
+import ScalerConfig
+import ScalerCore
+import ScalerJournal
+import ScalerMetrics
+import ScalerProviders
+
+/// One endpoint's observe -> decide -> act for one tick, ending in the row that records it.
+struct EndpointEvaluation: Sendable {
+    let runtime: EndpointRuntime
+    let state: ScalerState
+    /// Seconds each of observe and act may take, so that the tick ends on time.
+    let budget: Double
+    let clock: @Sendable () -> Date
+
+    struct Outcome: Sendable {
+        let endpoint: String
+        let decision: Decision
+        let outcome: ActuationOutcome
+        let entry: JournalEntry
+    }
+
+    func run() async -> Outcome {
+        let endpointID = runtime.config.id
+        let runtime = self.runtime
+        async let metricReading = Self.observeMetrics(runtime.metrics, endpointID: endpointID, budget: budget)
+        async let providerRead = Self.observeProvider(runtime.provider, endpointID: endpointID, budget: budget)
+        let reading = await metricReading
+        let status = await providerRead
+        let observation = Observation(metrics: reading, currentReplicas: try? status.get().replicas)
+        let decision = Autoscaler.decide(state: state, observation: observation, policy: runtime.config.policy, now: clock())
+        let (outcome, latency) = await act(decision, status: status)
+        let entry = JournalEntry(
+            decision: decision, observation: observation, endpoint: runtime.config.name,
+            provider: runtime.config.provider, mode: runtime.config.mode.rawValue,
+            policyVersion: runtime.policyVersion, outcome: outcome, providerLatency: latency
+        )
+        return Outcome(endpoint: runtime.config.name, decision: decision, outcome: outcome, entry: entry)
+    }
+
+    private func act(_ decision: Decision, status: Result<EndpointStatus, ProviderError>) async -> (ActuationOutcome, Double?) {
+        if runtime.config.mode == .dryRun { return (.dryRun, nil) }
+        let current: EndpointStatus
+        switch status {
+        case .failure(let error): return (.skipped("provider read failed: \(error)"), nil)
+        case .success(let read): current = read
+        }
+        guard decision.desiredReplicas != current.replicas else { return (.unchanged, nil) }
+        let provider = runtime.provider
+        let endpointID = runtime.config.id
+        let desired = DesiredEndpoint(replicas: decision.desiredReplicas)
+        let started = ContinuousClock.now
+        do {
+            try await withDeadline(budget) { try await provider.apply(desired, endpointID: endpointID) }
+            return (.applied, Self.seconds(since: started))
+        } catch let error as ProviderError {
+            return (.failed(kind: error.kind.rawValue, message: error.message), Self.seconds(since: started))
+        } catch let error as DeadlineExceeded {
+            return (.failed(kind: ProviderError.Kind.timeout.rawValue, message: error.description), Self.seconds(since: started))
+        } catch {
+            return (.failed(kind: ProviderError.Kind.cancelled.rawValue, message: "\(error)"), Self.seconds(since: started))
+        }
+    }
+
+    private static func observeMetrics(_ source: any MetricSource, endpointID: String, budget: Double) async -> MetricReading {
+        do {
+            return .sample(try await withDeadline(budget) { try await source.sample(endpointID: endpointID) })
+        } catch {
+            return .failure("\(error)")
+        }
+    }
+
+    private static func observeProvider(_ provider: any Provider, endpointID: String, budget: Double) async -> Result<EndpointStatus, ProviderError> {
+        do {
+            return .success(try await withDeadline(budget) { try await provider.read(endpointID: endpointID) })
+        } catch let error as ProviderError {
+            return .failure(error)
+        } catch let error as DeadlineExceeded {
+            return .failure(ProviderError(.timeout, error.description))
+        } catch {
+            return .failure(ProviderError(.cancelled, "\(error)"))
+        }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

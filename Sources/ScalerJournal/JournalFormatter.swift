@@ -1,0 +1,99 @@
+import Foundation
+import ScalerCore
+
+/// Renders journal rows for people (table) and for tools (JSON, CSV).
+public enum JournalFormat: String, Sendable, CaseIterable {
+    case table, json, csv
+}
+
+public enum JournalFormatter {
+    public static func render(_ entries: [JournalEntry], as format: JournalFormat) -> String {
+        switch format {
+        case .table: return table(entries)
+        case .json: return json(entries)
+        case .csv: return csv(entries)
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+    }
+
+    private static func table(_ entries: [JournalEntry]) -> String {
+        let header = ["ID", "TIME", "ENDPOINT", "ACTION", "CUR", "RAW", "DESIRED", "QDELAY", "QUEUED", "INFLIGHT", "METRICS", "OUTCOME", "REASON"]
+        let rows = entries.map(tableRow)
+        let all = [header] + rows
+        // The reason is last and left unpadded: it is long and varies.
+        let widths = (0..<(header.count - 1)).map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { index, cell in
+                index < widths.count ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    private static func tableRow(_ entry: JournalEntry) -> [String] {
+        var delay = entry.queueDelay.map { String(format: "%.1fs", $0) } ?? "-"
+        if entry.queueDelayEstimated { delay += "~" }
+        let identity: [String] = [entry.id.map(String.init) ?? "-", timestamp(entry.at), entry.endpoint, entry.action]
+        let replicas: [String] = [String(entry.currentReplicas), optional(entry.rawDesired, "-"), String(entry.desired)]
+        let inputs: [String] = [delay, optional(entry.queued, "-"), optional(entry.inFlight, "-"), entry.metricStatus]
+        return identity + replicas + inputs + [outcomeText(entry), entry.reason]
+    }
+
+    private static func outcomeText(_ entry: JournalEntry) -> String {
+        if let kind = entry.errorKind { return "\(entry.outcome):\(kind)" }
+        return entry.outcome
+    }
+
+    private static func json(_ entries: [JournalEntry]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(timestamp(date))
+        }
+        let data = (try? encoder.encode(entries)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static let csvColumns = [
+        "id", "at", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age", "metric_error",
+        "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers", "current_replicas",
+        "raw_desired", "desired", "clamps", "action", "reason", "pushed", "outcome", "error_kind", "error_message",
+        "provider_latency_ms",
+    ]
+
+    private static func csv(_ entries: [JournalEntry]) -> String {
+        let rows = entries.map(csvRow)
+        return ([csvColumns] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n")
+    }
+
+    private static func csvRow(_ entry: JournalEntry) -> [String] {
+        let clamps = entry.clamps.map { "\($0.kind.rawValue):\($0.before)->\($0.after)" }.joined(separator: " ")
+        let identity: [String] = [
+            optional(entry.id), timestamp(entry.at), entry.endpoint, entry.provider, entry.mode, entry.policyVersion,
+        ]
+        let metrics: [String] = [
+            entry.metricStatus, optional(entry.metricAge), entry.metricError ?? "", optional(entry.queueDelay),
+            String(entry.queueDelayEstimated), optional(entry.queued), optional(entry.inFlight), optional(entry.readyWorkers),
+        ]
+        let decision: [String] = [
+            String(entry.currentReplicas), optional(entry.rawDesired), String(entry.desired), clamps, entry.action, entry.reason,
+        ]
+        let outcome: [String] = [
+            String(entry.pushed), entry.outcome, entry.errorKind ?? "", entry.errorMessage ?? "", optional(entry.providerLatencyMs),
+        ]
+        return identity + metrics + decision + outcome
+    }
+
+    private static func optional<T>(_ value: T?, _ missing: String = "") -> String {
+        value.map { "\($0)" } ?? missing
+    }
+
+    private static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+
+/// Read-only access for the CLI and auditors. Never writes, so it can run beside the daemon and
+/// under another user without locking the daemon out of its own journal.
+public struct JournalReader: Sendable {
+    public let path: String
+    private let queue: DatabaseQueue
+
+    public init(path: String) throws(JournalError) {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw JournalError(path: path, action: "open", underlying: NoJournal())
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "scalerd.journal.reader"
+        configuration.busyMode = .timeout(5)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw JournalError(path: path, action: "open read-only", underlying: error)
+        }
+    }
+
+    /// Matching rows, oldest first.
+    public func entries(_ query: JournalQuery) throws(JournalError) -> [JournalEntry] {
+        do {
+            return try queue.read { db in
+                var request = JournalEntry.all()
+                if let endpoint = query.endpoint { request = request.filter(Column("endpoint") == endpoint) }
+                if let since = query.since { request = request.filter(Column("at") >= since.timeIntervalSince1970) }
+                if let until = query.until { request = request.filter(Column("at") <= until.timeIntervalSince1970) }
+                if let action = query.action { request = request.filter(Column("action") == action) }
+                request = request.order(Column("at").desc, Column("id").desc)
+                if let limit = query.limit { request = request.limit(limit) }
+                return try request.fetchAll(db).reversed()
+            }
+        } catch {
+            throw JournalError(path: path, action: "query", underlying: error)
+        }
+    }
+
+    public func count() throws(JournalError) -> Int {
+        do {
+            return try queue.read { db in try JournalEntry.fetchCount(db) }
+        } catch {
+            throw JournalError(path: path, action: "count", underlying: error)
+        }
+    }
+}
+
+private struct NoJournal: Error, CustomStringConvertible {
+    var description: String { "no such file (has the daemon run with this journal.path?)" }
+}

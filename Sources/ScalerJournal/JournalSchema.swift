@@ -1,0 +1,60 @@
+import GRDB
+
+/// The journal's schema, one migration per change, never edited once released.
+enum JournalSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-decisions") { db in
+            try db.create(table: "decision") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .double).notNull()
+                table.column("endpoint", .text).notNull()
+                table.column("provider", .text).notNull()
+                table.column("mode", .text).notNull()
+                table.column("policy_version", .text).notNull()
+                table.column("metric_status", .text).notNull()
+                table.column("metric_age", .double)
+                table.column("metric_error", .text)
+                table.column("queue_delay", .double)
+                table.column("queue_delay_estimated", .boolean).notNull()
+                table.column("queued", .integer)
+                table.column("in_flight", .integer)
+                table.column("ready_workers", .integer)
+                table.column("current_replicas", .integer).notNull()
+                table.column("raw_desired", .integer)
+                table.column("desired", .integer).notNull()
+                table.column("clamps", .jsonText).notNull()
+                table.column("action", .text).notNull()
+                table.column("reason", .text).notNull()
+                table.column("pushed", .boolean).notNull()
+                table.column("outcome", .text).notNull()
+                table.column("error_kind", .text)
+                table.column("error_message", .text)
+                table.column("provider_latency_ms", .double)
+            }
+            try db.create(index: "decision_endpoint_at", on: "decision", columns: ["endpoint", "at"])
+            try db.create(index: "decision_at", on: "decision", columns: ["at"])
+
+            // The full effective config behind each policy_version, so that "under which policy"
+            // is answerable long after the file changed.
+            try db.create(table: "policy_version") { table in
+                table.primaryKey("version", .text)
+                table.column("endpoint", .text).notNull()
+                table.column("first_seen", .double).notNull()
+                table.column("config", .jsonText).notNull()
+            }
+
+            // Audit rows are append-only, enforced here so that no code path (ours or a sqlite3
+            // shell) can rewrite history.
+            for table in ["decision", "policy_version"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_append_only_update BEFORE UPDATE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: \(table) rows cannot be updated'); END;
+                    CREATE TRIGGER \(table)_append_only_delete BEFORE DELETE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: \(table) rows cannot be deleted'); END;
+                    """)
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import ScalerConfig
+import ScalerDaemon
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a config file and print what the daemon would run (secrets masked)."
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file.")
+    var config = Defaults.configPath
+
+    func run() throws {
+        let loaded: ScalerdConfig
+        do {
+            loaded = try ConfigLoader().load(file: config)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        let problems = Daemon.problems(with: loaded)
+        guard problems.isEmpty else {
+            FileHandle.standardError.write(Data("cannot run this configuration:\n\(problems.map { "  \($0)" }.joined(separator: "\n"))\n".utf8))
+            throw ExitCode(78)
+        }
+        print(ConfigSummary.text(of: loaded))
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import ScalerConfig
+import ScalerJournal
+
+struct JournalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "Query the decision journal (read-only; safe while the daemon runs).",
+        subcommands: [JournalListCommand.self]
+    )
+}
+
+extension JournalFormat: ExpressibleByArgument {}
+
+struct JournalListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List decisions, oldest first."
+    )
+
+    @Option(name: .shortAndLong, help: "Config file whose journal.path to read.")
+    var config = Defaults.configPath
+
+    @Option(help: "Journal file; overrides --config.")
+    var journal: String?
+
+    @Option(help: "Only this endpoint.")
+    var endpoint: String?
+
+    @Option(help: "From this time: a duration ago (2h, 30m) or ISO 8601 (2026-11-22T14:00:00Z).")
+    var since: String?
+
+    @Option(help: "Up to this time: a duration ago or ISO 8601.")
+    var until: String?
+
+    @Option(help: "Only this action: hold, scale_up or scale_down.")
+    var action: String?
+
+    @Option(help: "The most recent N rows (0 for all).")
+    var limit = 200
+
+    @Option(help: "table, json or csv.")
+    var format = JournalFormat.table
+
+    func validate() throws {
+        if let action, !["hold", "scale_up", "scale_down"].contains(action) {
+            throw ValidationError("--action must be hold, scale_up or scale_down, not '\(action)'")
+        }
+        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() throws {
+        let now = Date()
+        let query = JournalQuery(
+            endpoint: endpoint,
+            since: try since.map { try TimeArgument.parse($0, option: "--since", now: now) },
+            until: try until.map { try TimeArgument.parse($0, option: "--until", now: now) },
+            action: action,
+            limit: limit == 0 ? nil : limit
+        )
+        do {
+            let path = try journal ?? JournalLocator.path(inConfig: config)
+            let entries = try JournalReader(path: path).entries(query)
+            print(JournalFormatter.render(entries, as: format))
+        } catch {
+            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+enum TimeArgument {
+    static func parse(_ text: String, option: String, now: Date) throws -> Date {
+        if let seconds = DurationParser.seconds(from: text) {
+            return now.addingTimeInterval(-seconds)
+        }
+        if let date = try? Date(text, strategy: .iso8601) {
+            return date
+        }
+        if let date = try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash)) {
+            return date
+        }
+        throw ValidationError("\(option) '\(text)' is neither a duration (2h, 30m) nor an ISO 8601 time (2026-11-22T14:00:00Z)")
+    }
+}

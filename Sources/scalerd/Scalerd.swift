@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct Scalerd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scalerd",
+        abstract: "Autoscaling controller for serverless GPU endpoints.",
+        subcommands: [RunCommand.self, CheckCommand.self, JournalCommand.self]
+    )
+}
+
+enum Defaults {
+    static let configPath = "/etc/scalerd/scalerd.yaml"
+}
