@@ -38,11 +38,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ScalerCoreTests", dependencies: ["ScalerCore"]),
+        .testTarget(name: "ScalerCoreTests", dependencies: ["ScalerCore", "ScalerSimulation"]),
         .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore"]),
         .testTarget(name: "ScalerJournalTests", dependencies: ["ScalerJournal", "ScalerCore"]),
         .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore"]),
-        .testTarget(name: "ScalerDaemonTests", dependencies: ["ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore"]),
+        .testTarget(name: "ScalerDaemonTests", dependencies: [
+            "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore", "ScalerProviders", "ScalerMetrics",
+            "ScalerSimulation",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

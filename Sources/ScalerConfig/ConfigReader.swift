@@ -14,12 +14,16 @@ struct ConfigReader {
         let tick = top["tick"].map { $0.duration(allowZero: false) } ?? 5
         let journal = readJournal(top["journal"])
         let logSettings = readLog(top["log"])
-        let providers = top.required("providers")?.sequence()?.compactMap(readProvider) ?? []
+        let providerNodes = top.required("providers")?.sequence() ?? []
+        let providers = providerNodes.compactMap(readProvider)
+        // Names of invalid providers count too: their own errors are reported, and endpoints that
+        // name them should not add a second, misleading one.
+        let declaredProviders = providerNodes.compactMap { $0.node.mapping?["name"]?.string }
         let endpoints = top.required("endpoints")?.sequence()?.compactMap { readEndpoint($0, tick: tick ?? 5) } ?? []
         checkNames(providers.map { ($0.name, $0.node) }, what: "provider")
         checkNames(endpoints.map { ($0.config.name, $0.node) }, what: "endpoint")
-        for endpoint in endpoints where !providers.contains(where: { $0.name == endpoint.config.provider }) {
-            let known = providers.map(\.name)
+        for endpoint in endpoints where !declaredProviders.contains(endpoint.config.provider) {
+            let known = declaredProviders
             let hint = NearestName.to(endpoint.config.provider, among: known).map { "; did you mean '\($0)'?" } ?? ""
             endpoint.providerNode.report("no provider named '\(endpoint.config.provider)' is defined\(hint) (defined: \(known.joined(separator: ", ")))")
         }

@@ -1,0 +1,136 @@
+import Foundation
+import ScalerConfig
+import Testing
+
+/// Each broken file is refused with the file, the key path and the reason, and the journal is
+/// never created.
+@Suite struct BadConfigIsRefused {
+    private func refuse(
+        _ edit: (String) -> String, environment: [String: String] = ConfigFixture.environment,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [ConfigIssue] {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        let issues = try fixture.issues(edit(fixture.validYAML()), environment: environment)
+        #expect(!issues.isEmpty, "the file should be refused", sourceLocation: sourceLocation)
+        for issue in issues {
+            #expect(issue.file.hasSuffix("scalerd.yaml"), sourceLocation: sourceLocation)
+        }
+        #expect(!FileManager.default.fileExists(atPath: fixture.journalPath), "the journal must not be created", sourceLocation: sourceLocation)
+        return issues
+    }
+
+    @Test func missingFile() throws {
+        #expect(throws: ConfigError.self) { try ConfigLoader().load(file: "/nonexistent/scalerd.yaml") }
+        do {
+            _ = try ConfigLoader().load(file: "/nonexistent/scalerd.yaml")
+        } catch {
+            #expect(error.description.contains("/nonexistent/scalerd.yaml: no such file"))
+        }
+    }
+
+    @Test func yamlSyntaxErrorNamesTheLine() throws {
+        let issues = try refuse { $0.replacing("log: { level: info, format: json }", with: "log: { level: info, format: json") }
+        #expect(issues.count == 1)
+        #expect(issues[0].line != nil)
+        #expect(issues[0].message.contains("YAML syntax error"))
+    }
+
+    @Test func unknownKeySuggestsTheNearestValidOne() throws {
+        let issues = try refuse { $0.replacing("min_replicas: 0", with: "min_replica: 0") }
+        #expect(issues.map(\.keyPath) == ["endpoints[0].policy.min_replica"])
+        #expect(issues[0].message.contains("did you mean 'min_replicas'?"))
+        #expect(issues[0].line == 19)
+    }
+
+    @Test func wrongType() throws {
+        let issues = try refuse { $0.replacing("max_replicas: 10", with: "max_replicas: ten") }
+        #expect(issues.map(\.keyPath) == ["endpoints[0].policy.max_replicas"])
+        #expect(issues[0].message.contains("expected a whole number"))
+    }
+
+    @Test func minAboveMax() throws {
+        let issues = try refuse { $0.replacing("min_replicas: 0", with: "min_replicas: 12") }
+        #expect(issues.map(\.keyPath) == ["endpoints[0].policy.max_replicas"])
+        #expect(issues[0].message.contains("below min_replicas 12"))
+    }
+
+    @Test(arguments: [
+        ("value: 4", "value: 0", "endpoints[0].policy.value"),
+        ("value: 4", "value: -2", "endpoints[0].policy.value"),
+        ("max_replicas: 10", "max_replicas: 0", "endpoints[0].policy.max_replicas"),
+        ("min_replicas: 0", "min_replicas: -1", "endpoints[0].policy.min_replicas"),
+        ("idle_timeout: 300s", "idle_timeout: 0s", "endpoints[0].policy.idle_timeout"),
+        ("max_concurrent_per_worker: 1", "max_concurrent_per_worker: 0", "endpoints[0].policy.max_concurrent_per_worker"),
+        ("after_failures: 3", "after_failures: 0", "endpoints[0].policy.fallback.after_failures"),
+        ("max_step: 4", "max_step: 0", "endpoints[0].policy.scale_up.max_step"),
+        ("stabilization: 5m", "stabilization: -5m", "endpoints[0].policy.scale_down.stabilization"),
+    ])
+    func negativeOrZeroWhereItMakesNoSense(old: String, new: String, keyPath: String) throws {
+        let issues = try refuse { $0.replacing(old, with: new) }
+        #expect(issues.map(\.keyPath) == [keyPath])
+    }
+
+    @Test func unknownProviderKind() throws {
+        let issues = try refuse { $0.replacing("kind: runpod", with: "kind: runpodd") }
+        #expect(issues.map(\.keyPath) == ["providers[1].kind"])
+        #expect(issues[0].message.contains("did you mean 'runpod'?"))
+        #expect(issues[0].message.contains("valid: runpod, ppio, novita, gpugeek, simulated"))
+    }
+
+    @Test func endpointNamingAnUndefinedProvider() throws {
+        let issues = try refuse { $0.replacing("provider: rp", with: "provider: rq") }
+        #expect(issues.map(\.keyPath) == ["endpoints[1].provider"])
+        #expect(issues[0].message.contains("no provider named 'rq'"))
+    }
+
+    @Test func duplicateEndpointNames() throws {
+        let issues = try refuse { $0.replacing("name: embed", with: "name: chat-llm") }
+        #expect(issues.map(\.keyPath) == ["endpoints[1].name"])
+        #expect(issues[0].message.contains("duplicate endpoint name 'chat-llm'"))
+    }
+
+    @Test func tickOfZero() throws {
+        let issues = try refuse { $0.replacing("tick: 5s", with: "tick: 0s") }
+        #expect(issues.map(\.keyPath) == ["tick"])
+        #expect(issues[0].line == 1)
+    }
+
+    @Test func unresolvableSecretNeverShowsItsValue() throws {
+        let issues = try refuse({ $0 }, environment: [:])
+        #expect(issues.map(\.keyPath) == ["providers[1].api_key"])
+        #expect(issues[0].message.contains("TEST_RUNPOD_KEY is not set"))
+    }
+
+    @Test func secretWrittenInlineIsRefused() throws {
+        let issues = try refuse { $0.replacing("api_key: env:TEST_RUNPOD_KEY", with: "api_key: rp_live_abc") }
+        #expect(issues.map(\.keyPath) == ["providers[1].api_key"])
+        #expect(!issues[0].description.contains("rp_live_abc"))
+    }
+
+    @Test func credentialNeedsTheCredentialsDirectory() throws {
+        let issues = try refuse { $0.replacing("env:TEST_RUNPOD_KEY", with: "credential:runpod") }
+        #expect(issues[0].message.contains("CREDENTIALS_DIRECTORY"))
+    }
+
+    @Test func journalDirectoryThatCannotBeWritten() throws {
+        let issues = try refuse { $0.replacing("journal.sqlite", with: "missing-dir/journal.sqlite") }
+        #expect(issues.map(\.keyPath) == ["journal.path"])
+        #expect(issues[0].message.contains("does not exist"))
+    }
+
+    @Test func everyErrorOfAFileIsReportedAtOnce() throws {
+        let issues = try refuse {
+            $0.replacing("tick: 5s", with: "tick: 0")
+                .replacing("min_replicas: 0", with: "min_replica: 0")
+                .replacing("kind: runpod", with: "kind: aws")
+                .replacing("name: embed", with: "name: chat-llm")
+        }
+        #expect(Set(issues.map(\.keyPath)) == ["tick", "endpoints[0].policy.min_replica", "providers[1].kind", "endpoints[1].name"])
+    }
+
+    @Test func aMappingWhereAListBelongs() throws {
+        let issues = try refuse { $0.replacing("providers:\n", with: "providers:\n  oops: 1\nold_providers:\n") }
+        #expect(issues.contains { $0.keyPath == "providers" && $0.message.contains("expected a list") })
+    }
+}
