@@ -55,4 +55,20 @@ public struct Decision: Sendable, Hashable {
     public var reason: String
     /// The state to hand to the next decision for this endpoint.
     public var nextState: ScalerState
+
+    public init(
+        at: Date, currentReplicas: Int, metricStatus: MetricStatus, metricAge: Double?, rawRecommendation: Int?,
+        clamps: [Clamp], desiredReplicas: Int, action: ScalingAction, reason: String, nextState: ScalerState
+    ) {
+        self.at = at
+        self.currentReplicas = currentReplicas
+        self.metricStatus = metricStatus
+        self.metricAge = metricAge
+        self.rawRecommendation = rawRecommendation
+        self.clamps = clamps
+        self.desiredReplicas = desiredReplicas
+        self.action = action
+        self.reason = reason
+        self.nextState = nextState
+    }
 }

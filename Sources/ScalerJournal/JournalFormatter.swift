@@ -16,7 +16,7 @@ public enum JournalFormatter {
     }
 
     static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     private static func table(_ entries: [JournalEntry]) -> String {

@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+@testable import ScalerDaemon
+import ScalerConfig
+import ScalerCore
+import ScalerJournal
+import Testing
+
+private func scratchDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-controller-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+private func config(in directory: URL, tick: String, endpoints: [String]) throws -> ScalerdConfig {
+    let endpointYAML = endpoints.map { name in
+        """
+          - name: \(name)
+            provider: demo
+            id: \(name)-id
+            policy: { type: concurrency, value: 1, max_replicas: 8, scale_down: { stabilization: 0s } }
+        """
+    }.joined(separator: "\n")
+    let yaml = """
+        tick: \(tick)
+        journal: { path: journal.sqlite }
+        providers:
+          - { name: demo, kind: simulated }
+        endpoints:
+        \(endpointYAML)
+        """
+    return try ConfigLoader(workingDirectory: directory.path).parse(yaml, file: "test.yaml")
+}
+
+@Suite struct ControllerTick {
+    @Test func aSlowEndpointIsCutOffAndTheOthersAreStillDecidedWithinTheTick() async throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try config(in: directory, tick: "1s", endpoints: ["fast", "slow"])
+        let journal = try Journal(path: config.journal.path)
+        let runtimes = [
+            EndpointRuntime(config: config.endpoints[0], provider: ScriptedProvider(replicas: 1), metrics: FixedMetrics(inFlight: 3)),
+            EndpointRuntime(config: config.endpoints[1], provider: ScriptedProvider(replicas: 2, readDelay: .seconds(30)), metrics: FixedMetrics(inFlight: 5, delay: .seconds(30))),
+        ]
+        var controller = Controller(config: config, runtimes: runtimes, journal: journal, logger: Logger(label: "test"), clock: { Date() })
+        let started = ContinuousClock.now
+        await controller.tick()
+        #expect(ContinuousClock.now - started < .seconds(1))
+
+        let rows = try JournalReader(path: config.journal.path).entries(JournalQuery())
+        let fast = try #require(rows.first { $0.endpoint == "fast" })
+        #expect(fast.action == "scale_up")
+        #expect(fast.desired == 3)
+        #expect(fast.outcome == "ok")
+        let slow = try #require(rows.first { $0.endpoint == "slow" })
+        #expect(slow.metricStatus == "missing")
+        #expect(slow.metricError?.contains("no answer within") == true)
+        #expect(slow.outcome == "skipped")
+        #expect(slow.errorMessage?.contains("timeout") == true)
+        #expect(slow.action == "hold")
+    }
+
+    @Test func aRefusedPushIsJournalledWithItsKind() async throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try config(in: directory, tick: "1s", endpoints: ["busy"])
+        let journal = try Journal(path: config.journal.path)
+        let provider = ScriptedProvider(replicas: 1, applyError: .init(.rateLimited, "429: retry after 3s"))
+        var controller = Controller(config: config, runtimes: [EndpointRuntime(config: config.endpoints[0], provider: provider, metrics: FixedMetrics(inFlight: 4))],
+                                    journal: journal, logger: Logger(label: "test"), clock: { Date() })
+        await controller.tick()
+        let row = try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        #expect(row.pushed)
+        #expect(row.outcome == "error")
+        #expect(row.errorKind == "rate_limited")
+        #expect(row.desired == 4)
+    }
+
+    @Test func dryRunDecidesAndJournalsButNeverPushes() async throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var config = try config(in: directory, tick: "1s", endpoints: ["shadow"])
+        config.endpoints[0].mode = .dryRun
+        let journal = try Journal(path: config.journal.path)
+        let provider = ScriptedProvider(replicas: 1, applyError: .init(.server, "must not be called"))
+        var controller = Controller(config: config, runtimes: [EndpointRuntime(config: config.endpoints[0], provider: provider, metrics: FixedMetrics(inFlight: 4))],
+                                    journal: journal, logger: Logger(label: "test"), clock: { Date() })
+        await controller.tick()
+        let row = try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        #expect(row.outcome == "dry_run")
+        #expect(!row.pushed)
+        #expect(row.desired == 4)
+    }
+
+    @Test func anUnchangedValueIsNotPushedAgain() async throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try config(in: directory, tick: "1s", endpoints: ["steady"])
+        let journal = try Journal(path: config.journal.path)
+        let provider = ScriptedProvider(replicas: 2, applyError: .init(.server, "must not be called"))
+        var controller = Controller(config: config, runtimes: [EndpointRuntime(config: config.endpoints[0], provider: provider, metrics: FixedMetrics(inFlight: 2))],
+                                    journal: journal, logger: Logger(label: "test"), clock: { Date() })
+        await controller.tick()
+        let row = try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        #expect(row.outcome == "unchanged")
+        #expect(row.action == "hold")
+    }
+}

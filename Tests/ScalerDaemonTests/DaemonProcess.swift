@@ -1,0 +1,72 @@
+import Foundation
+
+/// The built `scalerd` binary, run as a real child process.
+final class DaemonProcess {
+    let process = Process()
+    let stderrURL: URL
+
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["SCALERD_BINARY"] { return URL(fileURLWithPath: path) }
+        // `swift test` runs from the products directory, where the executable is built beside the tests.
+        var directory = Bundle.main.bundleURL
+        if directory.pathExtension == "xctest" { directory.deleteLastPathComponent() }
+        return directory.appendingPathComponent("scalerd")
+    }
+
+    init(arguments: [String], directory: URL) throws {
+        stderrURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+    }
+
+    var stderr: String {
+        (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass.
+    static func eventually(within seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return try condition()
+    }
+
+    func waitForExit(within seconds: Double) async -> Int32? {
+        let exited = await Self.eventually(within: seconds) { !process.isRunning }
+        return exited ? process.terminationStatus : nil
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// Runs the binary to completion and returns its exit status and output.
+func runScalerd(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = DaemonProcess.binary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}

@@ -1,0 +1,173 @@
+import Foundation
+import GRDB
+import ScalerCore
+import ScalerJournal
+import Testing
+
+private func scratchPath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-journal-\(UUID().uuidString).sqlite").path
+}
+
+private func removeJournal(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
+private func entry(endpoint: String = "chat", at seconds: Double, desired: Int = 3, action: ScalingAction = .scaleUp,
+                   outcome: ActuationOutcome = .applied) -> JournalEntry {
+    let now = Date(timeIntervalSince1970: seconds)
+    let observation = Observation(
+        metrics: .sample(MetricSample(takenAt: now, queueDelay: 6.5, queued: 4, inFlight: 2, readyWorkers: 2)),
+        currentReplicas: 2
+    )
+    let decision = Decision(
+        at: now, currentReplicas: 2, metricStatus: .fresh, metricAge: 0.25, rawRecommendation: 5,
+        clamps: [Clamp(kind: .stepLimit, before: 5, after: desired, detail: "scale_up.max_step=1")],
+        desiredReplicas: desired, action: action, reason: "scale up 2 -> \(desired): test", nextState: ScalerState()
+    )
+    return JournalEntry(decision: decision, observation: observation, endpoint: endpoint, provider: "demo",
+                        mode: "enforce", policyVersion: "v1", outcome: outcome, providerLatency: 0.0123)
+}
+
+/// What SQLite says to a write made behind scalerd's back, through a plain connection.
+private func rawWriteError(path: String, sql: String) throws -> String? {
+    let queue = try DatabaseQueue(path: path)
+    do {
+        try queue.write { try $0.execute(sql: sql) }
+        return nil
+    } catch let error as DatabaseError {
+        return error.message
+    }
+}
+
+/// A write through a connection configured as JournalReader's is.
+private func readOnlyWriteFails(path: String) throws -> Bool {
+    var configuration = Configuration()
+    configuration.readonly = true
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
+    do {
+        try queue.write { try $0.execute(sql: "INSERT INTO policy_version VALUES ('x','y',0,'{}')") }
+        return false
+    } catch {
+        return true
+    }
+}
+
+@Suite struct JournalRecords {
+    @Test func everyFieldOfAnEvaluationRoundTrips() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        let written = entry(at: 1_800_000_000.5, outcome: .failed(kind: "rate_limited", message: "429 retry after 3s"))
+        try await journal.append(written)
+        let read = try JournalReader(path: path).entries(JournalQuery())
+        #expect(read.count == 1)
+        var expected = written
+        expected.id = read[0].id
+        #expect(read[0] == expected)
+        #expect(read[0].clamps == [Clamp(kind: .stepLimit, before: 5, after: 3, detail: "scale_up.max_step=1")])
+        #expect(read[0].errorKind == "rate_limited")
+        #expect(read[0].pushed)
+        #expect(read[0].providerLatencyMs == 12.3)
+    }
+
+    @Test func queriesFilterByEndpointTimeAndAction() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        try await journal.append([
+            entry(endpoint: "a", at: 100), entry(endpoint: "b", at: 110),
+            entry(endpoint: "a", at: 120, action: .hold), entry(endpoint: "a", at: 130, desired: 1, action: .scaleDown),
+        ])
+        let reader = try JournalReader(path: path)
+        #expect(try reader.entries(JournalQuery(endpoint: "a")).map(\.at.timeIntervalSince1970) == [100, 120, 130])
+        let window = try reader.entries(JournalQuery(since: Date(timeIntervalSince1970: 110), until: Date(timeIntervalSince1970: 120)))
+        #expect(window.map(\.at.timeIntervalSince1970) == [110, 120])
+        #expect(try reader.entries(JournalQuery(action: "scale_down")).map(\.endpoint) == ["a"])
+        #expect(try reader.entries(JournalQuery(limit: 2)).map(\.at.timeIntervalSince1970) == [120, 130])
+    }
+
+    @Test func rowsCannotBeUpdatedOrDeletedEvenWithRawSQL() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        try await journal.append(entry(at: 1))
+        try await journal.recordPolicyVersion("v1", endpoint: "chat", configJSON: "{}", at: Date())
+        for sql in ["UPDATE decision SET desired = 99", "DELETE FROM decision", "UPDATE policy_version SET config = '{}'", "DELETE FROM policy_version"] {
+            let message = try rawWriteError(path: path, sql: sql)
+            #expect(message?.contains("append-only") == true, "\(sql)")
+        }
+        #expect(try JournalReader(path: path).entries(JournalQuery()).first?.desired == 3)
+    }
+
+    @Test func aReaderSeesConsistentRowsWhileTheWriterAppends() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        try await journal.append(entry(at: 0))
+        let reader = try JournalReader(path: path)
+        let batches = 200
+        let writer = Task {
+            for batch in 1...batches {
+                // Three rows per transaction: a reader must never see part of one.
+                try await journal.append((0..<3).map { entry(at: Double(batch * 10 + $0)) })
+            }
+        }
+        var counts: [Int] = []
+        while counts.last != 1 + 3 * batches {
+            let count = try reader.count()
+            #expect((count - 1) % 3 == 0, "a transaction is seen whole or not at all")
+            counts.append(count)
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        try await writer.value
+        #expect(counts == counts.sorted())
+        #expect(counts.count > 1)
+    }
+
+    @Test func theReaderNeverCreatesAJournal() throws {
+        let path = scratchPath()
+        #expect(throws: JournalError.self) { try JournalReader(path: path) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func theReaderCannotWrite() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        try await Journal(path: path).append(entry(at: 1))
+        #expect(try readOnlyWriteFails(path: path))
+    }
+
+    @Test func reopeningKeepsRowsAndSchema() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        try await Journal(path: path).append(entry(at: 1))
+        let reopened = try Journal(path: path)
+        try await reopened.append(entry(at: 2))
+        try reopened.checkpoint()
+        #expect(try JournalReader(path: path).count() == 2)
+    }
+}
+
+@Suite struct JournalOutput {
+    @Test func csvQuotesFieldsThatNeedIt() {
+        var row = entry(at: 0)
+        row.reason = "held, \"because\" of\nreasons"
+        let csv = JournalFormatter.render([row], as: .csv)
+        #expect(csv.contains("\"held, \"\"because\"\" of\nreasons\""))
+        #expect(csv.split(separator: "\n").first?.split(separator: ",").count == 25)
+    }
+
+    @Test func jsonIsAnArrayOfRowsWithISOTimes() throws {
+        let json = JournalFormatter.render([entry(at: 1_800_000_000)], as: .json)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        #expect(parsed?.first?["at"] as? String == "2027-01-15T08:00:00.000Z")
+        #expect(parsed?.first?["desired"] as? Int == 3)
+    }
+
+    @Test func tableHasAHeaderAndOneLinePerRow() {
+        let table = JournalFormatter.render([entry(at: 0), entry(at: 5)], as: .table)
+        let lines = table.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("ID"))
+    }
+}
