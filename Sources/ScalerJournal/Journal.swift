@@ -1,11 +1,15 @@
 import Foundation
 import GRDB
 import ScalerCore
+import Synchronization
 
 /// The daemon's writable journal: one writer, WAL so that readers never block it.
 public final class Journal: Sendable {
     public let path: String
     private let pool: DatabasePool
+    /// The newest row this process wrote per endpoint: only these may be extended, so a restart
+    /// always starts a new row and stays visible.
+    private let newestRows = Mutex<[String: JournalEntry]>([:])
 
     public init(path: String) throws(JournalError) {
         self.path = path
@@ -24,15 +28,28 @@ public final class Journal: Sendable {
         try await append([entry])
     }
 
-    /// One transaction per tick: either all endpoints' rows of it land, or none.
+    /// One transaction per tick: either all endpoints' rows of it land, or none. A hold that
+    /// repeats the endpoint's newest row extends it rather than adding a row.
     public func append(_ entries: [JournalEntry]) async throws(JournalError) {
         guard !entries.isEmpty else { return }
+        let previous = newestRows.withLock { $0 }
         do {
-            try await pool.write { db in
-                for var entry in entries {
-                    try entry.insert(db)
+            let written = try await pool.write { db in
+                var newest = previous
+                for entry in entries {
+                    if let open = newest[entry.endpoint], open.isContinued(by: entry) {
+                        let run = open.extended(by: entry)
+                        try run.update(db)
+                        newest[entry.endpoint] = run
+                    } else {
+                        var row = entry
+                        try row.insert(db)
+                        newest[entry.endpoint] = row
+                    }
                 }
+                return newest
             }
+            newestRows.withLock { $0 = written }
         } catch {
             throw JournalError(path: path, action: "append \(entries.count) row(s)", underlying: error)
         }

@@ -3,10 +3,14 @@ import GRDB
 import ScalerCore
 
 /// One evaluation of one endpoint, as it is kept for audit: inputs, policy version, every clamp,
-/// the final value and what the provider said.
+/// the final value and what the provider said. A run of identical holds is one row: `at` is its
+/// first evaluation (whose inputs and reason the row keeps), `lastAt` its latest, and the
+/// `…Min`/`…Max` fields the range of inputs seen over the run.
 public struct JournalEntry: Sendable, Hashable, Codable {
     public var id: Int64?
     public var at: Date
+    public var lastAt: Date
+    public var repeats: Int
     public var endpoint: String
     public var provider: String
     public var mode: String
@@ -30,6 +34,12 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public var errorKind: String?
     public var errorMessage: String?
     public var providerLatencyMs: Double?
+    public var queueDelayMin: Double?
+    public var queueDelayMax: Double?
+    public var queuedMin: Int?
+    public var queuedMax: Int?
+    public var inFlightMin: Int?
+    public var inFlightMax: Int?
 
     public init(
         decision: Decision,
@@ -44,6 +54,8 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         let sample = observation.sample
         id = nil
         at = decision.at
+        lastAt = decision.at
+        repeats = 1
         self.endpoint = endpoint
         self.provider = provider
         self.mode = mode
@@ -76,6 +88,48 @@ public struct JournalEntry: Sendable, Hashable, Codable {
             errorMessage = nil
         }
         providerLatencyMs = providerLatency.map { ($0 * 1_000_000).rounded() / 1000 }
+        (queueDelayMin, queueDelayMax) = (queueDelay, queueDelay)
+        (queuedMin, queuedMax) = (queued, queued)
+        (inFlightMin, inFlightMax) = (inFlight, inFlight)
+    }
+
+    /// Whether `next` repeats this hold exactly (inputs aside), so that it extends this row
+    /// instead of adding one.
+    func isContinued(by next: JournalEntry) -> Bool {
+        action == ScalingAction.hold.rawValue && next.action == ScalingAction.hold.rawValue
+            && endpoint == next.endpoint && provider == next.provider && mode == next.mode
+            && policyVersion == next.policyVersion && metricStatus == next.metricStatus
+            && metricError == next.metricError && queueDelayEstimated == next.queueDelayEstimated
+            && currentReplicas == next.currentReplicas && rawDesired == next.rawDesired && desired == next.desired
+            && clamps == next.clamps && pushed == next.pushed && outcome == next.outcome
+            && errorKind == next.errorKind && errorMessage == next.errorMessage
+            && next.at >= lastAt
+    }
+
+    /// This run, extended by one more identical hold.
+    func extended(by next: JournalEntry) -> JournalEntry {
+        var run = self
+        run.lastAt = next.at
+        run.repeats += 1
+        run.queueDelayMin = Self.lower(queueDelayMin, next.queueDelay)
+        run.queueDelayMax = Self.higher(queueDelayMax, next.queueDelay)
+        run.queuedMin = Self.lower(queuedMin, next.queued)
+        run.queuedMax = Self.higher(queuedMax, next.queued)
+        run.inFlightMin = Self.lower(inFlightMin, next.inFlight)
+        run.inFlightMax = Self.higher(inFlightMax, next.inFlight)
+        return run
+    }
+
+    private static func lower<T: Comparable>(_ a: T?, _ b: T?) -> T? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
+    }
+
+    private static func higher<T: Comparable>(_ a: T?, _ b: T?) -> T? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return max(a, b)
     }
 }
 

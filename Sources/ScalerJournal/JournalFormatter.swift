@@ -20,7 +20,7 @@ public enum JournalFormatter {
     }
 
     private static func table(_ entries: [JournalEntry]) -> String {
-        let header = ["ID", "TIME", "ENDPOINT", "ACTION", "CUR", "RAW", "DESIRED", "QDELAY", "QUEUED", "INFLIGHT", "METRICS", "OUTCOME", "REASON"]
+        let header = ["ID", "TIME", "ENDPOINT", "ACTION", "REPLICAS", "RAW", "QDELAY", "QUEUED", "INFLIGHT", "METRICS", "OUTCOME", "RUN", "REASON"]
         let rows = entries.map(tableRow)
         let all = [header] + rows
         // The reason is last and left unpadded: it is long and varies.
@@ -33,12 +33,28 @@ public enum JournalFormatter {
     }
 
     private static func tableRow(_ entry: JournalEntry) -> [String] {
-        var delay = entry.queueDelay.map { String(format: "%.1fs", $0) } ?? "-"
-        if entry.queueDelayEstimated { delay += "~" }
-        let identity: [String] = [entry.id.map(String.init) ?? "-", timestamp(entry.at), entry.endpoint, entry.action]
-        let replicas: [String] = [String(entry.currentReplicas), optional(entry.rawDesired, "-"), String(entry.desired)]
-        let inputs: [String] = [delay, optional(entry.queued, "-"), optional(entry.inFlight, "-"), entry.metricStatus]
-        return identity + replicas + inputs + [outcomeText(entry), entry.reason]
+        var delay = range(entry.queueDelayMin ?? entry.queueDelay, entry.queueDelayMax ?? entry.queueDelay) { String(format: "%.1f", $0) }
+        if delay != "-" { delay += entry.queueDelayEstimated ? "s~" : "s" }
+        let replicas = entry.currentReplicas == entry.desired ? "\(entry.desired)" : "\(entry.currentReplicas)->\(entry.desired)"
+        let run = entry.repeats > 1 ? "x\(entry.repeats) to \(clockTime(entry.lastAt))" : ""
+        let identity: [String] = [optional(entry.id, "-"), timestamp(entry.at), entry.endpoint, entry.action]
+        let inputs: [String] = [
+            replicas, optional(entry.rawDesired, "-"), delay,
+            range(entry.queuedMin ?? entry.queued, entry.queuedMax ?? entry.queued) { "\($0)" },
+            range(entry.inFlightMin ?? entry.inFlight, entry.inFlightMax ?? entry.inFlight) { "\($0)" },
+            entry.metricStatus,
+        ]
+        return identity + inputs + [outcomeText(entry), run, entry.reason]
+    }
+
+    /// `3`, or `2-5` when a run of holds saw a range.
+    private static func range<T: Equatable>(_ low: T?, _ high: T?, _ format: (T) -> String) -> String {
+        guard let low, let high else { return "-" }
+        return low == high ? format(low) : "\(format(low))-\(format(high))"
+    }
+
+    private static func clockTime(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false).time(includingFractionalSeconds: false))
     }
 
     private static func outcomeText(_ entry: JournalEntry) -> String {
@@ -59,10 +75,11 @@ public enum JournalFormatter {
     }
 
     static let csvColumns = [
-        "id", "at", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age", "metric_error",
+        "id", "at", "last_at", "repeats", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age", "metric_error",
         "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers", "current_replicas",
         "raw_desired", "desired", "clamps", "action", "reason", "pushed", "outcome", "error_kind", "error_message",
-        "provider_latency_ms",
+        "provider_latency_ms", "queue_delay_min", "queue_delay_max", "queued_min", "queued_max", "in_flight_min",
+        "in_flight_max",
     ]
 
     private static func csv(_ entries: [JournalEntry]) -> String {
@@ -73,7 +90,8 @@ public enum JournalFormatter {
     private static func csvRow(_ entry: JournalEntry) -> [String] {
         let clamps = entry.clamps.map { "\($0.kind.rawValue):\($0.before)->\($0.after)" }.joined(separator: " ")
         let identity: [String] = [
-            optional(entry.id), timestamp(entry.at), entry.endpoint, entry.provider, entry.mode, entry.policyVersion,
+            optional(entry.id), timestamp(entry.at), timestamp(entry.lastAt), String(entry.repeats), entry.endpoint,
+            entry.provider, entry.mode, entry.policyVersion,
         ]
         let metrics: [String] = [
             entry.metricStatus, optional(entry.metricAge), entry.metricError ?? "", optional(entry.queueDelay),
@@ -85,7 +103,11 @@ public enum JournalFormatter {
         let outcome: [String] = [
             String(entry.pushed), entry.outcome, entry.errorKind ?? "", entry.errorMessage ?? "", optional(entry.providerLatencyMs),
         ]
-        return identity + metrics + decision + outcome
+        let ranges: [String] = [
+            optional(entry.queueDelayMin), optional(entry.queueDelayMax), optional(entry.queuedMin),
+            optional(entry.queuedMax), optional(entry.inFlightMin), optional(entry.inFlightMax),
+        ]
+        return identity + metrics + decision + outcome + ranges
     }
 
     private static func optional<T>(_ value: T?, _ missing: String = "") -> String {

@@ -23,13 +23,14 @@ public struct JournalReader: Sendable {
         }
     }
 
-    /// Matching rows, oldest first.
+    /// Matching rows, oldest first; a run of holds matches if any part of it is in the window.
     public func entries(_ query: JournalQuery) throws(JournalError) -> [JournalEntry] {
         do {
             return try queue.read { db in
                 var request = JournalEntry.all()
                 if let endpoint = query.endpoint { request = request.filter(Column("endpoint") == endpoint) }
-                if let since = query.since { request = request.filter(Column("at") >= since.timeIntervalSince1970) }
+                // A run of holds overlaps the window if it ends after `since` and starts before `until`.
+                if let since = query.since { request = request.filter(Column("last_at") >= since.timeIntervalSince1970) }
                 if let until = query.until { request = request.filter(Column("at") <= until.timeIntervalSince1970) }
                 if let action = query.action { request = request.filter(Column("action") == action) }
                 request = request.order(Column("at").desc, Column("id").desc)

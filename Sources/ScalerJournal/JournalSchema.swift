@@ -8,6 +8,8 @@ enum JournalSchema {
             try db.create(table: "decision") { table in
                 table.autoIncrementedPrimaryKey("id")
                 table.column("at", .double).notNull()
+                table.column("last_at", .double).notNull()
+                table.column("repeats", .integer).notNull()
                 table.column("endpoint", .text).notNull()
                 table.column("provider", .text).notNull()
                 table.column("mode", .text).notNull()
@@ -31,6 +33,10 @@ enum JournalSchema {
                 table.column("error_kind", .text)
                 table.column("error_message", .text)
                 table.column("provider_latency_ms", .double)
+                for range in ["queue_delay", "queued", "in_flight"] {
+                    table.column("\(range)_min", range == "queue_delay" ? .double : .integer)
+                    table.column("\(range)_max", range == "queue_delay" ? .double : .integer)
+                }
             }
             try db.create(index: "decision_endpoint_at", on: "decision", columns: ["endpoint", "at"])
             try db.create(index: "decision_at", on: "decision", columns: ["at"])
@@ -44,16 +50,7 @@ enum JournalSchema {
                 table.column("config", .jsonText).notNull()
             }
 
-            // Audit rows are append-only, enforced here so that no code path (ours or a sqlite3
-            // shell) can rewrite history.
-            for table in ["decision", "policy_version"] {
-                try db.execute(sql: """
-                    CREATE TRIGGER \(table)_append_only_update BEFORE UPDATE ON \(table)
-                    BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: \(table) rows cannot be updated'); END;
-                    CREATE TRIGGER \(table)_append_only_delete BEFORE DELETE ON \(table)
-                    BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: \(table) rows cannot be deleted'); END;
-                    """)
-            }
+            try db.execute(sql: AppendOnly.triggers)
         }
         return migrator
     }

@@ -4,19 +4,19 @@ import ScalerCore
 import ScalerJournal
 import Testing
 
-private func scratchPath() -> String {
+func scratchPath() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-journal-\(UUID().uuidString).sqlite").path
 }
 
-private func removeJournal(_ path: String) {
+func removeJournal(_ path: String) {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
-private func entry(endpoint: String = "chat", at seconds: Double, desired: Int = 3, action: ScalingAction = .scaleUp,
-                   outcome: ActuationOutcome = .applied) -> JournalEntry {
+func entry(endpoint: String = "chat", at seconds: Double, desired: Int = 3, action: ScalingAction = .scaleUp,
+           outcome: ActuationOutcome = .applied, queueDelay: Double = 6.5) -> JournalEntry {
     let now = Date(timeIntervalSince1970: seconds)
     let observation = Observation(
-        metrics: .sample(MetricSample(takenAt: now, queueDelay: 6.5, queued: 4, inFlight: 2, readyWorkers: 2)),
+        metrics: .sample(MetricSample(takenAt: now, queueDelay: queueDelay, queued: 4, inFlight: 2, readyWorkers: 2)),
         currentReplicas: 2
     )
     let decision = Decision(
@@ -29,7 +29,7 @@ private func entry(endpoint: String = "chat", at seconds: Double, desired: Int =
 }
 
 /// What SQLite says to a write made behind scalerd's back, through a plain connection.
-private func rawWriteError(path: String, sql: String) throws -> String? {
+func rawWriteError(path: String, sql: String) throws -> String? {
     let queue = try DatabaseQueue(path: path)
     do {
         try queue.write { try $0.execute(sql: sql) }
@@ -154,7 +154,9 @@ private func readOnlyWriteFails(path: String) throws -> Bool {
         row.reason = "held, \"because\" of\nreasons"
         let csv = JournalFormatter.render([row], as: .csv)
         #expect(csv.contains("\"held, \"\"because\"\" of\nreasons\""))
-        #expect(csv.split(separator: "\n").first?.split(separator: ",").count == 25)
+        let plain = JournalFormatter.render([entry(at: 0)], as: .csv).split(separator: "\n")
+        #expect(plain.count == 2)
+        #expect(plain[0].split(separator: ",", omittingEmptySubsequences: false).count == plain[1].split(separator: ",", omittingEmptySubsequences: false).count)
     }
 
     @Test func jsonIsAnArrayOfRowsWithISOTimes() throws {

@@ -1,0 +1,36 @@
+/// SQL that makes the journal append-only in the database itself, so that no code path (ours or
+/// a sqlite3 shell) can rewrite history.
+///
+/// One UPDATE is allowed, and only this one: extending the newest row of an endpoint when it is a
+/// hold that repeats (`last_at` and `repeats` grow, the input ranges widen). Everything the
+/// decision said stays exactly as first written.
+enum AppendOnly {
+    static let immutableDecisionColumns = [
+        "id", "at", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age",
+        "metric_error", "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers",
+        "current_replicas", "raw_desired", "desired", "clamps", "action", "reason", "pushed", "outcome",
+        "error_kind", "error_message", "provider_latency_ms",
+    ]
+
+    static var triggers: String {
+        let unchanged = immutableDecisionColumns.map { "NEW.\($0) IS OLD.\($0)" }.joined(separator: " AND ")
+        let widened = ["queue_delay", "queued", "in_flight"].map { column in
+            "(OLD.\(column)_min IS NULL OR NEW.\(column)_min <= OLD.\(column)_min) AND (OLD.\(column)_max IS NULL OR NEW.\(column)_max >= OLD.\(column)_max)"
+        }.joined(separator: " AND ")
+        let extendsNewestHold = """
+            OLD.action = 'hold' AND NEW.repeats > OLD.repeats AND NEW.last_at >= OLD.last_at
+            AND OLD.id = (SELECT max(id) FROM decision WHERE endpoint = OLD.endpoint)
+            """
+        return """
+            CREATE TRIGGER decision_append_only_update BEFORE UPDATE ON decision
+            WHEN NOT (\(unchanged) AND \(widened) AND \(extendsNewestHold))
+            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: a decision row cannot be changed (only the newest hold of an endpoint may be extended)'); END;
+            CREATE TRIGGER decision_append_only_delete BEFORE DELETE ON decision
+            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: decision rows cannot be deleted'); END;
+            CREATE TRIGGER policy_version_append_only_update BEFORE UPDATE ON policy_version
+            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: policy_version rows cannot be updated'); END;
+            CREATE TRIGGER policy_version_append_only_delete BEFORE DELETE ON policy_version
+            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: policy_version rows cannot be deleted'); END;
+            """
+    }
+}
