@@ -37,8 +37,10 @@ public enum Autoscaler {
             headline = recommendation.explanation
             pipeline = ClampPipeline(value: recommendation.replicas)
 
-            applyIdleTimeout(&pipeline, current: current, idle: idle, idleSince: next.idleSince, policy: policy, now: now)
+            // The window remembers what the load asked for; the idle timeout alone decides the last
+            // step to zero, so that it is not idle_timeout plus a window.
             next.recommendations = remember(pipeline.value, at: now, in: state.recommendations, policy: policy)
+            applyIdleTimeout(&pipeline, current: current, idle: idle, idleSince: next.idleSince, policy: policy, now: now)
             applyStabilization(&pipeline, current: current, history: next.recommendations, observingSince: next.observingSince ?? now, policy: policy, now: now)
             applyStepLimit(&pipeline, current: current, policy: policy)
         }

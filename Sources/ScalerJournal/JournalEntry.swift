@@ -101,9 +101,14 @@ public struct JournalEntry: Sendable, Hashable, Codable {
             && policyVersion == next.policyVersion && metricStatus == next.metricStatus
             && metricError == next.metricError && queueDelayEstimated == next.queueDelayEstimated
             && currentReplicas == next.currentReplicas && rawDesired == next.rawDesired && desired == next.desired
-            && clamps == next.clamps && pushed == next.pushed && outcome == next.outcome
+            && Self.sameEffect(clamps, next.clamps) && pushed == next.pushed && outcome == next.outcome
             && errorKind == next.errorKind && errorMessage == next.errorMessage
             && next.at >= lastAt
+    }
+
+    /// Clamps that moved the value the same way; their details (e.g. "idle for 8s") may differ.
+    private static func sameEffect(_ a: [Clamp], _ b: [Clamp]) -> Bool {
+        a.map { [$0.kind.rawValue, "\($0.before)", "\($0.after)"] } == b.map { [$0.kind.rawValue, "\($0.before)", "\($0.after)"] }
     }
 
     /// This run, extended by one more identical hold.

@@ -65,6 +65,24 @@ import Testing
         #expect(decisions[0].clamps.map(\.kind) == [.idleTimeout])
     }
 
+    @Test(arguments: [
+        // (idle_timeout, scale-down window, index of the first zero at 5 s ticks)
+        (30.0, 20.0, 7), // idle from t=5: zero at t=35, not at t=55
+        (30.0, 60.0, 13), // the window still holds the last busy tick's recommendation until t=65
+    ])
+    func zeroComesWhenBothIdleTimeoutAndWindowHavePassedNotTheirSum(idle: Double, window: Double, firstZero: Int) {
+        let loads: [Load] = [.metrics(delay: 0, queued: 0, inFlight: 1)] + Array(repeating: .idle, count: 15)
+        let decisions = run(queuePolicy(idle: idle, down: .init(stabilization: window)), startingAt: 1, loads)
+        #expect(decisions.firstIndex { $0.desiredReplicas == 0 } == firstZero)
+    }
+
+    @Test func aBurstStillHoldsItsWorkersForTheWholeWindow() {
+        let loads: [Load] = [.metrics(delay: 0, queued: 0, inFlight: 6)] + Array(repeating: .idle, count: 14)
+        let decisions = run(queuePolicy(idle: 10, down: .init(stabilization: 60)), startingAt: 6, loads)
+        #expect(decisions.prefix(12).allSatisfy { $0.desiredReplicas == 6 })
+        #expect(decisions[13].desiredReplicas == 0)
+    }
+
     @Test func aMetricGapRestartsTheIdleClock() {
         let loads: [Load] = [.idle, .idle, .idle, .idle, .failed] + Array(repeating: .idle, count: 8)
         let decisions = run(queuePolicy(idle: 30, down: .init(stabilization: 0)), startingAt: 1, loads)
