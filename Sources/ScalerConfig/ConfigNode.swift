@@ -75,7 +75,7 @@ struct ConfigNode {
 
     func integer(atLeast minimum: Int) -> Int? {
         guard case .scalar = node, let value = node.int else {
-            report("expected a whole number, found \(describedValue)")
+            report("expected a whole number, found \(kindName)")
             return nil
         }
         guard value >= minimum else {
@@ -87,7 +87,7 @@ struct ConfigNode {
 
     func number(greaterThan minimum: Double) -> Double? {
         guard case .scalar = node, let value = node.float, value.isFinite else {
-            report("expected a number, found \(describedValue)")
+            report("expected a number, found \(kindName)")
             return nil
         }
         guard value > minimum else {
@@ -100,7 +100,7 @@ struct ConfigNode {
     /// Seconds, from `300s`, `5m`, `1h30m` or a bare number.
     func duration(allowZero: Bool) -> Double? {
         guard case .scalar(let scalar) = node, let seconds = DurationParser.seconds(from: scalar.string) else {
-            report("expected a duration such as 30s, 5m or 1h30m, found \(describedValue)")
+            report("expected a duration such as 30s, 5m or 1h30m, found \(kindName)")
             return nil
         }
         guard seconds >= 0 else {
@@ -131,8 +131,6 @@ struct ConfigNode {
         case .scalar(let scalar): return scalar.string.isEmpty ? "nothing" : "'\(scalar.string)'"
         }
     }
-
-    private var describedValue: String { kindName }
 }
 
 /// The known keys of one mapping, each already checked against the allowed names.

@@ -1,6 +1,7 @@
 import ScalerCore
 
-/// Reads and cross-checks one endpoint's `policy:` block.
+/// Reads and cross-checks one endpoint's `policy:` block. An invalid optional setting reads as
+/// absent: its issue is already logged, and any logged issue refuses the whole file.
 struct PolicyReader {
     let node: ConfigNode
 
@@ -21,19 +22,19 @@ struct PolicyReader {
         let scaleUp = readDirection(mapping["scale_up"], defaultStabilization: 0)
         let scaleDown = readDirection(mapping["scale_down"], defaultStabilization: 300)
         let fallbackNode = mapping["fallback"]
-        let fallback = fallbackNode.map(readFallback) ?? .some(nil)
+        let fallback = fallbackNode.flatMap(readFallback)
 
         if let minReplicas, let maxReplicas, let maxReplicasNode, minReplicas > maxReplicas {
             maxReplicasNode.report("max_replicas \(maxReplicas) is below min_replicas \(minReplicas)")
             return nil
         }
-        if let fallback = fallback ?? nil, let floor = fallback.replicas, let minReplicas, let maxReplicas, let fallbackNode,
+        if let floor = fallback?.replicas, let minReplicas, let maxReplicas, let fallbackNode,
            !(minReplicas...maxReplicas).contains(floor) {
             fallbackNode.report("fallback.replicas \(floor) is outside min_replicas..max_replicas (\(minReplicas)...\(maxReplicas))")
             return nil
         }
         guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, let perWorker,
-              let scaleUp, let scaleDown, let fallback else { return nil }
+              let scaleUp, let scaleDown else { return nil }
         return ScalingPolicy(
             type: type, value: value, minReplicas: minReplicas, maxReplicas: maxReplicas,
             idleTimeout: idleTimeout, maxConcurrentPerWorker: perWorker,
@@ -45,18 +46,13 @@ struct PolicyReader {
         guard let node else { return DirectionBehavior(stabilization: defaultStabilization) }
         guard let mapping = node.mapping(keys: ["stabilization", "max_step"]) else { return nil }
         let stabilization = mapping["stabilization"].map { $0.duration(allowZero: true) } ?? defaultStabilization
-        let maxStep = mapping["max_step"].map { $0.integer(atLeast: 1) }
-        guard let stabilization else { return nil }
-        if let maxStep, maxStep == nil { return nil }
-        return DirectionBehavior(stabilization: stabilization, maxStep: maxStep ?? nil)
+        let maxStep = mapping["max_step"].flatMap { $0.integer(atLeast: 1) }
+        return stabilization.map { DirectionBehavior(stabilization: $0, maxStep: maxStep) }
     }
 
-    private func readFallback(_ node: ConfigNode) -> FallbackPolicy?? {
+    private func readFallback(_ node: ConfigNode) -> FallbackPolicy? {
         guard let mapping = node.mapping(keys: ["after_failures", "replicas"]) else { return nil }
-        let afterFailures = mapping.required("after_failures")?.integer(atLeast: 1)
-        let replicas = mapping["replicas"].map { $0.integer(atLeast: 0) }
-        guard let afterFailures else { return nil }
-        if let replicas, replicas == nil { return nil }
-        return .some(FallbackPolicy(afterFailures: afterFailures, replicas: replicas ?? nil))
+        let replicas = mapping["replicas"].flatMap { $0.integer(atLeast: 0) }
+        return mapping.required("after_failures")?.integer(atLeast: 1).map { FallbackPolicy(afterFailures: $0, replicas: replicas) }
     }
 }

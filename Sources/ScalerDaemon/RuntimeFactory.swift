@@ -4,13 +4,13 @@ import ScalerCore
 import ScalerMetrics
 import ScalerProviders
 import ScalerSimulation
+import Synchronization
 
 /// Builds providers and metric sources from config, by `kind`. Simulated clouds are kept across
 /// reloads while their settings are unchanged, so that a reload does not reset the demo's world.
-final class RuntimeFactory: @unchecked Sendable {
+final class RuntimeFactory: Sendable {
     private let clock: @Sendable () -> Date
-    private var clouds: [String: (settings: SimulationSettings, cloud: SimulatedCloud)] = [:]
-    private let lock = NSLock()
+    private let clouds = Mutex<[String: (settings: SimulationSettings, cloud: SimulatedCloud)]>([:])
 
     init(clock: @escaping @Sendable () -> Date) {
         self.clock = clock
@@ -40,7 +40,7 @@ final class RuntimeFactory: @unchecked Sendable {
 
     private func simulatedCloud(_ provider: ProviderConfig) -> SimulatedCloud {
         let settings = provider.simulation ?? SimulationSettings()
-        return lock.withLock {
+        return clouds.withLock { clouds in
             if let existing = clouds[provider.name], existing.settings == settings { return existing.cloud }
             let cloud = SimulatedCloud(settings: .init(
                 seed: settings.seed,

@@ -60,48 +60,39 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         #expect(slow.action == "hold")
     }
 
-    @Test func aRefusedPushIsJournalledWithItsKind() async throws {
+    /// One tick of one endpoint against the given provider and metrics; the row it journalled.
+    private func journalledRow(provider: ScriptedProvider, inFlight: Int, mode: EndpointMode = .enforce) async throws -> JournalEntry {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let config = try config(in: directory, tick: "1s", endpoints: ["busy"])
-        let journal = try Journal(path: config.journal.path)
-        let provider = ScriptedProvider(replicas: 1, applyError: .init(.rateLimited, "429: retry after 3s"))
-        var controller = Controller(config: config, runtimes: [EndpointRuntime(config: config.endpoints[0], provider: provider, metrics: FixedMetrics(inFlight: 4))],
-                                    journal: journal, logger: Logger(label: "test"), clock: { Date() })
+        var config = try config(in: directory, tick: "1s", endpoints: ["only"])
+        config.endpoints[0].mode = mode
+        let runtime = EndpointRuntime(config: config.endpoints[0], provider: provider, metrics: FixedMetrics(inFlight: inFlight))
+        var controller = Controller(config: config, runtimes: [runtime], journal: try Journal(path: config.journal.path),
+                                    logger: Logger(label: "test"), clock: { Date() })
         await controller.tick()
-        let row = try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        return try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+    }
+
+    @Test func aRefusedPushIsJournalledWithItsKind() async throws {
+        let row = try await journalledRow(provider: ScriptedProvider(replicas: 1, applyError: .init(.rateLimited, "429: retry after 3s")), inFlight: 4)
         #expect(row.pushed)
         #expect(row.outcome == "error")
         #expect(row.errorKind == "rate_limited")
+        #expect(row.errorMessage == "429: retry after 3s")
         #expect(row.desired == 4)
     }
 
     @Test func dryRunDecidesAndJournalsButNeverPushes() async throws {
-        let directory = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var config = try config(in: directory, tick: "1s", endpoints: ["shadow"])
-        config.endpoints[0].mode = .dryRun
-        let journal = try Journal(path: config.journal.path)
-        let provider = ScriptedProvider(replicas: 1, applyError: .init(.server, "must not be called"))
-        var controller = Controller(config: config, runtimes: [EndpointRuntime(config: config.endpoints[0], provider: provider, metrics: FixedMetrics(inFlight: 4))],
-                                    journal: journal, logger: Logger(label: "test"), clock: { Date() })
-        await controller.tick()
-        let row = try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        let refusing = ScriptedProvider(replicas: 1, applyError: .init(.server, "must not be called"))
+        let row = try await journalledRow(provider: refusing, inFlight: 4, mode: .dryRun)
         #expect(row.outcome == "dry_run")
         #expect(!row.pushed)
         #expect(row.desired == 4)
     }
 
     @Test func anUnchangedValueIsNotPushedAgain() async throws {
-        let directory = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = try config(in: directory, tick: "1s", endpoints: ["steady"])
-        let journal = try Journal(path: config.journal.path)
-        let provider = ScriptedProvider(replicas: 2, applyError: .init(.server, "must not be called"))
-        var controller = Controller(config: config, runtimes: [EndpointRuntime(config: config.endpoints[0], provider: provider, metrics: FixedMetrics(inFlight: 2))],
-                                    journal: journal, logger: Logger(label: "test"), clock: { Date() })
-        await controller.tick()
-        let row = try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        let refusing = ScriptedProvider(replicas: 2, applyError: .init(.server, "must not be called"))
+        let row = try await journalledRow(provider: refusing, inFlight: 2)
         #expect(row.outcome == "unchanged")
         #expect(row.action == "hold")
     }
