@@ -1,0 +1,66 @@
+import Foundation
+import ScalerCore
+import ScalerJournal
+import Testing
+
+/// `scalerd journal list`, run as an operator runs it, against a journal written by `Journal`.
+@Suite struct JournalListCommand {
+    private func journalWithHistory(in directory: URL) async throws -> String {
+        let path = directory.appendingPathComponent("journal.sqlite").path
+        let journal = try Journal(path: path)
+        let now = Date()
+        func row(_ endpoint: String, _ minutesAgo: Double, _ action: ScalingAction, _ desired: Int) -> JournalEntry {
+            let at = now.addingTimeInterval(-minutesAgo * 60)
+            let decision = Decision(
+                at: at, currentReplicas: 1, metricStatus: .fresh, metricAge: 0.1, rawRecommendation: desired, clamps: [],
+                desiredReplicas: desired, action: action, reason: "\(action.rawValue) of \(endpoint), \(minutesAgo)m ago", nextState: ScalerState()
+            )
+            let observation = Observation(metrics: .sample(MetricSample(takenAt: at, queueDelay: 1, queued: 1, inFlight: 1)), currentReplicas: 1)
+            return JournalEntry(decision: decision, observation: observation, endpoint: endpoint, provider: "sim", mode: "enforce",
+                                policyVersion: "v1", outcome: .applied, providerLatency: 0.01)
+        }
+        try await journal.append([row("chat", 180, .scaleUp, 3), row("embed", 90, .scaleUp, 2), row("chat", 30, .scaleDown, 1), row("chat", 5, .scaleUp, 4)])
+        return path
+    }
+
+    @Test func filtersByEndpointActionAndRelativeTimeAsJSON() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try await journalWithHistory(in: directory)
+
+        let result = try runScalerd(["journal", "list", "--journal", path, "--endpoint", "chat", "--since", "2h", "--action", "scale_up", "--format", "json"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["reason"] as? String } == ["scale_up of chat, 5.0m ago"])
+    }
+
+    @Test func csvAndTableListEveryMatchingRowOldestFirst() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try await journalWithHistory(in: directory)
+
+        let csv = try runScalerd(["journal", "list", "--journal", path, "--endpoint", "chat", "--format", "csv"], in: directory)
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("id,at,last_at,repeats,endpoint"))
+        #expect(lines[1].contains("180.0m ago") && lines[3].contains("5.0m ago"))
+
+        let table = try runScalerd(["journal", "list", "--journal", path, "--until", "60m"], in: directory)
+        #expect(table.stdout.split(separator: "\n").count == 3)
+    }
+
+    @Test func aBadTimeIsRefusedWithTheOptionNamed() throws {
+        let result = try runScalerd(["journal", "list", "--journal", "/nonexistent.sqlite", "--since", "yesterday"], in: FileManager.default.temporaryDirectory)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--since 'yesterday' is neither a duration"))
+    }
+
+    @Test func aMissingJournalIsNamed() throws {
+        let result = try runScalerd(["journal", "list", "--journal", "/nonexistent/journal.sqlite"], in: FileManager.default.temporaryDirectory)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/nonexistent/journal.sqlite"))
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent/journal.sqlite"))
+    }
+}
