@@ -58,23 +58,26 @@ struct ScalerService: Service {
         do {
             let config = try loader.load(file: configPath)
             let runtimes = try factory.runtimes(for: config)
+            controller.logger.logLevel = Logger.Level(config.log.level)
             if config.journal.path != previous.journal.path {
-                logger.warning("journal.path changed; it takes effect at the next restart", metadata: ["running": "\(previous.journal.path)"])
+                controller.logger.warning("journal.path changed; it takes effect at the next restart", metadata: ["running": "\(previous.journal.path)"])
+            }
+            if config.log.format != previous.log.format {
+                controller.logger.warning("log.format changed; it takes effect at the next restart")
             }
             controller.replace(config: config, runtimes: runtimes)
-            controller.logger.logLevel = Logger.Level(config.log.level)
             if config.tick != previous.tick { timer.schedule(every: config.tick) }
             await controller.recordPolicyVersions()
-            logger.notice("configuration reloaded", metadata: [
+            controller.logger.notice("configuration reloaded", metadata: [
                 "endpoints": "\(runtimes.count)",
                 "policy_versions": "\(runtimes.map { "\($0.config.name)=\($0.policyVersion)" }.joined(separator: ","))",
             ])
         } catch let error as ConfigError {
             for issue in error.issues {
-                logger.error("reload refused, keeping the running configuration: \(issue)")
+                controller.logger.error("reload refused, keeping the running configuration: \(issue)")
             }
         } catch {
-            logger.error("reload refused, keeping the running configuration: \(error)")
+            controller.logger.error("reload refused, keeping the running configuration: \(error)")
         }
     }
 }
