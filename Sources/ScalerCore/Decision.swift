@@ -14,7 +14,6 @@ public enum ClampKind: String, Sendable, Codable, CaseIterable {
     case minReplicas = "min_replicas"
     case maxReplicas = "max_replicas"
     case fallback
-    case metricsUnavailable = "metrics_unavailable"
 }
 
 /// One clamp that changed the value, with its effect.
