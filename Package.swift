@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(name: "ScalerCore"),
@@ -25,7 +27,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "ScalerSimulation", dependencies: ["ScalerCore"]),
-        .target(name: "ScalerProviders", dependencies: ["ScalerCore", "ScalerSimulation"]),
+        .target(name: "ScalerProviders", dependencies: [
+            "ScalerCore", "ScalerSimulation",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .target(name: "ScalerMetrics", dependencies: ["ScalerCore", "ScalerSimulation"]),
         .target(name: "ScalerDaemon", dependencies: [
             "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerMetrics",
@@ -42,6 +47,12 @@ let package = Package(
         .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore"]),
         .testTarget(name: "ScalerJournalTests", dependencies: ["ScalerJournal", "ScalerCore"]),
         .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore"]),
+        .testTarget(name: "ScalerProvidersTests", dependencies: [
+            "ScalerProviders", "ScalerCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "ScalerDaemonTests", dependencies: [
             "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore", "ScalerProviders", "ScalerMetrics",
             "ScalerSimulation",

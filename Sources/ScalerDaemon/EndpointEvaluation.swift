@@ -29,36 +29,56 @@ struct EndpointEvaluation: Sendable {
         let status = await providerRead
         let observation = Observation(metrics: reading, currentReplicas: try? status.get().replicas)
         let decision = Autoscaler.decide(state: state, observation: observation, policy: runtime.config.policy, now: clock())
-        let (outcome, latency) = await act(decision, status: status)
+        let (outcome, drift, latency) = await act(decision, status: status)
         let entry = JournalEntry(
             decision: decision, observation: observation, endpoint: runtime.config.name,
             provider: runtime.config.provider, mode: runtime.config.mode.rawValue,
-            policyVersion: runtime.policyVersion, outcome: outcome, providerLatency: latency
+            policyVersion: runtime.policyVersion, outcome: outcome, drift: drift, providerLatency: latency
         )
         return Outcome(endpoint: runtime.config.name, decision: decision, outcome: outcome, entry: entry)
     }
 
-    private func act(_ decision: Decision, status: Result<EndpointStatus, ProviderError>) async -> (ActuationOutcome, Double?) {
-        if runtime.config.mode == .dryRun { return (.dryRun, nil) }
+    /// Everything scalerd wants the endpoint to be, in the provider's own terms.
+    private func wantedSettings(replicas: Int) -> ManagedSettings {
+        let policy = runtime.config.policy
+        let scaler: ProviderScaler = policy.type == .queue
+            ? .queueDelay(policy.value)
+            : .requestCount(Int(policy.value.rounded(.up)))
+        let wanted = ManagedSettings(
+            minReplicas: replicas, maxReplicas: policy.maxReplicas,
+            idleTimeout: Int(policy.idleTimeout.rounded()), scaler: scaler
+        )
+        return runtime.provider.normalized(wanted)
+    }
+
+    /// Pushes only when the replica count or a drifted setting differs: a steady endpoint costs
+    /// reads, not writes.
+    private func act(
+        _ decision: Decision, status: Result<EndpointStatus, ProviderError>
+    ) async -> (ActuationOutcome, [SettingDrift], Double?) {
         let current: EndpointStatus
         switch status {
-        case .failure(let error): return (.skipped("provider read failed: \(error)"), nil)
+        case .failure(let error):
+            let outcome: ActuationOutcome = runtime.config.mode == .dryRun ? .dryRun : .skipped("provider read failed: \(error)")
+            return (outcome, [], nil)
         case .success(let read): current = read
         }
-        guard decision.desiredReplicas != current.replicas else { return (.unchanged, nil) }
+        let wanted = wantedSettings(replicas: decision.desiredReplicas)
+        let drift = current.settings.drift(toward: wanted)
+        if runtime.config.mode == .dryRun { return (.dryRun, drift, nil) }
+        guard decision.desiredReplicas != current.replicas || !drift.isEmpty else { return (.unchanged, [], nil) }
         let provider = runtime.provider
         let endpointID = runtime.config.id
-        let desired = DesiredEndpoint(replicas: decision.desiredReplicas)
         let started = ContinuousClock.now
         do {
-            try await withDeadline(budget) { try await provider.apply(desired, endpointID: endpointID) }
-            return (.applied, Self.seconds(since: started))
+            try await withDeadline(budget) { try await provider.apply(wanted, endpointID: endpointID) }
+            return (.applied, drift, Self.seconds(since: started))
         } catch let error as ProviderError {
-            return (.failed(kind: error.kind.rawValue, message: error.message), Self.seconds(since: started))
+            return (.failed(kind: error.kind.rawValue, message: error.message), drift, Self.seconds(since: started))
         } catch let error as DeadlineExceeded {
-            return (.failed(kind: ProviderError.Kind.timeout.rawValue, message: error.description), Self.seconds(since: started))
+            return (.failed(kind: ProviderError.Kind.timeout.rawValue, message: error.description), drift, Self.seconds(since: started))
         } catch {
-            return (.failed(kind: ProviderError.Kind.cancelled.rawValue, message: "\(error)"), Self.seconds(since: started))
+            return (.failed(kind: ProviderError.Kind.cancelled.rawValue, message: "\(error)"), drift, Self.seconds(since: started))
         }
     }
 

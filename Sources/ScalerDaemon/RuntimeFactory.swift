@@ -6,11 +6,12 @@ import ScalerProviders
 import ScalerSimulation
 import Synchronization
 
-/// Builds providers and metric sources from config, by `kind`. Simulated clouds are kept across
-/// reloads while their settings are unchanged, so that a reload does not reset the demo's world.
+/// Builds providers and metric sources from config, by `kind`. A provider is kept across reloads
+/// while its config is unchanged, so that a reload resets neither the demo's world nor a
+/// provider's rate limit.
 final class RuntimeFactory: Sendable {
     private let clock: @Sendable () -> Date
-    private let clouds = Mutex<[String: (settings: SimulationSettings, cloud: SimulatedCloud)]>([:])
+    private let simulated = Mutex<[String: (config: ProviderConfig, provider: SimulatedProvider)]>([:])
 
     init(clock: @escaping @Sendable () -> Date) {
         self.clock = clock
@@ -28,27 +29,27 @@ final class RuntimeFactory: Sendable {
         let problems = Self.unsupported(config)
         guard problems.isEmpty else { throw RuntimeError(problems: problems) }
         return config.endpoints.map { endpoint in
-            let providerConfig = config.provider(named: endpoint.provider)!
-            let cloud = simulatedCloud(providerConfig)
+            let provider = simulatedProvider(config.provider(named: endpoint.provider)!)
             return EndpointRuntime(
                 config: endpoint,
-                provider: SimulatedProvider(cloud: cloud, clock: clock),
-                metrics: SimulatedMetricSource(cloud: cloud, clock: clock)
+                provider: provider,
+                metrics: SimulatedMetricSource(cloud: provider.cloud, clock: clock)
             )
         }
     }
 
-    private func simulatedCloud(_ provider: ProviderConfig) -> SimulatedCloud {
-        let settings = provider.simulation ?? SimulationSettings()
-        return clouds.withLock { clouds in
-            if let existing = clouds[provider.name], existing.settings == settings { return existing.cloud }
+    private func simulatedProvider(_ config: ProviderConfig) -> SimulatedProvider {
+        simulated.withLock { cache in
+            if let existing = cache[config.name], existing.config == config { return existing.provider }
+            let settings = config.simulation ?? SimulationSettings()
             let cloud = SimulatedCloud(settings: .init(
                 seed: settings.seed,
                 cycle: LoadCycle(period: settings.cycle, peakRPS: settings.peakRPS),
                 cluster: .init(coldStart: settings.coldStart, meanServiceTime: settings.serviceTime, concurrencyPerWorker: settings.workerConcurrency)
             ))
-            clouds[provider.name] = (settings, cloud)
-            return cloud
+            let provider = SimulatedProvider(cloud: cloud, clock: clock)
+            cache[config.name] = (config, provider)
+            return provider
         }
     }
 }

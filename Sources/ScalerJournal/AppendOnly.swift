@@ -8,7 +8,7 @@ enum AppendOnly {
     static let immutableDecisionColumns = [
         "id", "at", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age",
         "metric_error", "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers",
-        "current_replicas", "raw_desired", "desired", "clamps", "action", "reason", "pushed", "outcome",
+        "current_replicas", "raw_desired", "desired", "clamps", "action", "reason", "drift", "pushed", "outcome",
         "error_kind", "error_message", "provider_latency_ms",
     ]
 

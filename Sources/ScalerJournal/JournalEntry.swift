@@ -29,6 +29,8 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public var clamps: [Clamp]
     public var action: String
     public var reason: String
+    /// Settings found changed behind scalerd's back, corrected (enforce) or only reported (dry-run).
+    public var drift: [SettingDrift]
     public var pushed: Bool
     public var outcome: String
     public var errorKind: String?
@@ -49,6 +51,7 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         mode: String,
         policyVersion: String,
         outcome: ActuationOutcome,
+        drift: [SettingDrift] = [],
         providerLatency: Double?
     ) {
         let sample = observation.sample
@@ -74,6 +77,7 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         clamps = decision.clamps
         action = decision.action.rawValue
         reason = decision.reason
+        self.drift = drift
         pushed = outcome.pushed
         self.outcome = outcome.label
         switch outcome {
@@ -101,7 +105,7 @@ public struct JournalEntry: Sendable, Hashable, Codable {
             && policyVersion == next.policyVersion && metricStatus == next.metricStatus
             && metricError == next.metricError && queueDelayEstimated == next.queueDelayEstimated
             && currentReplicas == next.currentReplicas && rawDesired == next.rawDesired && desired == next.desired
-            && Self.sameEffect(clamps, next.clamps) && pushed == next.pushed && outcome == next.outcome
+            && Self.sameEffect(clamps, next.clamps) && drift == next.drift && pushed == next.pushed && outcome == next.outcome
             && errorKind == next.errorKind && errorMessage == next.errorMessage
             && next.at >= lastAt
     }

@@ -44,7 +44,8 @@ public enum JournalFormatter {
             range(entry.inFlightMin ?? entry.inFlight, entry.inFlightMax ?? entry.inFlight) { "\($0)" },
             entry.metricStatus,
         ]
-        return identity + inputs + [outcomeText(entry), run, entry.reason]
+        let drift = entry.drift.isEmpty ? "" : " [drift: \(entry.drift.map(\.description).joined(separator: "; "))]"
+        return identity + inputs + [outcomeText(entry), run, entry.reason + drift]
     }
 
     /// `3`, or `2-5` when a run of holds saw a range.
@@ -77,7 +78,7 @@ public enum JournalFormatter {
     static let csvColumns = [
         "id", "at", "last_at", "repeats", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age", "metric_error",
         "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers", "current_replicas",
-        "raw_desired", "desired", "clamps", "action", "reason", "pushed", "outcome", "error_kind", "error_message",
+        "raw_desired", "desired", "clamps", "action", "reason", "drift", "pushed", "outcome", "error_kind", "error_message",
         "provider_latency_ms", "queue_delay_min", "queue_delay_max", "queued_min", "queued_max", "in_flight_min",
         "in_flight_max",
     ]
@@ -99,6 +100,7 @@ public enum JournalFormatter {
         ]
         let decision: [String] = [
             String(entry.currentReplicas), optional(entry.rawDesired), String(entry.desired), clamps, entry.action, entry.reason,
+            entry.drift.map(\.description).joined(separator: "; "),
         ]
         let outcome: [String] = [
             String(entry.pushed), entry.outcome, entry.errorKind ?? "", entry.errorMessage ?? "", optional(entry.providerLatencyMs),

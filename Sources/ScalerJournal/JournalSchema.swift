@@ -28,6 +28,7 @@ enum JournalSchema {
                 table.column("clamps", .jsonText).notNull()
                 table.column("action", .text).notNull()
                 table.column("reason", .text).notNull()
+                table.column("drift", .jsonText).notNull()
                 table.column("pushed", .boolean).notNull()
                 table.column("outcome", .text).notNull()
                 table.column("error_kind", .text)

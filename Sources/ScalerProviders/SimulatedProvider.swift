@@ -1,11 +1,14 @@
 import Foundation
 import ScalerCore
 import ScalerSimulation
+import Synchronization
 
-/// `kind: simulated`: endpoints in the built-in cloud model, for the demo and for tests.
-public struct SimulatedProvider: Provider {
+/// `kind: simulated`: endpoints in the built-in cloud model, for the demo and for tests. It keeps
+/// the settings last applied, as a real provider's endpoint would.
+public final class SimulatedProvider: Provider {
     public let cloud: SimulatedCloud
     private let clock: @Sendable () -> Date
+    private let applied = Mutex<[String: ManagedSettings]>([:])
 
     public init(cloud: SimulatedCloud, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.cloud = cloud
@@ -14,10 +17,13 @@ public struct SimulatedProvider: Provider {
 
     public func read(endpointID: String) async throws(ProviderError) -> EndpointStatus {
         let snapshot = await cloud.snapshot(endpointID: endpointID, at: clock())
-        return EndpointStatus(replicas: snapshot.replicas, readyWorkers: snapshot.readyWorkers)
+        var settings = applied.withLock { $0[endpointID] } ?? ManagedSettings(minReplicas: snapshot.replicas)
+        settings.minReplicas = snapshot.replicas
+        return EndpointStatus(settings: settings, readyWorkers: snapshot.readyWorkers)
     }
 
-    public func apply(_ desired: DesiredEndpoint, endpointID: String) async throws(ProviderError) {
-        await cloud.setReplicas(desired.replicas, endpointID: endpointID, at: clock())
+    public func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError) {
+        applied.withLock { $0[endpointID] = wanted }
+        await cloud.setReplicas(wanted.minReplicas, endpointID: endpointID, at: clock())
     }
 }

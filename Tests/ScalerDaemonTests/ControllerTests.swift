@@ -4,6 +4,7 @@ import Logging
 import ScalerConfig
 import ScalerCore
 import ScalerJournal
+import ScalerProviders
 import Testing
 
 private func scratchDirectory() throws -> URL {
@@ -83,7 +84,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
     }
 
     @Test func dryRunDecidesAndJournalsButNeverPushes() async throws {
-        let refusing = ScriptedProvider(replicas: 1, applyError: .init(.server, "must not be called"))
+        let refusing = ScriptedProvider(replicas: 1, applyError: .init(.unavailable, "must not be called"))
         let row = try await journalledRow(provider: refusing, inFlight: 4, mode: .dryRun)
         #expect(row.outcome == "dry_run")
         #expect(!row.pushed)
@@ -91,9 +92,28 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
     }
 
     @Test func anUnchangedValueIsNotPushedAgain() async throws {
-        let refusing = ScriptedProvider(replicas: 2, applyError: .init(.server, "must not be called"))
+        let refusing = ScriptedProvider(replicas: 2, applyError: .init(.unavailable, "must not be called"))
         let row = try await journalledRow(provider: refusing, inFlight: 2)
         #expect(row.outcome == "unchanged")
         #expect(row.action == "hold")
+    }
+
+    @Test func driftIsCorrectedAndJournalledFieldByField() async throws {
+        // Replicas already right; someone lowered max workers to 2 in the console.
+        let live = ManagedSettings(minReplicas: 2, maxReplicas: 2, idleTimeout: 300, scaler: .requestCount(1))
+        let row = try await journalledRow(provider: ScriptedProvider(replicas: 2, settings: live), inFlight: 2)
+        #expect(row.action == "hold")
+        #expect(row.outcome == "ok")
+        #expect(row.pushed)
+        #expect(row.drift == [SettingDrift(field: "max_replicas", live: "2", wanted: "8")])
+    }
+
+    @Test func dryRunReportsDriftWithoutCorrectingIt() async throws {
+        let live = ManagedSettings(minReplicas: 2, maxReplicas: 8, idleTimeout: 60, scaler: .requestCount(1))
+        let refusing = ScriptedProvider(replicas: 2, applyError: .init(.unavailable, "must not be called"), settings: live)
+        let row = try await journalledRow(provider: refusing, inFlight: 2, mode: .dryRun)
+        #expect(row.outcome == "dry_run")
+        #expect(!row.pushed)
+        #expect(row.drift == [SettingDrift(field: "idle_timeout", live: "60", wanted: "300")])
     }
 }

@@ -8,6 +8,8 @@ struct ScriptedProvider: Provider {
     var replicas = 1
     var readDelay: Duration = .zero
     var applyError: ProviderError?
+    /// Live settings to report; by default only the replica count.
+    var settings: ManagedSettings?
 
     func read(endpointID: String) async throws(ProviderError) -> EndpointStatus {
         do {
@@ -15,10 +17,10 @@ struct ScriptedProvider: Provider {
         } catch {
             throw ProviderError(.cancelled, "cancelled")
         }
-        return EndpointStatus(replicas: replicas, readyWorkers: replicas)
+        return EndpointStatus(settings: settings ?? ManagedSettings(minReplicas: replicas), readyWorkers: replicas)
     }
 
-    func apply(_ desired: DesiredEndpoint, endpointID: String) async throws(ProviderError) {
+    func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError) {
         if let applyError { throw applyError }
     }
 }

@@ -1,0 +1,157 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Sends provider requests over one shared HTTP client: never follows redirects (a custom auth
+/// header must not reach another host), times out each request, retries transient failures
+/// within a budget, keeps under a rate limit, and keeps secrets out of every message.
+public struct ProviderTransport: Sendable {
+    public struct Settings: Sendable, Hashable {
+        public var requestTimeout: Double = 10
+        public var retry = RetryPolicy()
+        public var maxResponseBytes = 4 << 20
+
+        public init() {}
+    }
+
+    public let baseURL: String
+    private let client: HTTPClient
+    private let headers: [(String, String)]
+    /// Values that must never appear in a message: API keys, wherever they travel.
+    private let secrets: [String]
+    private let limiter: RateLimiter?
+    private let settings: Settings
+    private let jitter: @Sendable () -> Double
+
+    /// The client every provider shares: redirects off, so that no key follows one.
+    public static func makeSharedClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.timeout = .init(connect: .seconds(5))
+        configuration.decompression = .enabled(limit: .size(16 << 20))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public init(
+        client: HTTPClient, baseURL: String, headers: [(String, String)], secrets: [String],
+        limiter: RateLimiter? = nil, settings: Settings = Settings(),
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.client = client
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.headers = headers
+        self.secrets = secrets.filter { !$0.isEmpty }
+        self.limiter = limiter
+        self.settings = settings
+        self.jitter = jitter
+    }
+
+    /// The answer to `request` with a 2xx status, or the error after the retries it earned.
+    public func send(_ request: ProviderRequest, secretQuery: [URLQueryItem] = []) async throws(ProviderError) -> ProviderResponse {
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            let failure: ProviderError
+            var retryAfter: Double?
+            do {
+                if let limiter { try await limiter.acquire() }
+                let response = try await once(request, secretQuery: secretQuery)
+                if (200..<300).contains(response.status) { return response }
+                failure = classify(response, request: request)
+                retryAfter = RetryPolicy.retryAfter(response.headers["retry-after"], now: Date())
+            } catch let error as ProviderError {
+                failure = error
+            } catch {
+                failure = ProviderError(.cancelled, "\(request.label): cancelled")
+            }
+            let policy = settings.retry
+            guard failure.isTransient, attempt < policy.maxAttempts else { throw failure }
+            let wait = retryAfter ?? policy.backoff(retry: attempt, unit: jitter())
+            let spent = Self.seconds(ContinuousClock.now - started)
+            guard spent + wait <= policy.budget else {
+                throw ProviderError(failure.kind, "\(failure.message) (gave up after \(attempt) attempt(s): the next retry, in \(Self.format(wait))s, would pass the \(Self.format(policy.budget))s budget)")
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+            } catch {
+                throw ProviderError(.cancelled, "\(request.label): cancelled while waiting to retry")
+            }
+        }
+    }
+
+    /// Sends and decodes a JSON answer.
+    public func json(_ request: ProviderRequest, secretQuery: [URLQueryItem] = []) async throws(ProviderError) -> JSON {
+        let response = try await send(request, secretQuery: secretQuery)
+        return try JSONReader.parse(response.body, context: request.label)
+    }
+
+    private func once(_ request: ProviderRequest, secretQuery: [URLQueryItem]) async throws -> ProviderResponse {
+        var components = URLComponents(string: baseURL + request.path)
+        let items = request.query + secretQuery
+        if !items.isEmpty { components?.queryItems = items }
+        guard let url = components?.string else {
+            throw ProviderError(.rejected, "\(request.label): cannot form a URL from base_url")
+        }
+        var outgoing = HTTPClientRequest(url: url)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        outgoing.headers.add(name: "Accept", value: "application/json")
+        outgoing.headers.add(name: "User-Agent", value: "scalerd")
+        for (name, value) in headers { outgoing.headers.add(name: name, value: value) }
+        if let body = request.body {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = (try? encoder.encode(body)) ?? Data("null".utf8)
+            outgoing.headers.add(name: "Content-Type", value: "application/json")
+            outgoing.body = .bytes(ByteBuffer(bytes: data))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outgoing, timeout: .milliseconds(Int64(settings.requestTimeout * 1000)))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw ProviderError(.timeout, "\(request.label): no answer within \(Self.format(settings.requestTimeout))s")
+        } catch is CancellationError {
+            throw ProviderError(.cancelled, "\(request.label): cancelled")
+        } catch let error as HTTPClientError where error == .cancelled {
+            throw ProviderError(.cancelled, "\(request.label): cancelled")
+        } catch {
+            throw ProviderError(.network, redact("\(request.label): \(error)"))
+        }
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: settings.maxResponseBytes)
+        } catch {
+            throw ProviderError(.malformed, "\(request.label): answer larger than \(settings.maxResponseBytes) bytes, or cut short")
+        }
+        var headerMap: [String: String] = [:]
+        for header in response.headers { headerMap[header.name.lowercased()] = header.value }
+        return ProviderResponse(status: Int(response.status.code), headers: headerMap, body: Data(body.readableBytesView))
+    }
+
+    private func classify(_ response: ProviderResponse, request: ProviderRequest) -> ProviderError {
+        let said = JSONReader.errorMessage(response.body).map { ": \($0)" } ?? ""
+        let message = redact("\(request.label) answered \(response.status)\(said)")
+        switch response.status {
+        case 401, 403: return ProviderError(.unauthorized, message)
+        case 404: return ProviderError(.notFound, message)
+        case 408: return ProviderError(.timeout, message)
+        case 429: return ProviderError(.rateLimited, message)
+        case 300..<400: return ProviderError(.rejected, "\(message) (redirects are not followed: check base_url)")
+        case 500...: return ProviderError(.unavailable, message)
+        default: return ProviderError(.rejected, message)
+        }
+    }
+
+    /// Removes every secret from text that may be logged or journalled.
+    public func redact(_ text: String) -> String {
+        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func format(_ seconds: Double) -> String {
+        String(format: "%.1f", seconds)
+    }
+}

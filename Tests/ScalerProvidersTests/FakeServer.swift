@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import ScalerProviders
+
+/// What a fake provider saw: every request, for asserting on what scalerd sent.
+struct RecordedRequest: Sendable {
+    var method: String
+    var path: String
+    var query: String?
+    /// Header names lowercased.
+    var headers: [String: String]
+    var body: JSON?
+}
+
+/// A canned failure the fake answers with, once, before behaving again.
+enum Fault: Sendable {
+    case status(Int, body: String, retryAfter: String? = nil)
+    case malformed(String)
+    case hang(seconds: Double)
+}
+
+/// Shared state of one fake provider: its endpoints, its request log and its queued faults.
+actor FakeProviderState {
+    var endpoints: [String: JSON]
+    var requests: [RecordedRequest] = []
+    var faults: [Fault] = []
+
+    init(endpoints: [String: JSON]) {
+        self.endpoints = endpoints
+    }
+
+    func record(_ request: RecordedRequest) { requests.append(request) }
+    func inject(_ fault: Fault...) { faults.append(contentsOf: fault) }
+    func nextFault() -> Fault? { faults.isEmpty ? nil : faults.removeFirst() }
+    func endpoint(_ id: String) -> JSON? { endpoints[id] }
+    func setEndpoint(_ id: String, _ value: JSON) { endpoints[id] = value }
+    func writes() -> [RecordedRequest] { requests.filter { $0.method != "GET" } }
+}
+
+enum FakeResponse {
+    static func json(_ value: JSON, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data()
+        return raw(String(decoding: data, as: UTF8.self), status: status, contentType: contentType)
+    }
+
+    static func raw(_ text: String, status: HTTPResponse.Status, contentType: String = "application/json", extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Answers with the queued fault, if any, before the real handler runs.
+    static func fault(_ fault: Fault?) async throws -> Response? {
+        switch fault {
+        case nil: return nil
+        case .status(let code, let body, let retryAfter)?:
+            var extra: HTTPFields = [:]
+            if let retryAfter { extra[.retryAfter] = retryAfter }
+            return raw(body, status: HTTPResponse.Status(code: code), contentType: "application/problem+json", extra: extra)
+        case .malformed(let text)?:
+            return raw(text, status: .ok)
+        case .hang(let seconds)?:
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            return raw("{}", status: .ok)
+        }
+    }
+}
+
+extension Request {
+    /// Records the request and decodes its JSON body (nil if none or not JSON).
+    func recorded(in state: FakeProviderState) async throws -> RecordedRequest {
+        let buffer = try await body.collect(upTo: 1 << 20)
+        let data = Data(buffer.readableBytesView)
+        let body = data.isEmpty ? nil : try? JSONDecoder().decode(JSON.self, from: data)
+        /// Header names lowercased.
+    var headers: [String: String] = [:]
+        for field in self.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+        let record = RecordedRequest(method: method.rawValue, path: uri.path, query: uri.query, headers: headers, body: body)
+        await state.record(record)
+        return record
+    }
+}
+
+/// Runs `body` with a live server for `router` on a free loopback port.
+func withFakeServer(
+    _ router: Router<BasicRequestContext>,
+    _ body: @Sendable @escaping (_ baseURL: String) async throws -> Void
+) async throws {
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    try await app.test(.live) { client in
+        try await body("http://127.0.0.1:\(client.port!)")
+    }
+}
