@@ -27,13 +27,13 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "ScalerSimulation", dependencies: ["ScalerCore"]),
-        .target(name: "ScalerProviders", dependencies: [
-            "ScalerCore", "ScalerSimulation",
+        .target(name: "ScalerHTTP", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .target(name: "ScalerMetrics", dependencies: ["ScalerCore", "ScalerSimulation"]),
+        .target(name: "ScalerProviders", dependencies: ["ScalerCore", "ScalerSimulation", "ScalerHTTP"]),
+        .target(name: "ScalerMetrics", dependencies: ["ScalerCore", "ScalerSimulation", "ScalerHTTP"]),
         .target(name: "ScalerDaemon", dependencies: [
-            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerMetrics",
+            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerMetrics", "ScalerHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -48,14 +48,14 @@ let package = Package(
         .testTarget(name: "ScalerJournalTests", dependencies: ["ScalerJournal", "ScalerCore"]),
         .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore"]),
         .testTarget(name: "ScalerProvidersTests", dependencies: [
-            "ScalerProviders", "ScalerCore",
+            "ScalerProviders", "ScalerMetrics", "ScalerCore", "ScalerHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "ScalerDaemonTests", dependencies: [
             "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore", "ScalerProviders", "ScalerMetrics",
-            "ScalerSimulation",
+            "ScalerSimulation", "ScalerHTTP",
         ]),
     ],
     swiftLanguageModes: [.v6]

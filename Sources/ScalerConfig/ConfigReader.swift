@@ -15,7 +15,7 @@ struct ConfigReader {
         let journal = readJournal(top["journal"])
         let logSettings = readLog(top["log"])
         let providerNodes = top.required("providers")?.sequence() ?? []
-        let providers = providerNodes.compactMap(readProvider)
+        let providers = providerNodes.compactMap { ProviderReader(node: $0, secrets: secrets).read() }
         // Names of invalid providers count too: their own errors are reported, and endpoints that
         // name them should not add a second, misleading one.
         let declaredProviders = providerNodes.compactMap { $0.node.mapping?["name"]?.string }
@@ -83,60 +83,6 @@ struct ConfigReader {
             guard let value = format.choice(LogFormat.self) else { return nil }
             settings.format = value
         }
-        return settings
-    }
-
-    private func readProvider(_ node: ConfigNode) -> (name: String, node: ConfigNode, config: ProviderConfig)? {
-        guard let mapping = node.mapping(keys: ["name", "kind", "base_url", "api_key", "simulation"]) else { return nil }
-        let name = mapping.required("name")?.string()
-        let kind = mapping.required("kind")?.choice(ProviderKind.self)
-        var baseURL: String?
-        if let urlNode = mapping["base_url"], let text = urlNode.string() {
-            if let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil {
-                baseURL = text
-            } else {
-                urlNode.report("'\(text)' is not an http(s) URL with a host")
-            }
-        }
-        let apiKey = mapping["api_key"].flatMap(readSecret)
-        var simulation: SimulationSettings?
-        if let simulationNode = mapping["simulation"] {
-            if kind != .simulated {
-                simulationNode.report("only a provider of kind 'simulated' takes a simulation block")
-            }
-            simulation = readSimulation(simulationNode)
-        }
-        guard let name, let kind else { return nil }
-        let config = ProviderConfig(
-            name: name, kind: kind, baseURL: baseURL, apiKey: apiKey,
-            simulation: kind == .simulated ? (simulation ?? SimulationSettings()) : nil
-        )
-        return (name, mapping["name"] ?? node, config)
-    }
-
-    private func readSecret(_ node: ConfigNode) -> Secret? {
-        guard let text = node.string() else { return nil }
-        guard let reference = SecretReference(text) else {
-            node.report("expected a secret reference env:NAME, file:PATH or credential:NAME; secrets are never written into the config itself")
-            return nil
-        }
-        switch secrets.resolve(reference) {
-        case .success(let secret): return secret
-        case .failure(let error):
-            node.report("cannot resolve \(reference): \(error)")
-            return nil
-        }
-    }
-
-    private func readSimulation(_ node: ConfigNode) -> SimulationSettings? {
-        guard let mapping = node.mapping(keys: ["seed", "cold_start", "service_time", "peak_rps", "cycle", "worker_concurrency"]) else { return nil }
-        var settings = SimulationSettings()
-        if let seed = mapping["seed"]?.integer(atLeast: 0) { settings.seed = UInt64(seed) }
-        if let coldStart = mapping["cold_start"]?.duration(allowZero: true) { settings.coldStart = coldStart }
-        if let serviceTime = mapping["service_time"]?.duration(allowZero: false) { settings.serviceTime = serviceTime }
-        if let peak = mapping["peak_rps"]?.number(greaterThan: 0) { settings.peakRPS = peak }
-        if let cycle = mapping["cycle"]?.duration(allowZero: false) { settings.cycle = cycle }
-        if let concurrency = mapping["worker_concurrency"]?.integer(atLeast: 1) { settings.workerConcurrency = concurrency }
         return settings
     }
 

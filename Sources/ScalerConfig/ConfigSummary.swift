@@ -13,7 +13,12 @@ public enum ConfigSummary {
         ]
         for provider in config.providers {
             var line = "  \(provider.name): kind \(provider.kind.rawValue)"
+            if let api = provider.api { line += ", api \(api.rawValue)" }
             if let url = provider.baseURL { line += ", base_url \(url)" }
+            if let url = provider.healthBaseURL { line += ", health_base_url \(url)" }
+            if provider.kind != .simulated {
+                line += ", rate_limit \(LoadFormat.number(provider.rateLimit))/s, timeout \(DurationParser.format(provider.requestTimeout))"
+            }
             if let key = provider.apiKey { line += ", api_key \(key)" }
             lines.append(line)
             if let simulation = provider.simulation {

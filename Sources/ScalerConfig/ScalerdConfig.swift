@@ -55,11 +55,41 @@ public struct SimulationSettings: Sendable, Hashable, Codable {
     public init() {}
 }
 
+/// Which of a provider's APIs to drive.
+public enum ProviderAPI: String, Sendable, Hashable, Codable, CaseIterable {
+    /// RunPod REST v2 (RunPod's default).
+    case rest
+    /// RunPod GraphQL `saveEndpoint`.
+    case graphql
+    /// Novita's v1 endpoint API (Novita's default).
+    case v1
+    /// The PPIO/Novita v2 endpoint API (PPIO's only one).
+    case v2
+
+    /// The APIs a kind offers, its default first.
+    public static func offered(by kind: ProviderKind) -> [ProviderAPI] {
+        switch kind {
+        case .runpod: return [.rest, .graphql]
+        case .novita: return [.v1, .v2]
+        case .ppio: return [.v2]
+        case .gpugeek, .simulated: return []
+        }
+    }
+}
+
 public struct ProviderConfig: Sendable, Hashable, Codable {
     public var name: String
     public var kind: ProviderKind
+    public var api: ProviderAPI?
+    /// Overrides the provider's control-plane host.
     public var baseURL: String?
+    /// Overrides the host of the provider's data plane (RunPod's `/health`).
+    public var healthBaseURL: String?
     public var apiKey: Secret?
+    /// Requests per second scalerd allows itself against this provider, all endpoints together.
+    public var rateLimit: Double
+    /// Seconds one request may take.
+    public var requestTimeout: Double
     public var simulation: SimulationSettings?
 }
 

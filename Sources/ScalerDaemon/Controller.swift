@@ -3,6 +3,7 @@ import Logging
 import ScalerConfig
 import ScalerCore
 import ScalerJournal
+import ScalerHTTP
 
 /// Evaluates every endpoint once per tick and journals the tick as one transaction. Owned by the
 /// service's run loop alone, so its state needs no lock.

@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import ScalerConfig
+import ScalerHTTP
 import ScalerJournal
 import ServiceLifecycle
 
@@ -13,9 +15,11 @@ public enum Daemon {
         logger.logLevel = Logger.Level(config.log.level)
 
         let clock: @Sendable () -> Date = { Date() }
-        let factory = RuntimeFactory(clock: clock)
         // Refuse unusable providers before opening the journal, as `check` does.
-        _ = try factory.runtimes(for: config)
+        let problems = RuntimeFactory.unsupported(config)
+        guard problems.isEmpty else { throw RuntimeError(problems: problems) }
+        let http = ProviderTransport.makeSharedClient()
+        let factory = RuntimeFactory(http: http, clock: clock)
         let journal = try Journal(path: config.journal.path)
         let service = ScalerService(
             configPath: configPath, initialConfig: config, journal: journal, factory: factory,
@@ -26,7 +30,13 @@ public enum Daemon {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
     }
 
     /// What `scalerd check` verifies beyond the file itself: that this build can drive it.

@@ -4,6 +4,7 @@ import ScalerCore
 import ScalerJournal
 import ScalerMetrics
 import ScalerProviders
+import ScalerHTTP
 
 /// One endpoint's observe -> decide -> act for one tick, ending in the row that records it.
 struct EndpointEvaluation: Sendable {

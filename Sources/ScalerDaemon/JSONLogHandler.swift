@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ScalerHTTP
 
 /// One JSON object per line on stderr, for journald and log shippers.
 struct JSONLogHandler: LogHandler {

@@ -1,5 +1,6 @@
 import Logging
 import ScalerConfig
+import ScalerHTTP
 
 public enum LogSetup {
     /// Chooses the output format once per process; the level stays adjustable on reload.

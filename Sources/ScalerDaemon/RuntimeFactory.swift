@@ -1,27 +1,46 @@
+import AsyncHTTPClient
 import Foundation
 import ScalerConfig
 import ScalerCore
+import ScalerHTTP
 import ScalerMetrics
 import ScalerProviders
 import ScalerSimulation
 import Synchronization
 
 /// Builds providers and metric sources from config, by `kind`. A provider is kept across reloads
-/// while its config is unchanged, so that a reload resets neither the demo's world nor a
-/// provider's rate limit.
+/// while its config is unchanged, so that a reload resets neither the demo's world, nor a
+/// provider's rate limit, nor the history a metric source estimates from.
 final class RuntimeFactory: Sendable {
-    private let clock: @Sendable () -> Date
-    private let simulated = Mutex<[String: (config: ProviderConfig, provider: SimulatedProvider)]>([:])
+    private struct Built: Sendable {
+        let key: CacheKey
+        let provider: any Provider
+        let metrics: any MetricSource
+    }
 
-    init(clock: @escaping @Sendable () -> Date) {
+    private struct CacheKey: Hashable {
+        let config: ProviderConfig
+        let tick: Double
+    }
+
+    private let clock: @Sendable () -> Date
+    private let http: HTTPClient
+    private let cache = Mutex<[String: Built]>([:])
+
+    init(http: HTTPClient, clock: @escaping @Sendable () -> Date) {
+        self.http = http
         self.clock = clock
     }
 
-    /// Kinds this build can drive; config validation accepts all documented kinds.
+    /// Kinds and APIs this build can drive; config validation accepts all documented ones.
     static func unsupported(_ config: ScalerdConfig) -> [String] {
         config.providers.compactMap { provider in
-            provider.kind == .simulated ? nil
-                : "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)' is not available in this build yet; only 'simulated' is"
+            switch (provider.kind, provider.api) {
+            case (.simulated, _), (.runpod, .rest?): return nil
+            default:
+                let api = provider.api.map { " with api '\($0.rawValue)'" } ?? ""
+                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)'\(api) is not available in this build yet; available: simulated, runpod with api rest"
+            }
         }
     }
 
@@ -29,28 +48,53 @@ final class RuntimeFactory: Sendable {
         let problems = Self.unsupported(config)
         guard problems.isEmpty else { throw RuntimeError(problems: problems) }
         return config.endpoints.map { endpoint in
-            let provider = simulatedProvider(config.provider(named: endpoint.provider)!)
-            return EndpointRuntime(
-                config: endpoint,
-                provider: provider,
-                metrics: SimulatedMetricSource(cloud: provider.cloud, clock: clock)
-            )
+            let built = build(config.provider(named: endpoint.provider)!, tick: config.tick)
+            return EndpointRuntime(config: endpoint, provider: built.provider, metrics: built.metrics)
         }
     }
 
-    private func simulatedProvider(_ config: ProviderConfig) -> SimulatedProvider {
-        simulated.withLock { cache in
-            if let existing = cache[config.name], existing.config == config { return existing.provider }
-            let settings = config.simulation ?? SimulationSettings()
-            let cloud = SimulatedCloud(settings: .init(
-                seed: settings.seed,
-                cycle: LoadCycle(period: settings.cycle, peakRPS: settings.peakRPS),
-                cluster: .init(coldStart: settings.coldStart, meanServiceTime: settings.serviceTime, concurrencyPerWorker: settings.workerConcurrency)
-            ))
-            let provider = SimulatedProvider(cloud: cloud, clock: clock)
-            cache[config.name] = (config, provider)
-            return provider
+    private func build(_ config: ProviderConfig, tick: Double) -> Built {
+        let key = CacheKey(config: config, tick: tick)
+        return cache.withLock { cache in
+            if let existing = cache[config.name], existing.key == key { return existing }
+            let built: Built
+            switch config.kind {
+            case .runpod:
+                built = Built(
+                    key: key,
+                    provider: RunPodRESTProvider(transport: transport(config, tick: tick, base: config.baseURL ?? RunPodRESTProvider.defaultBaseURL)),
+                    metrics: RunPodHealthSource(transport: transport(config, tick: tick, base: config.healthBaseURL ?? RunPodHealthSource.defaultBaseURL), clock: clock)
+                )
+            default:
+                let provider = simulatedProvider(config)
+                built = Built(key: key, provider: provider, metrics: SimulatedMetricSource(cloud: provider.cloud, clock: clock))
+            }
+            cache[config.name] = built
+            return built
         }
+    }
+
+    /// One transport per provider host; the whole retry budget fits in the share of a tick that
+    /// observe or act may take.
+    private func transport(_ config: ProviderConfig, tick: Double, base: String) -> ProviderTransport {
+        let key = config.apiKey?.reveal() ?? ""
+        var settings = ProviderTransport.Settings()
+        settings.requestTimeout = min(config.requestTimeout, max(0.2, tick * 0.4))
+        settings.retry.budget = max(0.2, tick * 0.4)
+        return ProviderTransport(
+            client: http, baseURL: base, headers: [("Authorization", "Bearer \(key)")], secrets: [key],
+            limiter: RateLimiter(requestsPerSecond: config.rateLimit), settings: settings
+        )
+    }
+
+    private func simulatedProvider(_ config: ProviderConfig) -> SimulatedProvider {
+        let settings = config.simulation ?? SimulationSettings()
+        let cloud = SimulatedCloud(settings: .init(
+            seed: settings.seed,
+            cycle: LoadCycle(period: settings.cycle, peakRPS: settings.peakRPS),
+            cluster: .init(coldStart: settings.coldStart, meanServiceTime: settings.serviceTime, concurrencyPerWorker: settings.workerConcurrency)
+        ))
+        return SimulatedProvider(cloud: cloud, clock: clock)
     }
 }
 

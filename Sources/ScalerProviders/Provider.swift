@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerHTTP
 
 /// The provider's own scaler, set to the same target as scalerd's policy so that it reacts in
 /// the same direction between scalerd's ticks.

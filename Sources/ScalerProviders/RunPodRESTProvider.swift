@@ -1,4 +1,5 @@
 import Foundation
+import ScalerHTTP
 
 /// RunPod serverless through REST v2: `GET /v2/serverless/{id}` (+ `/workers`) and a partial
 /// `PATCH /v2/serverless/{id}`. Errors are RFC 9457 problem documents.

@@ -129,6 +129,18 @@ import Testing
         #expect(Set(issues.map(\.keyPath)) == ["tick", "endpoints[0].policy.min_replica", "providers[1].kind", "endpoints[1].name"])
     }
 
+    @Test func aRealProviderNeedsAnAPIKey() throws {
+        let issues = try refuse { $0.replacing("    api_key: env:TEST_RUNPOD_KEY\n", with: "") }
+        #expect(issues.map(\.keyPath) == ["providers[1]"])
+        #expect(issues[0].message.contains("missing required key 'api_key' for kind 'runpod'"))
+    }
+
+    @Test func anAPITheProviderDoesNotOfferIsRefused() throws {
+        let issues = try refuse { $0.replacing("    kind: runpod\n", with: "    kind: runpod\n    api: v2\n") }
+        #expect(issues.map(\.keyPath) == ["providers[1].api"])
+        #expect(issues[0].message.contains("offers api rest or graphql"))
+    }
+
     @Test func aMappingWhereAListBelongs() throws {
         let issues = try refuse { $0.replacing("providers:\n", with: "providers:\n  oops: 1\nold_providers:\n") }
         #expect(issues.contains { $0.keyPath == "providers" && $0.message.contains("expected a list") })

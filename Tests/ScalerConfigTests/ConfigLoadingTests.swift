@@ -22,6 +22,8 @@ import Testing
         #expect(embed.policy.minReplicas == 0)
         #expect(embed.policy.scaleDown.stabilization == 300)
         #expect(config.provider(named: "rp")?.apiKey?.reveal() == "rp_secret_value_123")
+        #expect(config.provider(named: "rp")?.api == .rest)
+        #expect(config.provider(named: "rp")?.rateLimit == 5)
     }
 
     @Test func theShippedDemoConfigIsValid() throws {

@@ -3,6 +3,7 @@ import Logging
 @testable import ScalerDaemon
 import Synchronization
 import Testing
+import ScalerHTTP
 
 @Suite struct JSONLogs {
     @Test func eachEventIsOneJSONObjectOnOneLine() throws {

@@ -2,6 +2,7 @@ import Foundation
 import ScalerCore
 import ScalerJournal
 import Testing
+import ScalerHTTP
 
 /// `scalerd journal list`, run as an operator runs it, against a journal written by `Journal`.
 @Suite struct JournalListCommand {

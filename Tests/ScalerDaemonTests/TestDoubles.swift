@@ -2,6 +2,7 @@ import Foundation
 import ScalerCore
 import ScalerMetrics
 import ScalerProviders
+import ScalerHTTP
 
 /// A provider that answers after a delay, or fails, to prove the controller contains both.
 struct ScriptedProvider: Provider {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ScalerProviders
+import ScalerHTTP
 
 /// RunPod's REST v2 serverless API as documented: strict about paths, the bearer key, the PATCH
 /// body (`unevaluatedProperties: false`) and its ranges; RFC 9457 problem documents on error.

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import ScalerProviders
+import ScalerHTTP
 
 /// What a fake provider saw: every request, for asserting on what scalerd sent.
 struct RecordedRequest: Sendable {

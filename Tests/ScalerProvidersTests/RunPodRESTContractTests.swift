@@ -3,6 +3,7 @@ import Foundation
 import ScalerCore
 import ScalerProviders
 import Testing
+import ScalerHTTP
 
 /// The error `operation` fails with, or nil if it succeeds.
 func failure(of operation: () async throws -> Void) async -> ProviderError? {

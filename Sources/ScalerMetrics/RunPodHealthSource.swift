@@ -1,0 +1,69 @@
+import Foundation
+import ScalerCore
+import ScalerHTTP
+
+/// RunPod's data-plane `GET /v2/{id}/health`: jobs in queue and in progress, workers idle and
+/// running. RunPod reports no queue delay, so it is estimated from successive samples (Little's
+/// law: waiting requests over throughput) and marked as estimated.
+public actor RunPodHealthSource: MetricSource {
+    public static let defaultBaseURL = "https://api.runpod.ai"
+
+    private struct Previous {
+        var at: Date
+        var completed: Int?
+        /// When the queue was first seen non-empty in the current stretch.
+        var queueSince: Date?
+    }
+
+    private let transport: ProviderTransport
+    private let clock: @Sendable () -> Date
+    private var previous: [String: Previous] = [:]
+
+    public init(transport: ProviderTransport, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.transport = transport
+        self.clock = clock
+    }
+
+    public func sample(endpointID: String) async throws(MetricError) -> MetricSample {
+        guard !endpointID.isEmpty, endpointID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw MetricError("endpoint id '\(endpointID)' may hold only letters, digits, '-' and '_'")
+        }
+        let health: JSON
+        do {
+            health = try await transport.json(ProviderRequest(.get, "/v2/\(endpointID)/health"))
+        } catch {
+            throw MetricError("runpod health: \(error)")
+        }
+        guard let queued = health["jobs"]?["inQueue"]?.int, let inFlight = health["jobs"]?["inProgress"]?.int,
+              queued >= 0, inFlight >= 0 else {
+            throw MetricError("runpod health: jobs.inQueue and jobs.inProgress must be non-negative numbers")
+        }
+        let workers = health["workers"]
+        let ready = zipSum(workers?["idle"]?.int, workers?["running"]?.int)
+        let now = clock()
+        let completed = health["jobs"]?["completed"]?.int
+        let delay = estimateDelay(endpointID: endpointID, queued: queued, completed: completed, now: now)
+        return MetricSample(
+            takenAt: now, queueDelay: delay, queued: queued, inFlight: inFlight, readyWorkers: ready,
+            queueDelayEstimated: true
+        )
+    }
+
+    private func estimateDelay(endpointID: String, queued: Int, completed: Int?, now: Date) -> Double? {
+        let last = previous[endpointID]
+        let queueSince = queued > 0 ? (last?.queueSince ?? now) : nil
+        previous[endpointID] = Previous(at: now, completed: completed, queueSince: queueSince)
+        guard queued > 0 else { return 0 }
+        // Without a previous sample, or across a counter reset, throughput is unknown.
+        guard let last, let completed, let before = last.completed, completed >= before, now > last.at else { return nil }
+        let throughput = Double(completed - before) / now.timeIntervalSince(last.at)
+        if throughput > 0 { return Double(queued) / throughput }
+        // Nothing finished: the queue has waited at least since it was first seen.
+        return now.timeIntervalSince(queueSince ?? now)
+    }
+
+    private func zipSum(_ a: Int?, _ b: Int?) -> Int? {
+        guard let a, let b else { return nil }
+        return a + b
+    }
+}
