@@ -47,15 +47,19 @@ let package = Package(
         .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore"]),
         .testTarget(name: "ScalerJournalTests", dependencies: ["ScalerJournal", "ScalerCore"]),
         .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore"]),
-        .testTarget(name: "ScalerProvidersTests", dependencies: [
-            "ScalerProviders", "ScalerMetrics", "ScalerCore", "ScalerHTTP",
+        // Fake provider servers and process helpers, shared by the test targets.
+        .target(name: "ScalerTestSupport", dependencies: [
+            "ScalerHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], path: "Tests/ScalerTestSupport"),
+        .testTarget(name: "ScalerProvidersTests", dependencies: [
+            "ScalerProviders", "ScalerMetrics", "ScalerCore", "ScalerHTTP", "ScalerTestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "ScalerDaemonTests", dependencies: [
             "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore", "ScalerProviders", "ScalerMetrics",
-            "ScalerSimulation", "ScalerHTTP",
+            "ScalerSimulation", "ScalerHTTP", "ScalerTestSupport",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import Foundation
 import ScalerJournal
 import Testing
+import ScalerTestSupport
 
 private func daemonConfig(maxReplicas: String) -> String {
     """

@@ -3,6 +3,7 @@ import ScalerCore
 import ScalerJournal
 import Testing
 import ScalerHTTP
+import ScalerTestSupport
 
 /// `scalerd journal list`, run as an operator runs it, against a journal written by `Journal`.
 @Suite struct JournalListCommand {

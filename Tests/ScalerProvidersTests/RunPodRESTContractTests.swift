@@ -4,6 +4,7 @@ import ScalerCore
 import ScalerProviders
 import Testing
 import ScalerHTTP
+import ScalerTestSupport
 
 /// The error `operation` fails with, or nil if it succeeds.
 func failure(of operation: () async throws -> Void) async -> ProviderError? {

@@ -3,60 +3,72 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import ScalerProviders
+import ScalerHTTP
 import ScalerHTTP
 
 /// What a fake provider saw: every request, for asserting on what scalerd sent.
-struct RecordedRequest: Sendable {
-    var method: String
-    var path: String
-    var query: String?
+public struct RecordedRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: String?
     /// Header names lowercased.
-    var headers: [String: String]
-    var body: JSON?
+    public var headers: [String: String]
+    public var body: JSON?
 }
 
 /// A canned failure the fake answers with, once, before behaving again.
-enum Fault: Sendable {
+public enum Fault: Sendable {
     case status(Int, body: String, retryAfter: String? = nil)
     case malformed(String)
     case hang(seconds: Double)
 }
 
 /// Shared state of one fake provider: its endpoints, its request log and its queued faults.
-actor FakeProviderState {
-    var endpoints: [String: JSON]
-    var requests: [RecordedRequest] = []
-    var faults: [Fault] = []
+public actor FakeProviderState {
+    public var endpoints: [String: JSON]
+    public var requests: [RecordedRequest] = []
+    public var faults: [Fault] = []
+    /// RunPod-style `/health` answers per endpoint id.
+    public var health: [String: JSON] = [:]
 
-    init(endpoints: [String: JSON]) {
+    public init(endpoints: [String: JSON]) {
         self.endpoints = endpoints
     }
 
-    func record(_ request: RecordedRequest) { requests.append(request) }
-    func inject(_ fault: Fault...) { faults.append(contentsOf: fault) }
-    func nextFault() -> Fault? { faults.isEmpty ? nil : faults.removeFirst() }
-    func endpoint(_ id: String) -> JSON? { endpoints[id] }
-    func setEndpoint(_ id: String, _ value: JSON) { endpoints[id] = value }
-    func writes() -> [RecordedRequest] { requests.filter { $0.method != "GET" } }
+    public func record(_ request: RecordedRequest) { requests.append(request) }
+    public func inject(_ fault: Fault...) { faults.append(contentsOf: fault) }
+    public func nextFault() -> Fault? { faults.isEmpty ? nil : faults.removeFirst() }
+    public func endpoint(_ id: String) -> JSON? { endpoints[id] }
+    public func setEndpoint(_ id: String, _ value: JSON) { endpoints[id] = value }
+    public func writes() -> [RecordedRequest] { requests.filter { $0.method != "GET" } }
+    public func setHealth(_ id: String, _ value: JSON) { health[id] = value }
+
+    /// The health answer, with `jobs.completed` advanced as if `perCall` jobs finished since.
+    public func nextHealth(_ id: String, perCall: Int) -> JSON? {
+        guard var value = health[id] else { return nil }
+        let completed = (value["jobs"]?["completed"]?.int ?? 0) + perCall
+        value["jobs"]?["completed"] = JSON(completed)
+        health[id] = value
+        return value
+    }
 }
 
-enum FakeResponse {
-    static func json(_ value: JSON, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
+public enum FakeResponse {
+    public static func json(_ value: JSON, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(value)) ?? Data()
         return raw(String(decoding: data, as: UTF8.self), status: status, contentType: contentType)
     }
 
-    static func raw(_ text: String, status: HTTPResponse.Status, contentType: String = "application/json", extra: HTTPFields = [:]) -> Response {
+    public static func raw(_ text: String, status: HTTPResponse.Status, contentType: String = "application/json", extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: contentType]
         headers.append(contentsOf: extra)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// Answers with the queued fault, if any, before the real handler runs.
-    static func fault(_ fault: Fault?) async throws -> Response? {
+    public static func fault(_ fault: Fault?) async throws -> Response? {
         switch fault {
         case nil: return nil
         case .status(let code, let body, let retryAfter)?:
@@ -74,12 +86,11 @@ enum FakeResponse {
 
 extension Request {
     /// Records the request and decodes its JSON body (nil if none or not JSON).
-    func recorded(in state: FakeProviderState) async throws -> RecordedRequest {
+    public func recorded(in state: FakeProviderState) async throws -> RecordedRequest {
         let buffer = try await body.collect(upTo: 1 << 20)
         let data = Data(buffer.readableBytesView)
         let body = data.isEmpty ? nil : try? JSONDecoder().decode(JSON.self, from: data)
-        /// Header names lowercased.
-    var headers: [String: String] = [:]
+        var headers: [String: String] = [:]
         for field in self.headers { headers[field.name.canonicalName.lowercased()] = field.value }
         let record = RecordedRequest(method: method.rawValue, path: uri.path, query: uri.query, headers: headers, body: body)
         await state.record(record)
@@ -88,7 +99,7 @@ extension Request {
 }
 
 /// Runs `body` with a live server for `router` on a free loopback port.
-func withFakeServer(
+public func withFakeServer(
     _ router: Router<BasicRequestContext>,
     _ body: @Sendable @escaping (_ baseURL: String) async throws -> Void
 ) async throws {

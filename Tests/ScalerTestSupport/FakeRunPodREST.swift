@@ -1,15 +1,15 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import ScalerProviders
+import ScalerHTTP
 import ScalerHTTP
 
 /// RunPod's REST v2 serverless API as documented: strict about paths, the bearer key, the PATCH
 /// body (`unevaluatedProperties: false`) and its ranges; RFC 9457 problem documents on error.
-enum FakeRunPodREST {
-    static let apiKey = "rp_test_key_0123456789"
+public enum FakeRunPodREST {
+    public static let apiKey = "rp_test_key_0123456789"
 
-    static func endpoint(id: String, min: Int = 1, max: Int = 10, idle: Int = 5) -> JSON {
+    public static func endpoint(id: String, min: Int = 1, max: Int = 10, idle: Int = 5) -> JSON {
         [
             "id": .string(id), "name": "sdxl-prod", "type": "QUEUE", "createdAt": "2026-06-01T12:00:00Z",
             "workers": ["min": JSON(min), "max": JSON(max), "idleTimeout": JSON(idle)],
@@ -19,13 +19,13 @@ enum FakeRunPodREST {
         ]
     }
 
-    static func problem(_ status: Int, _ title: String, _ detail: String, errors: [String] = []) -> Response {
+    public static func problem(_ status: Int, _ title: String, _ detail: String, errors: [String] = []) -> Response {
         var body: JSON = ["title": .string(title), "status": JSON(status), "detail": .string(detail)]
         if !errors.isEmpty { body["errors"] = .array(errors.map(JSON.string)) }
         return FakeResponse.json(body, status: HTTPResponse.Status(code: status), contentType: "application/problem+json")
     }
 
-    static func router(_ state: FakeProviderState) -> Router<BasicRequestContext> {
+    public static func router(_ state: FakeProviderState) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/v2/serverless/:id") { request, context in
             let seen = try await request.recorded(in: state)
@@ -43,6 +43,16 @@ enum FakeRunPodREST {
                 "summary": ["running": 1, "idle": 1, "initializing": 1, "throttled": 0, "unhealthy": 0, "total": 3],
                 "workers": [],
             ])
+        }
+        // The data plane (api.runpod.ai) shares the fake's host in tests.
+        router.get("/v2/:id/health") { request, context in
+            let seen = try await request.recorded(in: state)
+            if let fault = try await FakeResponse.fault(await state.nextFault()) { return fault }
+            guard seen.headers["authorization"] == "Bearer \(apiKey)" else { return problem(401, "Unauthorized", "invalid API key") }
+            guard let health = await state.nextHealth(context.parameters.get("id") ?? "", perCall: 4) else {
+                return problem(404, "Not Found", "endpoint not found")
+            }
+            return FakeResponse.json(health)
         }
         router.patch("/v2/serverless/:id") { request, context in
             let seen = try await request.recorded(in: state)
@@ -67,12 +77,12 @@ enum FakeRunPodREST {
         return router
     }
 
-    static let mutableFields: Set<String> = [
+    public static let mutableFields: Set<String> = [
         "name", "gpu", "cpu", "workers", "scaling", "dataCenterIds", "networkVolumes", "timeout", "flashboot",
         "image", "args", "disk", "ports", "env", "registry", "templateId",
     ]
 
-    static func validate(_ body: [String: JSON]) -> [String] {
+    public static func validate(_ body: [String: JSON]) -> [String] {
         var errors = body.keys.filter { !mutableFields.contains($0) }.map { "$: additional properties '\($0)' not allowed" }
         if let workers = body["workers"] {
             guard let fields = workers.object else { return errors + ["$.workers: must be an object"] }

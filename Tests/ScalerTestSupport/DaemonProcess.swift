@@ -1,11 +1,11 @@
 import Foundation
 
 /// The built `scalerd` binary, run as a real child process.
-final class DaemonProcess {
-    let process = Process()
-    let stderrURL: URL
+public final class DaemonProcess {
+    public let process = Process()
+    public let stderrURL: URL
 
-    static var binary: URL {
+    public static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["SCALERD_BINARY"] { return URL(fileURLWithPath: path) }
         // `swift test` runs from the products directory, where the executable is built beside the tests.
         var directory = Bundle.main.bundleURL
@@ -13,7 +13,7 @@ final class DaemonProcess {
         return directory.appendingPathComponent("scalerd")
     }
 
-    init(arguments: [String], directory: URL) throws {
+    public init(arguments: [String], directory: URL) throws {
         stderrURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = Self.binary
@@ -24,16 +24,16 @@ final class DaemonProcess {
         try process.run()
     }
 
-    var stderr: String {
+    public var stderr: String {
         (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
     }
 
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         kill(process.processIdentifier, signal)
     }
 
     /// Polls `condition` until it holds or `seconds` pass.
-    static func eventually(within seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
+    public static func eventually(within seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return true }
@@ -42,7 +42,7 @@ final class DaemonProcess {
         return try condition()
     }
 
-    func waitForExit(within seconds: Double) async -> Int32? {
+    public func waitForExit(within seconds: Double) async -> Int32? {
         let exited = await Self.eventually(within: seconds) { !process.isRunning }
         return exited ? process.terminationStatus : nil
     }
@@ -56,7 +56,7 @@ final class DaemonProcess {
 }
 
 /// Runs the binary to completion and returns its exit status and output.
-func runScalerd(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+public func runScalerd(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = DaemonProcess.binary
     process.arguments = arguments
