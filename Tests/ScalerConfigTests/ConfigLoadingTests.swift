@@ -34,6 +34,22 @@ import Testing
         #expect(!config.endpoints.isEmpty)
     }
 
+    @Test func everyShippedProviderExampleIsValid() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/examples")
+        let files = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".yaml") }
+        #expect(!files.isEmpty)
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        let environment = ["RUNPOD_API_KEY": "k1", "PPIO_API_KEY": "k2", "NOVITA_API_KEY": "k3", "GPUGEEK_API_TOKEN": "k4"]
+        for file in files {
+            let text = try String(contentsOf: examples.appendingPathComponent(file), encoding: .utf8)
+                .replacingOccurrences(of: "/var/lib/scalerd/journal.sqlite", with: fixture.journalPath)
+            let issues = try fixture.issues(text, environment: environment)
+            #expect(issues.isEmpty, "\(file): \(issues)")
+        }
+    }
+
     @Test func summaryMasksSecrets() throws {
         let fixture = try ConfigFixture()
         defer { fixture.remove() }

@@ -13,12 +13,13 @@ public final class DaemonProcess {
         return directory.appendingPathComponent("scalerd")
     }
 
-    public init(arguments: [String], directory: URL) throws {
+    public init(arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
         stderrURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         try process.run()
@@ -33,13 +34,13 @@ public final class DaemonProcess {
     }
 
     /// Polls `condition` until it holds or `seconds` pass.
-    public static func eventually(within seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
+    public static func eventually(within seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if try condition() { return true }
+            if try await condition() { return true }
             try? await Task.sleep(for: .milliseconds(100))
         }
-        return try condition()
+        return try await condition()
     }
 
     public func waitForExit(within seconds: Double) async -> Int32? {
