@@ -32,14 +32,20 @@ final class RuntimeFactory: Sendable {
         self.clock = clock
     }
 
-    /// Kinds and APIs this build can drive; config validation accepts all documented ones.
+    /// Kinds and APIs this build can drive; config validation accepts everything documented.
     static func unsupported(_ config: ScalerdConfig) -> [String] {
         config.providers.compactMap { provider in
             switch (provider.kind, provider.api) {
-            case (.simulated, _), (.runpod, .rest?): return nil
+            case (.simulated, _), (.runpod, .rest?):
+                return nil
+            case (.ppio, .v2?), (.novita, .v2?):
+                // The client exists (EndpointsV2Provider), but these endpoints report no queue or
+                // in-flight counts, and a metrics source that does (Prometheus, HTTP, push) is not
+                // in this build yet: running them would only ever hold.
+                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)' reports no queue metrics of its own, and the metrics sources it needs (prometheus, http, push) are not in this build yet"
             default:
                 let api = provider.api.map { " with api '\($0.rawValue)'" } ?? ""
-                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)'\(api) is not available in this build yet; available: simulated, runpod with api rest"
+                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)'\(api) is not available in this build yet; available: simulated, runpod (api rest)"
             }
         }
     }

@@ -12,7 +12,7 @@ public struct RunPodRESTProvider: Provider {
     }
 
     public func read(endpointID: String) async throws(ProviderError) -> EndpointStatus {
-        let path = "/v2/serverless/\(try Self.escaped(endpointID))"
+        let path = "/v2/serverless/\(try PathSegment.checked(endpointID))"
         let endpoint = try await transport.json(ProviderRequest(.get, path))
         let settings = try Self.settings(from: endpoint, context: "GET \(path)")
         // The worker summary only adds detail: without it the settings are still known.
@@ -28,7 +28,7 @@ public struct RunPodRESTProvider: Provider {
     }
 
     public func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError) {
-        let path = "/v2/serverless/\(try Self.escaped(endpointID))"
+        let path = "/v2/serverless/\(try PathSegment.checked(endpointID))"
         var workers: [String: JSON] = ["min": JSON(wanted.minReplicas)]
         if let max = wanted.maxReplicas { workers["max"] = JSON(max) }
         if let idle = wanted.idleTimeout { workers["idleTimeout"] = JSON(idle) }
@@ -71,13 +71,5 @@ public struct RunPodRESTProvider: Provider {
             }
         }
         return ManagedSettings(minReplicas: min, maxReplicas: max, idleTimeout: workers["idleTimeout"]?.int, scaler: scaler)
-    }
-
-    /// Endpoint ids go into a path: refuse anything that could change its meaning.
-    static func escaped(_ id: String) throws(ProviderError) -> String {
-        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw ProviderError(.rejected, "endpoint id '\(id)' may hold only letters, digits, '-' and '_'")
-        }
-        return id
     }
 }

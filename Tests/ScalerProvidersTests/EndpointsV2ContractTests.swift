@@ -1,0 +1,109 @@
+import Foundation
+import ScalerCore
+import ScalerHTTP
+import ScalerProviders
+import ScalerTestSupport
+import Testing
+
+/// PPIO v2 (and Novita v2, the same API on another host) against a strict fake.
+@Suite struct EndpointsV2Contract {
+    private func provider(_ baseURL: String) -> EndpointsV2Provider {
+        var settings = ProviderTransport.Settings()
+        settings.requestTimeout = 2
+        settings.retry = RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2, budget: 5)
+        return EndpointsV2Provider(transport: ProviderTransport(
+            client: RunPodRESTContract.client, baseURL: baseURL,
+            headers: [("Authorization", "Bearer \(FakeEndpointsV2.apiKey)")], secrets: [FakeEndpointsV2.apiKey], settings: settings
+        ))
+    }
+
+    private func run(
+        _ endpoints: [String: JSON] = ["ep-1": FakeEndpointsV2.endpoint(id: "ep-1")],
+        _ test: @Sendable @escaping (FakeProviderState, EndpointsV2Provider) async throws -> Void
+    ) async throws {
+        let state = FakeProviderState(endpoints: endpoints)
+        try await withFakeServer(FakeEndpointsV2.router(state)) { baseURL in
+            try await test(state, provider(baseURL))
+        }
+    }
+
+    @Test func readsWorkerConfigPolicyAndReadyWorkers() async throws {
+        try await run { _, provider in
+            let status = try await provider.read(endpointID: "ep-1")
+            #expect(status.settings == ManagedSettings(minReplicas: 0, maxReplicas: 2, idleTimeout: 300, scaler: .queueDelay(100)))
+            #expect(status.readyWorkers == 1, "a pending, unhealthy worker is not ready")
+        }
+    }
+
+    @Test func scaleUpSendsTheCompleteWorkerConfigAndEchoesEveryUpdatableField() async throws {
+        try await run { state, provider in
+            try await provider.apply(ManagedSettings(minReplicas: 3, maxReplicas: 6, idleTimeout: 120, scaler: .queueDelay(4)), endpointID: "ep-1")
+            let write = try #require(await state.writes().first)
+            #expect(write.method == "PUT")
+            #expect(write.path == "/gpus/v2/endpoints/ep-1")
+            let body = try #require(write.body?.object)
+            #expect(Set(body.keys) == FakeEndpointsV2.updatable)
+            #expect(body["worker_config"] == [
+                "min_replicas": 3, "max_replicas": 6, "idle_timeout": 120, "max_concurrent_per_worker": 10,
+                "gpu_num": 1, "rootfs_size_gb": 20, "min_cuda_version": "12.4", "request_timeout": 60,
+            ])
+            #expect(body["policy"] == ["type": "queue", "value": 4])
+            #expect(body["envs"] == [["key": "ENV_NAME", "value": "ENV_VALUE"]], "nothing the read returned is dropped")
+            #expect(try await provider.read(endpointID: "ep-1").replicas == 3)
+        }
+    }
+
+    @Test func scaleDownToZeroSendsAnExplicitZero() async throws {
+        try await run(["ep-1": FakeEndpointsV2.endpoint(id: "ep-1", min: 2, max: 4)]) { state, provider in
+            try await provider.apply(ManagedSettings(minReplicas: 0, maxReplicas: 4), endpointID: "ep-1")
+            #expect(await state.writes().first?.body?["worker_config"]?["min_replicas"] == 0)
+            #expect(try await provider.read(endpointID: "ep-1").replicas == 0)
+        }
+    }
+
+    @Test func aConcurrencyPolicyIsSentAsAWholeNumberInRange() async throws {
+        try await run { state, provider in
+            let wanted = provider.normalized(ManagedSettings(minReplicas: 1, maxReplicas: 5000, idleTimeout: 3600, scaler: .requestCount(0)))
+            #expect(wanted == ManagedSettings(minReplicas: 1, maxReplicas: 1000, idleTimeout: 1000, scaler: .requestCount(1)))
+            try await provider.apply(wanted, endpointID: "ep-1")
+            #expect(await state.writes().first?.body?["policy"] == ["type": "concurrency", "value": 1])
+        }
+    }
+
+    @Test func driftIsCorrected() async throws {
+        try await run { state, provider in
+            let wanted = ManagedSettings(minReplicas: 0, maxReplicas: 4, idleTimeout: 300, scaler: .queueDelay(100))
+            let live = try await provider.read(endpointID: "ep-1").settings
+            #expect(live.drift(toward: wanted) == [SettingDrift(field: "max_replicas", live: "2", wanted: "4")])
+            try await provider.apply(wanted, endpointID: "ep-1")
+            #expect(try await provider.read(endpointID: "ep-1").settings.drift(toward: wanted).isEmpty)
+            _ = state
+        }
+    }
+
+    @Test func anEndpointIsFoundByNameThroughEveryPage() async throws {
+        let endpoints = Dictionary(uniqueKeysWithValues: (1...5).map { ("ep-\($0)", FakeEndpointsV2.endpoint(id: "ep-\($0)", name: "model-\($0)")) })
+        try await run(endpoints) { state, provider in
+            let status = try await provider.read(endpointID: "model-5")
+            #expect(status.replicas == 0)
+            let listCalls = await state.requests.filter { $0.path == "/gpus/v2/endpoints" }
+            #expect(listCalls.count == 3, "pages of two: cursors 0, 2, 4")
+            #expect(listCalls.last?.query?.contains("cursor=4") == true)
+            try await provider.apply(ManagedSettings(minReplicas: 1, maxReplicas: 2), endpointID: "model-5")
+            #expect(await state.writes().first?.path == "/gpus/v2/endpoints/ep-5")
+        }
+    }
+
+    @Test func faultsAreRetriedOrTyped() async throws {
+        try await run { state, provider in
+            await state.inject(.status(429, body: #"{"message":"slow down"}"#, retryAfter: "0"), .status(500, body: "{}"))
+            let recovered = try await provider.read(endpointID: "ep-1")
+            #expect(recovered.replicas == 0)
+            await state.inject(.malformed("{\"worker_config\": 7}"))
+            #expect(await failure { _ = try await provider.read(endpointID: "ep-1") }?.kind == .malformed)
+            let refused = await failure { try await provider.apply(ManagedSettings(minReplicas: 1, maxReplicas: 2, idleTimeout: 0), endpointID: "ep-1") }
+            #expect(refused?.kind == .rejected)
+            #expect(refused?.message.contains("idle_timeout") == true)
+        }
+    }
+}
