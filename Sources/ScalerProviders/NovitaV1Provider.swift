@@ -1,0 +1,90 @@
+import Foundation
+import ScalerHTTP
+
+/// Novita's v1 endpoint API: read `GET /gpu-instance/openapi/v1/endpoint?id=` (wrapped in
+/// `endpoint`), update `POST .../endpoint/update`, which replaces the endpoint whole ("all
+/// parameters must be provided in full"). Numbers come back as strings (`"300"`) and are sent
+/// as numbers.
+public struct NovitaV1Provider: Provider {
+    public static let defaultBaseURL = "https://api.novita.ai"
+    static let prefix = "/gpu-instance/openapi/v1"
+
+    let transport: ProviderTransport
+
+    public init(transport: ProviderTransport) {
+        self.transport = transport
+    }
+
+    public func read(endpointID: String) async throws(ProviderError) -> EndpointStatus {
+        let endpoint = try await fetch(endpointID)
+        guard let config = endpoint["workerConfig"], let min = config["minNum"]?.int, let max = config["maxNum"]?.int else {
+            throw ProviderError(.malformed, "GET \(Self.prefix)/endpoint: workerConfig.minNum and maxNum must be numbers")
+        }
+        var scaler: ProviderScaler?
+        if let value = endpoint["policy"]?["value"]?.int {
+            switch endpoint["policy"]?["type"]?.string {
+            case "queue": scaler = .queueDelay(Double(value))
+            case "concurrency": scaler = .requestCount(value)
+            default: scaler = nil
+            }
+        }
+        let ready = endpoint["workers"]?.array.map { workers in
+            workers.filter { $0["state"]?["state"]?.string == "running" && $0["healthy"]?.bool != false }.count
+        }
+        return EndpointStatus(
+            settings: ManagedSettings(minReplicas: min, maxReplicas: max, idleTimeout: config["freeTimeout"]?.int, scaler: scaler),
+            readyWorkers: ready
+        )
+    }
+
+    public func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError) {
+        let endpoint = try await fetch(endpointID)
+        let body = try Self.updateBody(from: endpoint, id: endpointID, wanted: wanted)
+        _ = try await transport.send(ProviderRequest(.post, "\(Self.prefix)/endpoint/update", body: body))
+    }
+
+    /// Every parameter of the update, from the read, changed only where scalerd means to.
+    static func updateBody(from endpoint: JSON, id: String, wanted: ManagedSettings) throws(ProviderError) -> JSON {
+        let context = "GET \(prefix)/endpoint"
+        guard let config = endpoint["workerConfig"] else { throw ProviderError(.malformed, "\(context): workerConfig missing") }
+        var workerConfig: [String: JSON] = [:]
+        for field in ["minNum", "maxNum", "freeTimeout", "maxConcurrent", "gpuNum", "requestTimeout"] {
+            guard let value = config[field]?.int else {
+                throw ProviderError(.malformed, "\(context): workerConfig.\(field) missing or not a number; refusing to send an incomplete update")
+            }
+            workerConfig[field] = JSON(value)
+        }
+        workerConfig["minNum"] = JSON(wanted.minReplicas)
+        if let max = wanted.maxReplicas { workerConfig["maxNum"] = JSON(max) }
+        if let idle = wanted.idleTimeout { workerConfig["freeTimeout"] = JSON(idle) }
+
+        guard let policyType = endpoint["policy"]?["type"]?.string, let policyValue = endpoint["policy"]?["value"]?.int else {
+            throw ProviderError(.malformed, "\(context): policy.type and policy.value missing")
+        }
+        var policy: JSON = ["type": .string(policyType), "value": JSON(policyValue)]
+        switch wanted.scaler {
+        case .queueDelay(let seconds)?: policy = ["type": "queue", "value": JSON(Int(seconds.rounded(.up)))]
+        case .requestCount(let count)?: policy = ["type": "concurrency", "value": JSON(count)]
+        case nil: break
+        }
+        guard let image = endpoint["image"], image.object != nil, let ports = endpoint["ports"], ports.array != nil else {
+            throw ProviderError(.malformed, "\(context): image and ports are required to update")
+        }
+        var body: [String: JSON] = [
+            "id": .string(id), "workerConfig": .object(workerConfig), "policy": policy, "image": image, "ports": ports,
+        ]
+        for field in ["name", "clusterID", "volumeMounts", "envs"] {
+            if let value = endpoint[field], !value.isNull { body[field] = value }
+        }
+        if let path = endpoint["healthy"]?["path"] { body["healthy"] = ["path": path] }
+        return .object(body)
+    }
+
+    private func fetch(_ id: String) async throws(ProviderError) -> JSON {
+        let answer = try await transport.json(ProviderRequest(.get, "\(Self.prefix)/endpoint", query: [URLQueryItem(name: "id", value: id)]))
+        guard let endpoint = answer["endpoint"], endpoint.object != nil else {
+            throw ProviderError(.malformed, "GET \(Self.prefix)/endpoint: the answer has no endpoint object")
+        }
+        return endpoint
+    }
+}
