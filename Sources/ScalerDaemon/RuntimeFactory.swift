@@ -36,7 +36,7 @@ final class RuntimeFactory: Sendable {
     static func unsupported(_ config: ScalerdConfig) -> [String] {
         config.providers.compactMap { provider in
             switch (provider.kind, provider.api) {
-            case (.simulated, _), (.runpod, .rest?):
+            case (.simulated, _), (.runpod, .rest?), (.runpod, .graphql?):
                 return nil
             case (.ppio, .v2?), (.novita, .v2?), (.novita, .v1?):
                 // The clients exist (EndpointsV2Provider, NovitaV1Provider), but these endpoints report no queue or
@@ -45,7 +45,7 @@ final class RuntimeFactory: Sendable {
                 return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)' reports no queue metrics of its own, and the metrics sources it needs (prometheus, http, push) are not in this build yet"
             default:
                 let api = provider.api.map { " with api '\($0.rawValue)'" } ?? ""
-                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)'\(api) is not available in this build yet; available: simulated, runpod (api rest)"
+                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)'\(api) is not available in this build yet; available: simulated, runpod"
             }
         }
     }
@@ -66,10 +66,17 @@ final class RuntimeFactory: Sendable {
             let built: Built
             switch config.kind {
             case .runpod:
+                // One budget of requests per provider, whichever of its hosts they go to.
+                let limiter = RateLimiter(requestsPerSecond: config.rateLimit)
+                let base = config.baseURL ?? RunPodRESTProvider.defaultBaseURL
+                let provider: any Provider = config.api == .graphql
+                    // GraphQL takes the key in its query string, never in a header.
+                    ? RunPodGraphQLProvider(transport: transport(config, tick: tick, base: base, limiter: limiter, bearer: false), apiKey: config.apiKey?.reveal() ?? "")
+                    : RunPodRESTProvider(transport: transport(config, tick: tick, base: base, limiter: limiter))
                 built = Built(
                     key: key,
-                    provider: RunPodRESTProvider(transport: transport(config, tick: tick, base: config.baseURL ?? RunPodRESTProvider.defaultBaseURL)),
-                    metrics: RunPodHealthSource(transport: transport(config, tick: tick, base: config.healthBaseURL ?? RunPodHealthSource.defaultBaseURL), clock: clock)
+                    provider: provider,
+                    metrics: RunPodHealthSource(transport: transport(config, tick: tick, base: config.healthBaseURL ?? RunPodHealthSource.defaultBaseURL, limiter: limiter), clock: clock)
                 )
             default:
                 let provider = simulatedProvider(config)
@@ -82,14 +89,16 @@ final class RuntimeFactory: Sendable {
 
     /// One transport per provider host; the whole retry budget fits in the share of a tick that
     /// observe or act may take.
-    private func transport(_ config: ProviderConfig, tick: Double, base: String) -> ProviderTransport {
+    private func transport(
+        _ config: ProviderConfig, tick: Double, base: String, limiter: RateLimiter, bearer: Bool = true
+    ) -> ProviderTransport {
         let key = config.apiKey?.reveal() ?? ""
         var settings = ProviderTransport.Settings()
         settings.requestTimeout = min(config.requestTimeout, max(0.2, tick * 0.4))
         settings.retry.budget = max(0.2, tick * 0.4)
         return ProviderTransport(
-            client: http, baseURL: base, headers: [("Authorization", "Bearer \(key)")], secrets: [key],
-            limiter: RateLimiter(requestsPerSecond: config.rateLimit), settings: settings
+            client: http, baseURL: base, headers: bearer ? [("Authorization", "Bearer \(key)")] : [], secrets: [key],
+            limiter: limiter, settings: settings
         )
     }
 

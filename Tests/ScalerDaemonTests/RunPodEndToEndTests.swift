@@ -81,4 +81,53 @@ import Testing
             #expect(try rows().contains { $0.action == "scale_up" && $0.outcome == "ok" && $0.queueDelayEstimated })
         }
     }
+
+    @Test func theGraphQLAPIRoundTripsEveryFieldAndNeverLeaksTheQueryKey() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-graphql-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let graphql = FakeProviderState(endpoints: ["gq1": FakeRunPodGraphQL.endpoint(id: "gq1")])
+        let health = FakeProviderState(endpoints: [:])
+        await health.setHealth("gq1", [
+            "jobs": ["completed": 0, "failed": 0, "inProgress": 1, "inQueue": 30, "retried": 0],
+            "workers": ["idle": 0, "running": 1],
+        ])
+        let key = FakeRunPodGraphQL.apiKey
+        // The health fake checks a bearer key of its own; give the daemon the one it expects.
+        #expect(FakeRunPodREST.apiKey != key)
+
+        try await withFakeServer(FakeRunPodGraphQL.router(graphql)) { graphqlURL in
+            try await withFakeServer(FakeRunPodREST.router(health, healthKey: key)) { healthURL in
+                let config = """
+                    tick: 250ms
+                    journal: { path: journal.sqlite }
+                    providers:
+                      - { name: rp, kind: runpod, api: graphql, base_url: "\(graphqlURL)", health_base_url: "\(healthURL)", api_key: env:SCALERD_TEST_GQL_KEY, rate_limit: 50 }
+                    endpoints:
+                      - name: gq
+                        provider: rp
+                        id: gq1
+                        policy: { type: queue, value: 1, min_replicas: 0, max_replicas: 4, idle_timeout: 60s }
+                    """
+                let configPath = directory.appendingPathComponent("scalerd.yaml").path
+                try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+                let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory,
+                                               environment: ["SCALERD_TEST_GQL_KEY": key])
+                let scaled = await DaemonProcess.eventually(within: 20) {
+                    (await graphql.endpoint("gq1"))?["workersMin"]?.int ?? 0 > 1
+                }
+                #expect(scaled, "\(daemon.stderr)")
+                daemon.signal(SIGTERM)
+                #expect(await daemon.waitForExit(within: 15) == 0)
+
+                let saved = try #require(await graphql.endpoint("gq1"))
+                #expect(saved["templateId"] == "xkhgg72fuo" && saved["gpuIds"] == "AMPERE_16" && saved["networkVolumeId"] == "vol-1")
+                #expect(saved["workersMax"] == 4 && saved["idleTimeout"] == 60 && saved["scalerType"] == "QUEUE_DELAY")
+                #expect((0...4).contains(saved["workersMin"]?.int ?? -1))
+                let rows = try JournalReader(path: directory.appendingPathComponent("journal.sqlite").path).entries(JournalQuery())
+                #expect(!JournalFormatter.render(rows, as: .json).contains(key))
+                #expect(!daemon.stderr.contains(key))
+            }
+        }
+    }
 }

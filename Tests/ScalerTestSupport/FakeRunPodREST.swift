@@ -25,7 +25,8 @@ public enum FakeRunPodREST {
         return FakeResponse.json(body, status: HTTPResponse.Status(code: status), contentType: "application/problem+json")
     }
 
-    public static func router(_ state: FakeProviderState) -> Router<BasicRequestContext> {
+    /// `healthKey` is the key the data plane accepts, when it differs from the control plane's.
+    public static func router(_ state: FakeProviderState, healthKey: String = apiKey) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/v2/serverless/:id") { request, context in
             let seen = try await request.recorded(in: state)
@@ -48,7 +49,7 @@ public enum FakeRunPodREST {
         router.get("/v2/:id/health") { request, context in
             let seen = try await request.recorded(in: state)
             if let fault = try await FakeResponse.fault(await state.nextFault()) { return fault }
-            guard seen.headers["authorization"] == "Bearer \(apiKey)" else { return problem(401, "Unauthorized", "invalid API key") }
+            guard seen.headers["authorization"] == "Bearer \(healthKey)" else { return problem(401, "Unauthorized", "invalid API key") }
             guard let health = await state.nextHealth(context.parameters.get("id") ?? "", perCall: 4) else {
                 return problem(404, "Not Found", "endpoint not found")
             }
