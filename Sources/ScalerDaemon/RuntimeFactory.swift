@@ -38,11 +38,13 @@ final class RuntimeFactory: Sendable {
             switch (provider.kind, provider.api) {
             case (.simulated, _), (.runpod, .rest?), (.runpod, .graphql?):
                 return nil
-            case (.ppio, .v2?), (.novita, .v2?), (.novita, .v1?):
-                // The clients exist (EndpointsV2Provider, NovitaV1Provider), but these endpoints report no queue or
+            case (.ppio, .v2?), (.novita, .v2?), (.novita, .v1?), (.gpugeek, _):
+                // The clients exist (EndpointsV2Provider, NovitaV1Provider, GPUGeekPoolProvider), but these endpoints report no queue or
                 // in-flight counts, and a metrics source that does (Prometheus, HTTP, push) is not
                 // in this build yet: running them would only ever hold.
                 return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)' reports no queue metrics of its own, and the metrics sources it needs (prometheus, http, push) are not in this build yet"
+            case (.runpod, nil), (.ppio, _), (.novita, _):
+                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)' has no api chosen"
             default:
                 let api = provider.api.map { " with api '\($0.rawValue)'" } ?? ""
                 return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)'\(api) is not available in this build yet; available: simulated, runpod"

@@ -14,6 +14,8 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         case network
         /// An answer scalerd cannot read: wrong types, missing fields, too large or too deep.
         case malformed
+        /// The provider accepted an operation and then reported it failed (GPUGeek 10135, op status 3).
+        case operationFailed = "operation_failed"
         case cancelled
     }
 
