@@ -27,11 +27,27 @@ struct ConfigReader {
             let hint = NearestName.to(endpoint.config.provider, among: known).map { "; did you mean '\($0)'?" } ?? ""
             endpoint.providerNode.report("no provider named '\(endpoint.config.provider)' is defined\(hint) (defined: \(known.joined(separator: ", ")))")
         }
+        checkInstanceTemplates(endpoints, providers: providers.map(\.config))
         guard let tick, let journal, let logSettings else { return nil }
         return ScalerdConfig(
             file: file, tick: tick, journal: journal, log: logSettings,
             providers: providers.map(\.config), endpoints: endpoints.map(\.config)
         )
+    }
+
+    /// A GPUGeek pool needs a template to create instances from; nothing else takes one.
+    private func checkInstanceTemplates(
+        _ endpoints: [(node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?)],
+        providers: [ProviderConfig]
+    ) {
+        for endpoint in endpoints {
+            guard let kind = providers.first(where: { $0.name == endpoint.config.provider })?.kind else { continue }
+            if kind == .gpugeek, endpoint.instanceNode == nil {
+                endpoint.node.report("endpoint '\(endpoint.config.name)' on a gpugeek provider needs an instance: block (gpu_name, gpu_num, image_id, sku_name)")
+            } else if kind != .gpugeek, let instanceNode = endpoint.instanceNode {
+                instanceNode.report("only endpoints on a gpugeek provider take an instance: block")
+            }
+        }
     }
 
     private func checkNames(_ names: [(String, ConfigNode)], what: String) {
@@ -86,29 +102,18 @@ struct ConfigReader {
         return settings
     }
 
-    private func readEndpoint(_ node: ConfigNode, tick: TimeInterval) -> (node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig)? {
-        guard let mapping = node.mapping(keys: ["name", "provider", "id", "mode", "policy", "metrics"]) else { return nil }
+    private func readEndpoint(_ node: ConfigNode, tick: TimeInterval) -> (node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?)? {
+        guard let mapping = node.mapping(keys: ["name", "provider", "id", "mode", "policy", "metrics", "instance"]) else { return nil }
         let name = mapping.required("name")?.string()
         let providerNode = mapping.required("provider")
         let provider = providerNode?.string()
         let id = mapping.required("id")?.string()
         let mode = mapping["mode"].map { $0.choice(EndpointMode.self) } ?? .enforce
-        let metrics = readMetrics(mapping["metrics"], tick: tick)
+        let metrics = MetricsReader(node: mapping["metrics"], secrets: secrets).read(tick: tick)
         let policy = mapping.required("policy").flatMap { PolicyReader(node: $0).read(maxMetricAge: metrics?.maxAge ?? 30) }
+        let instance = mapping["instance"].flatMap { InstanceTemplateReader(node: $0).read() }
         guard let name, let provider, let providerNode, let id, let mode, let policy, let metrics else { return nil }
-        let config = EndpointConfig(name: name, provider: provider, id: id, mode: mode, policy: policy, metrics: metrics.settings)
-        return (mapping["name"] ?? node, providerNode, config)
-    }
-
-    /// A sample may be as old as three ticks (a source scraped less often than we tick), and at
-    /// least 30 s, before it counts as missing.
-    private func readMetrics(_ node: ConfigNode?, tick: TimeInterval) -> (settings: MetricSettings, maxAge: TimeInterval)? {
-        let defaultAge = max(30, 3 * tick)
-        guard let node else { return (MetricSettings(source: .provider), defaultAge) }
-        guard let mapping = node.mapping(keys: ["source", "max_age"]) else { return nil }
-        let source = mapping["source"].map { $0.choice(MetricSourceKind.self) } ?? .provider
-        let maxAge = mapping["max_age"].map { $0.duration(allowZero: false) } ?? defaultAge
-        guard let source, let maxAge else { return nil }
-        return (MetricSettings(source: source), maxAge)
+        let config = EndpointConfig(name: name, provider: provider, id: id, mode: mode, policy: policy, metrics: metrics.settings, instance: instance)
+        return (mapping["name"] ?? node, providerNode, config, mapping["instance"])
     }
 }

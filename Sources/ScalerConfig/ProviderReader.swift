@@ -28,7 +28,7 @@ struct ProviderReader {
         }
         var apiKey: Secret?
         if let keyNode = mapping["api_key"] {
-            apiKey = secret(keyNode)
+            apiKey = keyNode.secret(using: secrets)
         } else if let kind, kind != .simulated {
             mapping.owner.report("missing required key 'api_key' for kind '\(kind.rawValue)' (env:NAME, file:PATH or credential:NAME)")
         }
@@ -55,20 +55,6 @@ struct ProviderReader {
             return nil
         }
         return text
-    }
-
-    private func secret(_ node: ConfigNode) -> Secret? {
-        guard let text = node.string() else { return nil }
-        guard let reference = SecretReference(text) else {
-            node.report("expected a secret reference env:NAME, file:PATH or credential:NAME; secrets are never written into the config itself")
-            return nil
-        }
-        switch secrets.resolve(reference) {
-        case .success(let secret): return secret
-        case .failure(let error):
-            node.report("cannot resolve \(reference): \(error)")
-            return nil
-        }
     }
 
     private func readSimulation(_ node: ConfigNode) -> SimulationSettings? {

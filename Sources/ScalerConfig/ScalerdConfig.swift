@@ -101,10 +101,49 @@ public enum EndpointMode: String, Sendable, Hashable, Codable, CaseIterable {
 public enum MetricSourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// What the endpoint's provider itself reports.
     case provider
+    /// Any URL answering JSON, with a JSON Pointer per metric.
+    case http
 }
 
+/// Where one endpoint's metrics come from.
 public struct MetricSettings: Sendable, Hashable, Codable {
     public var source: MetricSourceKind
+    /// `source: http`: the URL, and a JSON Pointer for each metric it answers.
+    public var url: String?
+    public var queueDelayPointer: String?
+    public var queuedPointer: String?
+    public var inFlightPointer: String?
+    public var readyWorkersPointer: String?
+    public var bearerToken: Secret?
+
+    public init(source: MetricSourceKind, url: String? = nil, queueDelayPointer: String? = nil, queuedPointer: String? = nil,
+                inFlightPointer: String? = nil, readyWorkersPointer: String? = nil, bearerToken: Secret? = nil) {
+        self.source = source
+        self.url = url
+        self.queueDelayPointer = queueDelayPointer
+        self.queuedPointer = queuedPointer
+        self.inFlightPointer = inFlightPointer
+        self.readyWorkersPointer = readyWorkersPointer
+        self.bearerToken = bearerToken
+    }
+}
+
+/// What each instance of a GPUGeek pool is created with (`kind: gpugeek` endpoints only).
+public struct InstanceTemplate: Sendable, Hashable, Codable {
+    public enum Billing: String, Sendable, Hashable, Codable, CaseIterable {
+        case payg, bidding, daily, weekly, monthly
+    }
+
+    public var gpuName: String
+    public var gpuNum: Int
+    public var imageID: String
+    public var skuName: Billing
+    public var command: String?
+    public var datacenterID: String?
+    public var httpPorts: [Int]
+    public var servicePorts: [Int]
+    public var systemDiskSize: Int?
+    public var dataDiskSize: Int?
 }
 
 public struct EndpointConfig: Sendable, Hashable, Codable {
@@ -114,6 +153,7 @@ public struct EndpointConfig: Sendable, Hashable, Codable {
     public var mode: EndpointMode
     public var policy: ScalingPolicy
     public var metrics: MetricSettings
+    public var instance: InstanceTemplate?
 
     /// Identifies this endpoint's effective configuration in the journal: any change to what
     /// drives its decisions gives a new version.

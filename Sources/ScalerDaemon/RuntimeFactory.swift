@@ -8,14 +8,18 @@ import ScalerProviders
 import ScalerSimulation
 import Synchronization
 
-/// Builds providers and metric sources from config, by `kind`. A provider is kept across reloads
-/// while its config is unchanged, so that a reload resets neither the demo's world, nor a
-/// provider's rate limit, nor the history a metric source estimates from.
+/// Builds providers and metric sources from config, by `kind` and `metrics.source`. What a
+/// provider shares across its endpoints (its rate limit, the simulated world, the history a
+/// health source estimates from) is kept across reloads while the provider's config is unchanged.
 final class RuntimeFactory: Sendable {
-    private struct Built: Sendable {
+    /// One provider's shared parts.
+    private struct Shared: Sendable {
         let key: CacheKey
-        let provider: any Provider
-        let metrics: any MetricSource
+        let limiter: RateLimiter
+        /// The endpoint-independent provider; `nil` for GPUGeek, whose pools differ per endpoint.
+        let provider: (any Provider)?
+        /// What the provider itself reports, where it reports anything.
+        let providerMetrics: (any MetricSource)?
     }
 
     private struct CacheKey: Hashable {
@@ -25,30 +29,19 @@ final class RuntimeFactory: Sendable {
 
     private let clock: @Sendable () -> Date
     private let http: HTTPClient
-    private let cache = Mutex<[String: Built]>([:])
+    private let cache = Mutex<[String: Shared]>([:])
 
     init(http: HTTPClient, clock: @escaping @Sendable () -> Date) {
         self.http = http
         self.clock = clock
     }
 
-    /// Kinds and APIs this build can drive; config validation accepts everything documented.
+    /// What this build cannot drive; config validation accepts everything documented.
     static func unsupported(_ config: ScalerdConfig) -> [String] {
-        config.providers.compactMap { provider in
-            switch (provider.kind, provider.api) {
-            case (.simulated, _), (.runpod, .rest?), (.runpod, .graphql?):
-                return nil
-            case (.ppio, .v2?), (.novita, .v2?), (.novita, .v1?), (.gpugeek, _):
-                // The clients exist (EndpointsV2Provider, NovitaV1Provider, GPUGeekPoolProvider), but these endpoints report no queue or
-                // in-flight counts, and a metrics source that does (Prometheus, HTTP, push) is not
-                // in this build yet: running them would only ever hold.
-                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)' reports no queue metrics of its own, and the metrics sources it needs (prometheus, http, push) are not in this build yet"
-            case (.runpod, nil), (.ppio, _), (.novita, _):
-                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)' has no api chosen"
-            default:
-                let api = provider.api.map { " with api '\($0.rawValue)'" } ?? ""
-                return "\(config.file): providers.\(provider.name): kind '\(provider.kind.rawValue)'\(api) is not available in this build yet; available: simulated, runpod"
-            }
+        config.endpoints.compactMap { endpoint in
+            guard let provider = config.provider(named: endpoint.provider), endpoint.metrics.source == .provider,
+                  ![.simulated, .runpod].contains(provider.kind) else { return nil }
+            return "\(config.file): endpoints.\(endpoint.name).metrics.source: kind '\(provider.kind.rawValue)' reports no queue or in-flight counts of its own; use source: http with the URL of a service that does"
         }
     }
 
@@ -56,52 +49,92 @@ final class RuntimeFactory: Sendable {
         let problems = Self.unsupported(config)
         guard problems.isEmpty else { throw RuntimeError(problems: problems) }
         return config.endpoints.map { endpoint in
-            let built = build(config.provider(named: endpoint.provider)!, tick: config.tick)
-            return EndpointRuntime(config: endpoint, provider: built.provider, metrics: built.metrics)
+            let providerConfig = config.provider(named: endpoint.provider)!
+            let shared = shared(providerConfig, tick: config.tick)
+            let provider = shared.provider ?? GPUGeekPoolProvider(
+                transport: transport(providerConfig, tick: config.tick, base: providerConfig.baseURL ?? GPUGeekPoolProvider.defaultBaseURL,
+                                     limiter: shared.limiter, auth: .header("gz-api-token")),
+                template: GPUGeekInstanceTemplate(endpoint.instance!),
+                followFor: max(0.2, config.tick * 0.3)
+            )
+            let metrics: any MetricSource = endpoint.metrics.source == .http
+                ? httpMetrics(endpoint.metrics, tick: config.tick)
+                : shared.providerMetrics!
+            return EndpointRuntime(config: endpoint, provider: provider, metrics: metrics)
         }
     }
 
-    private func build(_ config: ProviderConfig, tick: Double) -> Built {
+    private func shared(_ config: ProviderConfig, tick: Double) -> Shared {
         let key = CacheKey(config: config, tick: tick)
         return cache.withLock { cache in
             if let existing = cache[config.name], existing.key == key { return existing }
-            let built: Built
-            switch config.kind {
-            case .runpod:
-                // One budget of requests per provider, whichever of its hosts they go to.
-                let limiter = RateLimiter(requestsPerSecond: config.rateLimit)
-                let base = config.baseURL ?? RunPodRESTProvider.defaultBaseURL
-                let provider: any Provider = config.api == .graphql
-                    // GraphQL takes the key in its query string, never in a header.
-                    ? RunPodGraphQLProvider(transport: transport(config, tick: tick, base: base, limiter: limiter, bearer: false), apiKey: config.apiKey?.reveal() ?? "")
-                    : RunPodRESTProvider(transport: transport(config, tick: tick, base: base, limiter: limiter))
-                built = Built(
-                    key: key,
-                    provider: provider,
-                    metrics: RunPodHealthSource(transport: transport(config, tick: tick, base: config.healthBaseURL ?? RunPodHealthSource.defaultBaseURL, limiter: limiter), clock: clock)
-                )
-            default:
-                let provider = simulatedProvider(config)
-                built = Built(key: key, provider: provider, metrics: SimulatedMetricSource(cloud: provider.cloud, clock: clock))
+            // One budget of requests per provider, whichever of its hosts they go to.
+            let limiter = RateLimiter(requestsPerSecond: config.rateLimit)
+            func on(_ base: String, _ auth: Auth = .bearer) -> ProviderTransport {
+                transport(config, tick: tick, base: config.baseURL ?? base, limiter: limiter, auth: auth)
             }
-            cache[config.name] = built
-            return built
+            let shared: Shared
+            switch (config.kind, config.api) {
+            case (.simulated, _):
+                let provider = simulatedProvider(config)
+                shared = Shared(key: key, limiter: limiter, provider: provider, providerMetrics: SimulatedMetricSource(cloud: provider.cloud, clock: clock))
+            case (.runpod, let api):
+                let provider: any Provider = api == .graphql
+                    // GraphQL takes the key in its query string, never in a header.
+                    ? RunPodGraphQLProvider(transport: on(RunPodGraphQLProvider.defaultBaseURL, .none), apiKey: config.apiKey?.reveal() ?? "")
+                    : RunPodRESTProvider(transport: on(RunPodRESTProvider.defaultBaseURL))
+                let health = transport(config, tick: tick, base: config.healthBaseURL ?? RunPodHealthSource.defaultBaseURL, limiter: limiter, auth: .bearer)
+                shared = Shared(key: key, limiter: limiter, provider: provider, providerMetrics: RunPodHealthSource(transport: health, clock: clock))
+            case (.novita, .v1?):
+                shared = Shared(key: key, limiter: limiter, provider: NovitaV1Provider(transport: on(NovitaV1Provider.defaultBaseURL)), providerMetrics: nil)
+            case (.novita, _):
+                shared = Shared(key: key, limiter: limiter, provider: EndpointsV2Provider(transport: on(EndpointsV2Provider.novitaBaseURL)), providerMetrics: nil)
+            case (.ppio, _):
+                shared = Shared(key: key, limiter: limiter, provider: EndpointsV2Provider(transport: on(EndpointsV2Provider.ppioBaseURL)), providerMetrics: nil)
+            case (.gpugeek, _):
+                shared = Shared(key: key, limiter: limiter, provider: nil, providerMetrics: nil)
+            }
+            cache[config.name] = shared
+            return shared
         }
     }
 
-    /// One transport per provider host; the whole retry budget fits in the share of a tick that
-    /// observe or act may take.
-    private func transport(
-        _ config: ProviderConfig, tick: Double, base: String, limiter: RateLimiter, bearer: Bool = true
-    ) -> ProviderTransport {
+    private enum Auth {
+        case bearer
+        case header(String)
+        case none
+    }
+
+    /// The whole retry budget fits in the share of a tick that observe or act may take.
+    private func transport(_ config: ProviderConfig, tick: Double, base: String, limiter: RateLimiter?, auth: Auth) -> ProviderTransport {
         let key = config.apiKey?.reveal() ?? ""
+        let headers: [(String, String)]
+        switch auth {
+        case .bearer: headers = [("Authorization", "Bearer \(key)")]
+        case .header(let name): headers = [(name, key)]
+        case .none: headers = []
+        }
+        return ProviderTransport(client: http, baseURL: base, headers: headers, secrets: [key], limiter: limiter, settings: settings(timeout: config.requestTimeout, tick: tick))
+    }
+
+    private func settings(timeout: Double, tick: Double) -> ProviderTransport.Settings {
         var settings = ProviderTransport.Settings()
-        settings.requestTimeout = min(config.requestTimeout, max(0.2, tick * 0.4))
+        settings.requestTimeout = min(timeout, max(0.2, tick * 0.4))
         settings.retry.budget = max(0.2, tick * 0.4)
-        return ProviderTransport(
-            client: http, baseURL: base, headers: bearer ? [("Authorization", "Bearer \(key)")] : [], secrets: [key],
-            limiter: limiter, settings: settings
+        return settings
+    }
+
+    private func httpMetrics(_ metrics: MetricSettings, tick: Double) -> HTTPJSONSource {
+        let token = metrics.bearerToken?.reveal()
+        let transport = ProviderTransport(
+            client: http, baseURL: metrics.url ?? "", headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [],
+            secrets: token.map { [$0] } ?? [], settings: settings(timeout: 10, tick: tick)
         )
+        let pointers = HTTPJSONSource.Pointers(
+            queueDelay: metrics.queueDelayPointer.flatMap(JSONPointer.init), queued: metrics.queuedPointer.flatMap(JSONPointer.init),
+            inFlight: metrics.inFlightPointer.flatMap(JSONPointer.init), readyWorkers: metrics.readyWorkersPointer.flatMap(JSONPointer.init)
+        )
+        return HTTPJSONSource(transport: transport, pointers: pointers, clock: clock)
     }
 
     private func simulatedProvider(_ config: ProviderConfig) -> SimulatedProvider {
@@ -112,6 +145,16 @@ final class RuntimeFactory: Sendable {
             cluster: .init(coldStart: settings.coldStart, meanServiceTime: settings.serviceTime, concurrencyPerWorker: settings.workerConcurrency)
         ))
         return SimulatedProvider(cloud: cloud, clock: clock)
+    }
+}
+
+extension GPUGeekInstanceTemplate {
+    init(_ template: InstanceTemplate) {
+        self.init(
+            gpuName: template.gpuName, gpuNum: template.gpuNum, imageID: template.imageID, skuName: template.skuName.rawValue,
+            command: template.command, datacenterID: template.datacenterID, httpPorts: template.httpPorts,
+            servicePorts: template.servicePorts, systemDiskSize: template.systemDiskSize, dataDiskSize: template.dataDiskSize
+        )
     }
 }
 

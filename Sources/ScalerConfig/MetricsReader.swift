@@ -1,0 +1,55 @@
+import Foundation
+
+/// Reads an endpoint's `metrics:` block.
+struct MetricsReader {
+    let node: ConfigNode?
+    let secrets: SecretResolver
+
+    private static let keys = ["source", "max_age", "url", "queue_delay", "queued", "in_flight", "ready_workers", "bearer_token"]
+    private static let pointerKeys = ["queue_delay", "queued", "in_flight", "ready_workers"]
+
+    /// A sample may be as old as three ticks (a source scraped less often than we tick), and at
+    /// least 30 s, before it counts as missing.
+    func read(tick: TimeInterval) -> (settings: MetricSettings, maxAge: TimeInterval)? {
+        let defaultAge = max(30, 3 * tick)
+        guard let node else { return (MetricSettings(source: .provider), defaultAge) }
+        guard let mapping = node.mapping(keys: Self.keys) else { return nil }
+        let source = mapping["source"].map { $0.choice(MetricSourceKind.self) } ?? .provider
+        let maxAge = mapping["max_age"].map { $0.duration(allowZero: false) } ?? defaultAge
+        guard let source, let maxAge else { return nil }
+        var settings = MetricSettings(source: source)
+        let httpOnly = ["url", "bearer_token"] + Self.pointerKeys
+        if source != .http {
+            for key in httpOnly where mapping[key] != nil {
+                mapping[key]?.report("only 'source: http' takes \(key)")
+            }
+            return (settings, maxAge)
+        }
+        if let urlNode = mapping.required("url"), let text = urlNode.string() {
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                settings.url = text
+            } else {
+                urlNode.report("'\(text)' is not an http(s) URL with a host")
+            }
+        }
+        let pointers = Self.pointerKeys.map { key in (key, mapping[key].flatMap(pointer)) }
+        settings.queueDelayPointer = pointers[0].1
+        settings.queuedPointer = pointers[1].1
+        settings.inFlightPointer = pointers[2].1
+        settings.readyWorkersPointer = pointers[3].1
+        if pointers.allSatisfy({ $0.1 == nil }) && Self.pointerKeys.allSatisfy({ mapping[$0] == nil }) {
+            node.report("source http needs a JSON Pointer for at least one of \(Self.pointerKeys.joined(separator: ", "))")
+        }
+        settings.bearerToken = mapping["bearer_token"].flatMap { $0.secret(using: secrets) }
+        return (settings, maxAge)
+    }
+
+    private func pointer(_ node: ConfigNode) -> String? {
+        guard let text = node.string() else { return nil }
+        guard text.hasPrefix("/") else {
+            node.report("'\(text)' is not a JSON Pointer (RFC 6901), which starts with '/', e.g. /jobs/inQueue")
+            return nil
+        }
+        return text
+    }
+}
