@@ -1,0 +1,109 @@
+import Foundation
+import ScalerHTTP
+import ScalerJournal
+import ScalerTestSupport
+import Testing
+
+/// The real daemon against fake PPIO, Novita and GPUGeek servers, with metrics from an HTTP
+/// JSON service: each checked from the server's side and from the journal.
+@Suite(.serialized) struct ProviderEndToEnd {
+    /// Runs the daemon on `providerYAML` + one endpoint until `done` holds, then stops it.
+    private func runDaemon(
+        provider providerYAML: String, endpoint endpointYAML: String, environment: [String: String],
+        metricsURL: String, done: @escaping () async -> Bool
+    ) async throws -> (stderr: String, rows: [JournalEntry], reached: Bool) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = """
+            tick: 250ms
+            journal: { path: journal.sqlite }
+            providers:
+              - \(providerYAML)
+            endpoints:
+              - name: e2e
+                provider: p
+                \(endpointYAML)
+                metrics: { source: http, url: "\(metricsURL)", queued: /queue/waiting, in_flight: /queue/running }
+                policy: { type: concurrency, value: 2, min_replicas: 0, max_replicas: 4, idle_timeout: 60s }
+            """
+        let configPath = directory.appendingPathComponent("scalerd.yaml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory, environment: environment)
+        let reached = await DaemonProcess.eventually(within: 20) { await done() }
+        daemon.signal(SIGTERM)
+        let status = await daemon.waitForExit(within: 15)
+        #expect(status == 0, "\(daemon.stderr)")
+        let rows = try JournalReader(path: directory.appendingPathComponent("journal.sqlite").path).entries(JournalQuery())
+        return (daemon.stderr, rows, reached)
+    }
+
+    /// Six requests at two per worker: three workers.
+    private func metricsState(_ id: String) async -> FakeProviderState {
+        let metrics = FakeProviderState(endpoints: [:])
+        await metrics.setHealth(id, ["queue": ["waiting": 4, "running": 2]])
+        return metrics
+    }
+
+    private func expectClean(_ run: (stderr: String, rows: [JournalEntry], reached: Bool), key: String) {
+        #expect(run.reached, "\(run.stderr)")
+        #expect(!run.stderr.contains(key))
+        #expect(!JournalFormatter.render(run.rows, as: .json).contains(key))
+        #expect(run.rows.contains { $0.action == "scale_up" && $0.outcome == "ok" && $0.desired == 3 })
+        #expect(run.rows.allSatisfy { (0...4).contains($0.desired) })
+    }
+
+    @Test func ppio() async throws {
+        let state = FakeProviderState(endpoints: ["ep-1": FakeEndpointsV2.endpoint(id: "ep-1")])
+        let metrics = await metricsState("ep-1")
+        try await withFakeServer(FakeEndpointsV2.router(state)) { providerURL in
+            try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
+                let run = try await runDaemon(
+                    provider: "{ name: p, kind: ppio, base_url: \"\(providerURL)\", api_key: env:SCALERD_E2E_KEY, rate_limit: 50 }",
+                    endpoint: "id: ep-1", environment: ["SCALERD_E2E_KEY": FakeEndpointsV2.apiKey],
+                    metricsURL: "\(metricsURL)/metrics/ep-1"
+                ) { await state.endpoint("ep-1")?["worker_config"]?["min_replicas"]?.int == 3 }
+                expectClean(run, key: FakeEndpointsV2.apiKey)
+                let put = await state.writes().first
+                #expect(put?.body?["worker_config"]?["max_replicas"] == 4)
+                #expect(put?.body?["policy"] == ["type": "concurrency", "value": 2])
+            }
+        }
+    }
+
+    @Test func novitaV1() async throws {
+        let state = FakeProviderState(endpoints: ["nv1": FakeNovitaV1.endpoint(id: "nv1")])
+        let metrics = await metricsState("nv1")
+        try await withFakeServer(FakeNovitaV1.router(state)) { providerURL in
+            try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
+                let run = try await runDaemon(
+                    provider: "{ name: p, kind: novita, api: v1, base_url: \"\(providerURL)\", api_key: env:SCALERD_E2E_KEY, rate_limit: 50 }",
+                    endpoint: "id: nv1", environment: ["SCALERD_E2E_KEY": FakeNovitaV1.apiKey],
+                    metricsURL: "\(metricsURL)/metrics/nv1"
+                ) { await state.endpoint("nv1")?["workerConfig"]?["minNum"]?.int == 3 }
+                expectClean(run, key: FakeNovitaV1.apiKey)
+                #expect(await state.endpoint("nv1")?["envs"] == [["key": "MODEL", "value": "llama"]], "nothing lost by the full replacement")
+            }
+        }
+    }
+
+    @Test func gpugeek() async throws {
+        let cloud = FakeGPUGeekCloud()
+        let state = FakeProviderState(endpoints: [:])
+        let metrics = await metricsState("pool")
+        let foreign = await cloud.seed(name: "prod-db", status: "running", createdAt: "2026-11-22 08:00:00")
+        try await withFakeServer(FakeGPUGeek.router(cloud, state)) { providerURL in
+            try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
+                let run = try await runDaemon(
+                    provider: "{ name: p, kind: gpugeek, base_url: \"\(providerURL)\", api_key: env:SCALERD_E2E_KEY, rate_limit: 50 }",
+                    endpoint: "id: pool\n    instance: { gpu_name: G40-24G, gpu_num: 1, image_id: torch2.1.1-cuda12.1.0-py3.10, sku_name: payg, http_ports: [8080] }",
+                    environment: ["SCALERD_E2E_KEY": FakeGPUGeekCloud.token],
+                    metricsURL: "\(metricsURL)/metrics/pool"
+                ) { await cloud.instances.values.filter { $0.name.hasPrefix("scalerd-pool-") && $0.status == "running" }.count == 3 }
+                expectClean(run, key: FakeGPUGeekCloud.token)
+                #expect(await cloud.instances[foreign] != nil)
+                #expect(await cloud.created.count == 3, "no double creation across ticks")
+            }
+        }
+    }
+}
