@@ -141,6 +141,36 @@ import Testing
         #expect(issues[0].message.contains("offers api rest or graphql"))
     }
 
+    @Test func httpMetricsNeedAURLAndRealPointers() throws {
+        let issues = try refuse {
+            $0.replacing("    mode: dry-run\n", with: "    mode: dry-run\n    metrics: { source: http, queued: queue.waiting }\n")
+        }
+        #expect(Set(issues.map(\.keyPath)) == ["endpoints[1].metrics.url", "endpoints[1].metrics.queued"])
+        #expect(issues.contains { $0.message.contains("not a JSON Pointer") })
+    }
+
+    @Test func httpOnlyKeysNeedSourceHTTP() throws {
+        let issues = try refuse { $0.replacing("    mode: dry-run\n", with: "    mode: dry-run\n    metrics: { url: \"http://x.example/m\" }\n") }
+        #expect(issues.map(\.keyPath) == ["endpoints[1].metrics.url"])
+    }
+
+    @Test func aGPUGeekEndpointNeedsAnInstanceTemplateAndNoOtherTakesOne() throws {
+        let missing = try refuse { $0.replacing("kind: runpod", with: "kind: gpugeek") }
+        #expect(missing.contains { $0.message.contains("needs an instance: block") })
+        let misplaced = try refuse {
+            $0.replacing("    mode: dry-run\n", with: "    mode: dry-run\n    instance: { gpu_name: G40-24G, gpu_num: 1, image_id: x, sku_name: payg }\n")
+        }
+        #expect(misplaced.map(\.keyPath) == ["endpoints[1].instance"])
+    }
+
+    @Test func anInstanceTemplateIsChecked() throws {
+        let issues = try refuse {
+            $0.replacing("kind: runpod", with: "kind: gpugeek")
+                .replacing("    mode: dry-run\n", with: "    mode: dry-run\n    instance: { gpu_name: G40-24G, gpu_num: 0, image_id: x, sku_name: hourly, http_ports: [70000] }\n")
+        }
+        #expect(Set(issues.map(\.keyPath)) == ["endpoints[1].instance.gpu_num", "endpoints[1].instance.sku_name", "endpoints[1].instance.http_ports[0]"])
+    }
+
     @Test func aMappingWhereAListBelongs() throws {
         let issues = try refuse { $0.replacing("providers:\n", with: "providers:\n  oops: 1\nold_providers:\n") }
         #expect(issues.contains { $0.keyPath == "providers" && $0.message.contains("expected a list") })
