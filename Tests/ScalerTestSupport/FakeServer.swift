@@ -21,6 +21,8 @@ public enum Fault: Sendable {
     case status(Int, body: String, retryAfter: String? = nil)
     case malformed(String)
     case hang(seconds: Double)
+    /// A redirect to another host, which must not be followed with the key.
+    case redirect(to: String)
 }
 
 /// Shared state of one fake provider: its endpoints, its request log and its queued faults.
@@ -77,6 +79,8 @@ public enum FakeResponse {
             return raw(body, status: HTTPResponse.Status(code: code), contentType: "application/problem+json", extra: extra)
         case .malformed(let text)?:
             return raw(text, status: .ok)
+        case .redirect(let location)?:
+            return raw("", status: .temporaryRedirect, extra: [.location: location])
         case .hang(let seconds)?:
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
             return raw("{}", status: .ok)

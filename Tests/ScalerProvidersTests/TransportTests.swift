@@ -1,0 +1,89 @@
+import Foundation
+import ScalerHTTP
+import ScalerTestSupport
+import Testing
+
+/// The shared transport's guarantees, against a live local server.
+@Suite struct TransportGuarantees {
+    private func transport(_ baseURL: String, _ adjust: (inout ProviderTransport.Settings) -> Void = { _ in }, limiter: RateLimiter? = nil) -> ProviderTransport {
+        var settings = ProviderTransport.Settings()
+        settings.retry = RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.1, budget: 2)
+        adjust(&settings)
+        return ProviderTransport(client: RunPodRESTContract.client, baseURL: baseURL,
+                                 headers: [("Authorization", "Bearer \(FakeRunPodREST.apiKey)")], secrets: [FakeRunPodREST.apiKey],
+                                 limiter: limiter, settings: settings)
+    }
+
+    private let read = ProviderRequest(.get, "/v2/serverless/ep1")
+
+    @Test func aRedirectIsNeverFollowedSoTheKeyStaysHome() async throws {
+        let elsewhere = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        try await withFakeServer(FakeRunPodREST.router(elsewhere)) { otherHost in
+            let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+            try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+                await state.inject(.redirect(to: "\(otherHost)/v2/serverless/ep1"))
+                let error = await failure { _ = try await transport(baseURL).send(read) }
+                #expect(error?.kind == .rejected)
+                #expect(error?.message.contains("redirects are not followed") == true)
+                #expect(await elsewhere.requests.isEmpty, "the other host never saw the key")
+            }
+        }
+    }
+
+    @Test func aHugeAnswerIsRefusedNotBuffered() async throws {
+        let state = FakeProviderState(endpoints: [:])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            await state.inject(.malformed("[" + String(repeating: "1,", count: 10_000) + "1]"))
+            let error = await failure { _ = try await transport(baseURL, { $0.maxResponseBytes = 4096 }).send(read) }
+            #expect(error?.kind == .malformed)
+            #expect(error?.message.contains("larger than 4096 bytes") == true)
+        }
+    }
+
+    @Test func aRetryAfterBeyondTheBudgetGivesUpAtOnce() async throws {
+        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            await state.inject(.status(429, body: #"{"title":"Too Many Requests","status":429}"#, retryAfter: "30"))
+            let started = ContinuousClock.now
+            let error = await failure { _ = try await transport(baseURL).send(read) }
+            #expect(error?.kind == .rateLimited)
+            #expect(error?.message.contains("budget") == true)
+            #expect(ContinuousClock.now - started < .seconds(2), "the tick is not held for 30 s")
+        }
+    }
+
+    @Test func theRateLimitSpacesRequests() async throws {
+        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            let limited = transport(baseURL, limiter: RateLimiter(requestsPerSecond: 10))
+            let started = ContinuousClock.now
+            for _ in 0..<5 { _ = try await limited.send(read) }
+            // Five requests at ten a second: the fifth waits for its slot at 0.4 s at the earliest.
+            #expect(ContinuousClock.now - started >= .milliseconds(390))
+        }
+    }
+
+    @Test func backoffIsCappedAndJittered() {
+        let policy = RetryPolicy(maxAttempts: 10, baseDelay: 0.2, maxDelay: 2, budget: 10)
+        #expect(policy.backoff(retry: 1, unit: 0.999) < 0.2)
+        #expect(policy.backoff(retry: 3, unit: 0.5) == 0.4)
+        #expect(policy.backoff(retry: 9, unit: 0.999) < 2)
+        #expect(policy.backoff(retry: 9, unit: 0) == 0)
+    }
+
+    @Test func retryAfterReadsSecondsAndHTTPDates() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(RetryPolicy.retryAfter("3", now: now) == 3)
+        #expect(RetryPolicy.retryAfter("Fri, 15 Jan 2027 08:00:05 GMT", now: now) == 5)
+        #expect(RetryPolicy.retryAfter("soon", now: now) == nil)
+        #expect(RetryPolicy.retryAfter("-4", now: now) == nil)
+    }
+
+    @Test func jsonPointersFollowRFC6901() throws {
+        let document: JSON = ["a/b": ["m~n": [10, 20]], "jobs": ["inQueue": 3]]
+        #expect(JSONPointer("/jobs/inQueue")?.resolve(in: document) == 3)
+        #expect(JSONPointer("/a~1b/m~0n/1")?.resolve(in: document) == 20)
+        #expect(JSONPointer("/jobs/missing")?.resolve(in: document) == nil)
+        #expect(JSONPointer("jobs") == nil)
+    }
+}
