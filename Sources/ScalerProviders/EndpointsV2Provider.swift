@@ -42,11 +42,7 @@ public final class EndpointsV2Provider: Provider {
             if let value = endpoint[field], !value.isNull { body[field] = value }
         }
         body["worker_config"] = workerConfig
-        switch wanted.scaler {
-        case .queueDelay(let seconds)?: body["policy"] = ["type": "queue", "value": JSON(Int(seconds.rounded(.up)))]
-        case .requestCount(let count)?: body["policy"] = ["type": "concurrency", "value": JSON(count)]
-        case nil: break
-        }
+        if let scaler = wanted.scaler { body["policy"] = scaler.policy }
         _ = try await transport.send(ProviderRequest(.put, "/gpus/v2/endpoints/\(id)", body: .object(body)))
     }
 
@@ -68,14 +64,7 @@ public final class EndpointsV2Provider: Provider {
         guard let config = endpoint["worker_config"], let min = config["min_replicas"]?.int, let max = config["max_replicas"]?.int else {
             throw ProviderError(.malformed, "endpoint: worker_config.min_replicas and max_replicas must be numbers")
         }
-        var scaler: ProviderScaler?
-        if let value = endpoint["policy"]?["value"]?.int {
-            switch endpoint["policy"]?["type"]?.string {
-            case "queue": scaler = .queueDelay(Double(value))
-            case "concurrency": scaler = .requestCount(value)
-            default: scaler = nil
-            }
-        }
+        let scaler = ProviderScaler(policy: endpoint["policy"])
         let ready = endpoint["workers"]?.array.map { workers in
             workers.filter { $0["status"]?["status"]?.string == "ready" && $0["health"]?.bool != false && $0["drain"]?.bool != true }.count
         }

@@ -20,14 +20,7 @@ public struct NovitaV1Provider: Provider {
         guard let config = endpoint["workerConfig"], let min = config["minNum"]?.int, let max = config["maxNum"]?.int else {
             throw ProviderError(.malformed, "GET \(Self.prefix)/endpoint: workerConfig.minNum and maxNum must be numbers")
         }
-        var scaler: ProviderScaler?
-        if let value = endpoint["policy"]?["value"]?.int {
-            switch endpoint["policy"]?["type"]?.string {
-            case "queue": scaler = .queueDelay(Double(value))
-            case "concurrency": scaler = .requestCount(value)
-            default: scaler = nil
-            }
-        }
+        let scaler = ProviderScaler(policy: endpoint["policy"])
         let ready = endpoint["workers"]?.array.map { workers in
             workers.filter { $0["state"]?["state"]?.string == "running" && $0["healthy"]?.bool != false }.count
         }
@@ -61,12 +54,7 @@ public struct NovitaV1Provider: Provider {
         guard let policyType = endpoint["policy"]?["type"]?.string, let policyValue = endpoint["policy"]?["value"]?.int else {
             throw ProviderError(.malformed, "\(context): policy.type and policy.value missing")
         }
-        var policy: JSON = ["type": .string(policyType), "value": JSON(policyValue)]
-        switch wanted.scaler {
-        case .queueDelay(let seconds)?: policy = ["type": "queue", "value": JSON(Int(seconds.rounded(.up)))]
-        case .requestCount(let count)?: policy = ["type": "concurrency", "value": JSON(count)]
-        case nil: break
-        }
+        let policy: JSON = wanted.scaler?.policy ?? ["type": .string(policyType), "value": JSON(policyValue)]
         guard let image = endpoint["image"], image.object != nil, let ports = endpoint["ports"], ports.array != nil else {
             throw ProviderError(.malformed, "\(context): image and ports are required to update")
         }

@@ -10,6 +10,24 @@ public enum ProviderScaler: Sendable, Hashable, CustomStringConvertible {
     /// Concurrent requests per worker.
     case requestCount(Int)
 
+    /// PPIO's and Novita's `policy {type, value}`: `queue` (seconds of waiting) or `concurrency`.
+    init?(policy: JSON?) {
+        guard let value = policy?["value"]?.int else { return nil }
+        switch policy?["type"]?.string {
+        case "queue": self = .queueDelay(Double(value))
+        case "concurrency": self = .requestCount(value)
+        default: return nil
+        }
+    }
+
+    /// The same, as PPIO and Novita take it: a whole number of seconds or requests.
+    var policy: JSON {
+        switch self {
+        case .queueDelay(let seconds): return ["type": "queue", "value": JSON(Int(seconds.rounded(.up)))]
+        case .requestCount(let count): return ["type": "concurrency", "value": JSON(count)]
+        }
+    }
+
     public var description: String {
         switch self {
         case .queueDelay(let seconds): return "queue_delay \(seconds)s"
