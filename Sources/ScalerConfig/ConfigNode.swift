@@ -82,8 +82,17 @@ struct ConfigNode {
             report("must be \(minimum) or more, got \(value)")
             return nil
         }
+        guard Double(value) <= Self.largestNumber else {
+            report("must be at most \(Int(Self.largestNumber)), got \(value)")
+            return nil
+        }
         return value
     }
+
+    /// Past this, a number in a scaling policy is a typo, and would overflow whole-number fields.
+    static let largestNumber = 1_000_000.0
+    /// A year: no duration in scalerd's config means more.
+    static let longestDuration = 365 * 86_400.0
 
     func number(greaterThan minimum: Double) -> Double? {
         guard case .scalar = node, let value = node.float, value.isFinite else {
@@ -92,6 +101,10 @@ struct ConfigNode {
         }
         guard value > minimum else {
             report("must be greater than \(LoadFormat.number(minimum)), got \(LoadFormat.number(value))")
+            return nil
+        }
+        guard value <= Self.largestNumber else {
+            report("must be at most \(LoadFormat.number(Self.largestNumber)), got \(LoadFormat.number(value))")
             return nil
         }
         return value
@@ -109,6 +122,10 @@ struct ConfigNode {
         }
         guard allowZero || seconds > 0 else {
             report("must be greater than zero")
+            return nil
+        }
+        guard seconds <= Self.longestDuration else {
+            report("must be at most 365 days, got \(scalar.string)")
             return nil
         }
         return seconds

@@ -65,8 +65,11 @@ import Testing
         ("after_failures: 3", "after_failures: 0", "endpoints[0].policy.fallback.after_failures"),
         ("max_step: 4", "max_step: 0", "endpoints[0].policy.scale_up.max_step"),
         ("stabilization: 5m", "stabilization: -5m", "endpoints[0].policy.scale_down.stabilization"),
+        ("value: 4", "value: 1e300", "endpoints[0].policy.value"),
+        ("idle_timeout: 300s", "idle_timeout: 1e30", "endpoints[0].policy.idle_timeout"),
+        ("max_replicas: 10", "max_replicas: 99999999999", "endpoints[0].policy.max_replicas"),
     ])
-    func negativeOrZeroWhereItMakesNoSense(old: String, new: String, keyPath: String) throws {
+    func outOfRangeWhereItMakesNoSense(old: String, new: String, keyPath: String) throws {
         let issues = try refuse { $0.replacing(old, with: new) }
         #expect(issues.map(\.keyPath) == [keyPath])
     }
