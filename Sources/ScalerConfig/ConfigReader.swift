@@ -27,7 +27,7 @@ struct ConfigReader {
             let hint = NearestName.to(endpoint.config.provider, among: known).map { "; did you mean '\($0)'?" } ?? ""
             endpoint.providerNode.report("no provider named '\(endpoint.config.provider)' is defined\(hint) (defined: \(known.joined(separator: ", ")))")
         }
-        checkInstanceTemplates(endpoints, providers: providers.map(\.config))
+        checkProviderSpecifics(endpoints, providers: providers.map(\.config))
         guard let tick, let journal, let logSettings else { return nil }
         return ScalerdConfig(
             file: file, tick: tick, journal: journal, log: logSettings,
@@ -35,13 +35,18 @@ struct ConfigReader {
         )
     }
 
-    /// A GPUGeek pool needs a template to create instances from; nothing else takes one.
-    private func checkInstanceTemplates(
+    /// Checks that depend on the provider's kind: a GPUGeek pool needs a template to create
+    /// instances from (nothing else takes one), and PPIO and Novita cap replicas at 1000.
+    private func checkProviderSpecifics(
         _ endpoints: [(node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?)],
         providers: [ProviderConfig]
     ) {
         for endpoint in endpoints {
             guard let kind = providers.first(where: { $0.name == endpoint.config.provider })?.kind else { continue }
+            // PPIO's and Novita's documented range; a wider policy could never be applied.
+            if [.ppio, .novita].contains(kind), endpoint.config.policy.maxReplicas > 1000 {
+                endpoint.node.report("endpoint '\(endpoint.config.name)': \(kind.rawValue) allows at most 1000 replicas, max_replicas is \(endpoint.config.policy.maxReplicas)")
+            }
             if kind == .gpugeek, endpoint.instanceNode == nil {
                 endpoint.node.report("endpoint '\(endpoint.config.name)' on a gpugeek provider needs an instance: block (gpu_name, gpu_num, image_id, sku_name)")
             } else if kind != .gpugeek, let instanceNode = endpoint.instanceNode {

@@ -166,6 +166,12 @@ import Testing
         #expect(misplaced.map(\.keyPath) == ["endpoints[1].instance"])
     }
 
+    @Test func ppioCapsReplicasAtAThousand() throws {
+        let issues = try refuse { $0.replacing("kind: runpod", with: "kind: ppio").replacing("max_replicas: 3", with: "max_replicas: 1001") }
+        #expect(issues.count == 1)
+        #expect(issues[0].message.contains("at most 1000 replicas"))
+    }
+
     @Test func anInstanceTemplateIsChecked() throws {
         let issues = try refuse {
             $0.replacing("kind: runpod", with: "kind: gpugeek")
