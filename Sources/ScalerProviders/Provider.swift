@@ -30,7 +30,7 @@ public enum ProviderScaler: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .queueDelay(let seconds): return "queue_delay \(seconds)s"
+        case .queueDelay(let seconds): return "queue_delay \(String(format: "%g", seconds))s"
         case .requestCount(let count): return "request_count \(count)"
         }
     }

@@ -42,6 +42,20 @@ import Testing
         }
     }
 
+    @Test func driftIsSeenAndCorrected() async throws {
+        try await run { state, provider in
+            var edited = FakeNovitaV1.endpoint(id: "nv1")
+            edited["policy"] = ["type": "concurrency", "value": "3"]
+            await state.setEndpoint("nv1", edited)
+            let wanted = ManagedSettings(minReplicas: 0, maxReplicas: 3, idleTimeout: 300, scaler: .queueDelay(60))
+            let live = try await provider.read(endpointID: "nv1").settings
+            #expect(live.drift(toward: wanted) == [SettingDrift(field: "scaler", live: "request_count 3", wanted: "queue_delay 60s")])
+            try await provider.apply(wanted, endpointID: "nv1")
+            let after = try await provider.read(endpointID: "nv1").settings
+            #expect(after.drift(toward: wanted).isEmpty)
+        }
+    }
+
     @Test func scaleToZeroSendsAnExplicitZero() async throws {
         try await run { state, provider in
             try await provider.apply(ManagedSettings(minReplicas: 0, maxReplicas: 3), endpointID: "nv1")

@@ -39,6 +39,20 @@ import Testing
         }
     }
 
+    @Test func driftFromAConsoleEditIsSeenAndCorrected() async throws {
+        try await run { state, provider in
+            var edited = FakeRunPodGraphQL.endpoint(id: "gq1")
+            edited["idleTimeout"] = 5 // a save from elsewhere that omitted it reset it to the default
+            await state.setEndpoint("gq1", edited)
+            let wanted = ManagedSettings(minReplicas: 1, maxReplicas: 7, idleTimeout: 42, scaler: .queueDelay(9))
+            let live = try await provider.read(endpointID: "gq1").settings
+            #expect(live.drift(toward: wanted) == [SettingDrift(field: "idle_timeout", live: "5", wanted: "42")])
+            try await provider.apply(wanted, endpointID: "gq1")
+            let after = try await provider.read(endpointID: "gq1").settings
+            #expect(after.drift(toward: wanted).isEmpty)
+        }
+    }
+
     @Test func errorsInAnOKAnswerAreAFailure() async throws {
         try await run { state, provider in
             await state.inject(.malformed(#"{"errors":[{"message":"There are no longer any instances available"}],"data":null}"#))
