@@ -18,7 +18,8 @@ public struct ConfigLoader: Sendable {
     }
 
     public func load(file: String) throws(ConfigError) -> ScalerdConfig {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        // FileHandle also reads pipes (`--config /dev/stdin`, `<(...)`), which contents(atPath:) does not.
+        guard let data = FileManager.default.contents(atPath: file) ?? FileHandle(forReadingAtPath: file)?.readDataToEndOfFile() else {
             let reason = FileManager.default.fileExists(atPath: file) ? "cannot read the file" : "no such file"
             throw ConfigError(issues: [ConfigIssue(file: file, keyPath: "", line: nil, message: reason)])
         }

@@ -38,10 +38,23 @@ public enum ConfigSummary {
             } else {
                 lines.append("    fallback: none (hold on missing metrics)")
             }
-            lines.append("    metrics: source \(endpoint.metrics.source.rawValue), max_age \(DurationParser.format(policy.maxMetricAge))")
+            lines.append("    metrics: \(metricsText(endpoint.metrics)), max_age \(DurationParser.format(policy.maxMetricAge))")
+            if let instance = endpoint.instance {
+                lines.append("    instance: \(instance.gpuNum)x \(instance.gpuName), image \(instance.imageID), billing \(instance.skuName.rawValue)\(instance.datacenterID.map { ", dc \($0)" } ?? "")")
+            }
         }
         return lines.joined(separator: "\n")
     }
 
     private static func number(_ value: Double) -> String { LoadFormat.number(value) }
+
+    private static func metricsText(_ metrics: MetricSettings) -> String {
+        guard metrics.source == .http, let url = metrics.url else { return "source \(metrics.source.rawValue)" }
+        let pointers = [
+            ("queue_delay", metrics.queueDelayPointer), ("queued", metrics.queuedPointer),
+            ("in_flight", metrics.inFlightPointer), ("ready_workers", metrics.readyWorkersPointer),
+        ].compactMap { name, pointer in pointer.map { "\(name) \($0)" } }
+        let token = metrics.bearerToken.map { ", bearer_token \($0)" } ?? ""
+        return "source http \(url) (\(pointers.joined(separator: ", ")))\(token)"
+    }
 }
