@@ -50,9 +50,14 @@ let package = Package(
         // Fake provider servers and process helpers, shared by the test targets.
         .target(name: "ScalerTestSupport", dependencies: [
             "ScalerHTTP",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/ScalerTestSupport"),
+        .testTarget(name: "ScalerMetricsTests", dependencies: [
+            "ScalerMetrics", "ScalerCore", "ScalerHTTP", "ScalerTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "ScalerProvidersTests", dependencies: [
             "ScalerProviders", "ScalerMetrics", "ScalerCore", "ScalerHTTP", "ScalerTestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -49,12 +49,12 @@ public enum ConfigSummary {
     private static func number(_ value: Double) -> String { LoadFormat.number(value) }
 
     private static func metricsText(_ metrics: MetricSettings) -> String {
-        guard metrics.source == .http, let url = metrics.url else { return "source \(metrics.source.rawValue)" }
+        guard metrics.source != .provider, let url = metrics.url else { return "source \(metrics.source.rawValue)" }
         let pointers = [
-            ("queue_delay", metrics.queueDelayPointer), ("queued", metrics.queuedPointer),
-            ("in_flight", metrics.inFlightPointer), ("ready_workers", metrics.readyWorkersPointer),
+            ("queue_delay", metrics.queueDelay), ("queued", metrics.queued),
+            ("in_flight", metrics.inFlight), ("ready_workers", metrics.readyWorkers),
         ].compactMap { name, pointer in pointer.map { "\(name) \($0)" } }
         let token = metrics.bearerToken.map { ", bearer_token \($0)" } ?? ""
-        return "source http \(url) (\(pointers.joined(separator: ", ")))\(token)"
+        return "source \(metrics.source.rawValue) \(url) (\(pointers.joined(separator: "; ")))\(token)"
     }
 }

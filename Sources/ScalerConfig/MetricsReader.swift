@@ -6,7 +6,7 @@ struct MetricsReader {
     let secrets: SecretResolver
 
     private static let keys = ["source", "max_age", "url", "queue_delay", "queued", "in_flight", "ready_workers", "bearer_token"]
-    private static let pointerKeys = ["queue_delay", "queued", "in_flight", "ready_workers"]
+    private static let metricKeys = ["queue_delay", "queued", "in_flight", "ready_workers"]
 
     /// A sample may be as old as three ticks (a source scraped less often than we tick), and at
     /// least 30 s, before it counts as missing.
@@ -18,10 +18,10 @@ struct MetricsReader {
         let maxAge = mapping["max_age"].map { $0.duration(allowZero: false) } ?? defaultAge
         guard let source, let maxAge else { return nil }
         var settings = MetricSettings(source: source)
-        let httpOnly = ["url", "bearer_token"] + Self.pointerKeys
-        if source != .http {
-            for key in httpOnly where mapping[key] != nil {
-                mapping[key]?.report("only 'source: http' takes \(key)")
+        let remoteOnly = ["url", "bearer_token"] + Self.metricKeys
+        if source == .provider {
+            for key in remoteOnly where mapping[key] != nil {
+                mapping[key]?.report("only 'source: http' or 'source: prometheus' takes \(key)")
             }
             return (settings, maxAge)
         }
@@ -32,16 +32,22 @@ struct MetricsReader {
                 urlNode.report("'\(text)' is not an http(s) URL with a host")
             }
         }
-        let pointers = Self.pointerKeys.map { key in (key, mapping[key].flatMap(pointer)) }
-        settings.queueDelayPointer = pointers[0].1
-        settings.queuedPointer = pointers[1].1
-        settings.inFlightPointer = pointers[2].1
-        settings.readyWorkersPointer = pointers[3].1
-        if pointers.allSatisfy({ $0.1 == nil }) && Self.pointerKeys.allSatisfy({ mapping[$0] == nil }) {
-            node.report("source http needs a JSON Pointer for at least one of \(Self.pointerKeys.joined(separator: ", "))")
+        let read: (ConfigNode) -> String? = source == .http ? pointer : expression
+        let pointers = Self.metricKeys.map { key in (key, mapping[key].flatMap(read)) }
+        settings.queueDelay = pointers[0].1
+        settings.queued = pointers[1].1
+        settings.inFlight = pointers[2].1
+        settings.readyWorkers = pointers[3].1
+        if pointers.allSatisfy({ $0.1 == nil }) && Self.metricKeys.allSatisfy({ mapping[$0] == nil }) {
+            let what = source == .http ? "a JSON Pointer" : "a PromQL expression"
+            node.report("source \(source.rawValue) needs \(what) for at least one of \(Self.metricKeys.joined(separator: ", "))")
         }
         settings.bearerToken = mapping["bearer_token"].flatMap { $0.secret(using: secrets) }
         return (settings, maxAge)
+    }
+
+    private func expression(_ node: ConfigNode) -> String? {
+        node.string()
     }
 
     private func pointer(_ node: ConfigNode) -> String? {

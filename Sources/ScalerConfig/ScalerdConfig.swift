@@ -103,27 +103,30 @@ public enum MetricSourceKind: String, Sendable, Hashable, Codable, CaseIterable 
     case provider
     /// Any URL answering JSON, with a JSON Pointer per metric.
     case http
+    /// Instant PromQL queries, one per metric.
+    case prometheus
 }
 
 /// Where one endpoint's metrics come from.
 public struct MetricSettings: Sendable, Hashable, Codable {
     public var source: MetricSourceKind
-    /// `source: http`: the URL, and a JSON Pointer for each metric it answers.
+    /// `http`: the URL to GET, each metric a JSON Pointer into its answer. `prometheus`: the
+    /// server's URL, each metric a PromQL expression.
     public var url: String?
-    public var queueDelayPointer: String?
-    public var queuedPointer: String?
-    public var inFlightPointer: String?
-    public var readyWorkersPointer: String?
+    public var queueDelay: String?
+    public var queued: String?
+    public var inFlight: String?
+    public var readyWorkers: String?
     public var bearerToken: Secret?
 
-    public init(source: MetricSourceKind, url: String? = nil, queueDelayPointer: String? = nil, queuedPointer: String? = nil,
-                inFlightPointer: String? = nil, readyWorkersPointer: String? = nil, bearerToken: Secret? = nil) {
+    public init(source: MetricSourceKind, url: String? = nil, queueDelay: String? = nil, queued: String? = nil,
+                inFlight: String? = nil, readyWorkers: String? = nil, bearerToken: Secret? = nil) {
         self.source = source
         self.url = url
-        self.queueDelayPointer = queueDelayPointer
-        self.queuedPointer = queuedPointer
-        self.inFlightPointer = inFlightPointer
-        self.readyWorkersPointer = readyWorkersPointer
+        self.queueDelay = queueDelay
+        self.queued = queued
+        self.inFlight = inFlight
+        self.readyWorkers = readyWorkers
         self.bearerToken = bearerToken
     }
 }

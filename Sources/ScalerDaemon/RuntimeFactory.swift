@@ -57,9 +57,12 @@ final class RuntimeFactory: Sendable {
                 template: GPUGeekInstanceTemplate(endpoint.instance!),
                 followFor: max(0.2, config.tick * 0.3)
             )
-            let metrics: any MetricSource = endpoint.metrics.source == .http
-                ? httpMetrics(endpoint.metrics, tick: config.tick)
-                : shared.providerMetrics!
+            let metrics: any MetricSource
+            switch endpoint.metrics.source {
+            case .http: metrics = httpMetrics(endpoint.metrics, tick: config.tick)
+            case .prometheus: metrics = prometheusMetrics(endpoint.metrics, tick: config.tick)
+            case .provider: metrics = shared.providerMetrics!
+            }
             return EndpointRuntime(config: endpoint, provider: provider, metrics: metrics)
         }
     }
@@ -124,15 +127,25 @@ final class RuntimeFactory: Sendable {
         return settings
     }
 
-    private func httpMetrics(_ metrics: MetricSettings, tick: Double) -> HTTPJSONSource {
+    /// A metrics service's transport: its own host, so none of a provider's rate limit.
+    private func metricsTransport(_ metrics: MetricSettings, tick: Double) -> ProviderTransport {
         let token = metrics.bearerToken?.reveal()
-        let transport = ProviderTransport(
+        return ProviderTransport(
             client: http, baseURL: metrics.url ?? "", headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [],
             secrets: token.map { [$0] } ?? [], settings: settings(timeout: 10, tick: tick)
         )
+    }
+
+    private func prometheusMetrics(_ metrics: MetricSettings, tick: Double) -> PrometheusSource {
+        let queries = PrometheusSource.Queries(queueDelay: metrics.queueDelay, queued: metrics.queued, inFlight: metrics.inFlight, readyWorkers: metrics.readyWorkers)
+        return PrometheusSource(transport: metricsTransport(metrics, tick: tick), queries: queries, clock: clock)
+    }
+
+    private func httpMetrics(_ metrics: MetricSettings, tick: Double) -> HTTPJSONSource {
+        let transport = metricsTransport(metrics, tick: tick)
         let pointers = HTTPJSONSource.Pointers(
-            queueDelay: metrics.queueDelayPointer.flatMap(JSONPointer.init), queued: metrics.queuedPointer.flatMap(JSONPointer.init),
-            inFlight: metrics.inFlightPointer.flatMap(JSONPointer.init), readyWorkers: metrics.readyWorkersPointer.flatMap(JSONPointer.init)
+            queueDelay: metrics.queueDelay.flatMap(JSONPointer.init), queued: metrics.queued.flatMap(JSONPointer.init),
+            inFlight: metrics.inFlight.flatMap(JSONPointer.init), readyWorkers: metrics.readyWorkers.flatMap(JSONPointer.init)
         )
         return HTTPJSONSource(transport: transport, pointers: pointers, clock: clock)
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct RunPodHealthMetrics {
     private func source(_ baseURL: String, clock: @escaping @Sendable () -> Date) -> RunPodHealthSource {
         let transport = ProviderTransport(
-            client: RunPodRESTContract.client, baseURL: baseURL,
+            client: sharedTestClient, baseURL: baseURL,
             headers: [("Authorization", "Bearer \(FakeRunPodREST.apiKey)")], secrets: [FakeRunPodREST.apiKey]
         )
         return RunPodHealthSource(transport: transport, clock: clock)
