@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import ScalerConfig
 import ScalerHTTP
@@ -9,6 +12,9 @@ import ServiceLifecycle
 /// `scalerd run`: loads the config, opens the journal and runs the controller until SIGTERM.
 public enum Daemon {
     public static func run(configPath: String, loader: ConfigLoader = ConfigLoader()) async throws {
+        // SIGHUP's default action ends the process: until the reload watcher is up, a reload sent
+        // early (systemd's ExecReload during start-up) is dropped rather than fatal.
+        signal(SIGHUP, SIG_IGN)
         let config = try loader.load(file: configPath)
         LogSetup.bootstrap(format: config.log.format)
         var logger = Logger(label: "scalerd")
