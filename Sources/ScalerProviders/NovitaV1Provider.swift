@@ -36,13 +36,18 @@ public struct NovitaV1Provider: Provider {
         _ = try await transport.send(ProviderRequest(.post, "\(Self.prefix)/endpoint/update", body: body))
     }
 
-    /// Every parameter of the update, from the read, changed only where scalerd means to.
+    /// What a read reports about the running endpoint, not how it is configured.
+    static let runtimeFields: Set<String> = ["state", "workers", "url", "log", "createdAt", "updatedAt"]
+
+    /// Every parameter the read returned, changed only where scalerd means to: a full-replacement
+    /// update must not reset what it was not sent.
     static func updateBody(from endpoint: JSON, id: String, wanted: ManagedSettings) throws(ProviderError) -> JSON {
         let context = "GET \(prefix)/endpoint"
-        guard let config = endpoint["workerConfig"] else { throw ProviderError(.malformed, "\(context): workerConfig missing") }
-        var workerConfig: [String: JSON] = [:]
+        guard var body = endpoint.object, var workerConfig = endpoint["workerConfig"]?.object else {
+            throw ProviderError(.malformed, "\(context): workerConfig missing")
+        }
         for field in ["minNum", "maxNum", "freeTimeout", "maxConcurrent", "gpuNum", "requestTimeout"] {
-            guard let value = config[field]?.int else {
+            guard let value = workerConfig[field]?.int else {
                 throw ProviderError(.malformed, "\(context): workerConfig.\(field) missing or not a number; refusing to send an incomplete update")
             }
             workerConfig[field] = JSON(value)
@@ -54,16 +59,15 @@ public struct NovitaV1Provider: Provider {
         guard let policyType = endpoint["policy"]?["type"]?.string, let policyValue = endpoint["policy"]?["value"]?.int else {
             throw ProviderError(.malformed, "\(context): policy.type and policy.value missing")
         }
-        let policy: JSON = wanted.scaler?.policy ?? ["type": .string(policyType), "value": JSON(policyValue)]
-        guard let image = endpoint["image"], image.object != nil, let ports = endpoint["ports"], ports.array != nil else {
+        guard endpoint["image"]?.object != nil, endpoint["ports"]?.array != nil else {
             throw ProviderError(.malformed, "\(context): image and ports are required to update")
         }
-        var body: [String: JSON] = [
-            "id": .string(id), "workerConfig": .object(workerConfig), "policy": policy, "image": image, "ports": ports,
-        ]
-        for field in ["name", "clusterID", "volumeMounts", "envs"] {
-            if let value = endpoint[field], !value.isNull { body[field] = value }
-        }
+        for field in runtimeFields { body[field] = nil }
+        body = body.filter { !$0.value.isNull }
+        body["id"] = .string(id)
+        body["workerConfig"] = .object(workerConfig)
+        body["policy"] = wanted.scaler?.policy ?? ["type": .string(policyType), "value": JSON(policyValue)]
+        // The update takes the health check's path only; its timing is fixed by the platform.
         if let path = endpoint["healthy"]?["path"] { body["healthy"] = ["path": path] }
         return .object(body)
     }

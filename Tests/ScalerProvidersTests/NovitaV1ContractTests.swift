@@ -32,7 +32,9 @@ import Testing
         try await run { state, provider in
             try await provider.apply(ManagedSettings(minReplicas: 2, maxReplicas: 5, idleTimeout: 120, scaler: .requestCount(8)), endpointID: "nv1")
             let body = try #require(await state.writes().first?.body)
-            #expect(body["workerConfig"] == ["minNum": 2, "maxNum": 5, "freeTimeout": 120, "maxConcurrent": 10, "gpuNum": 1, "requestTimeout": 3600])
+            #expect(body["workerConfig"] == ["minNum": 2, "maxNum": 5, "freeTimeout": 120, "maxConcurrent": 10, "gpuNum": 1, "requestTimeout": 3600, "cudaVersion": "12.4"])
+            #expect(body["appName"] == "chat-app" && body["rootfsSize"] == 100 && body["products"] == [["id": "1"]], "fields outside the documented update are kept too")
+            #expect(body["workers"] == nil && body["state"] == nil, "runtime state is not configuration")
             #expect(body["policy"] == ["type": "concurrency", "value": 8])
             #expect(body["envs"] == [["key": "MODEL", "value": "llama"]])
             #expect(body["volumeMounts"] != nil && body["clusterID"] == "cluster-1" && body["name"] == "chat")

@@ -35,7 +35,8 @@ public enum FakeNovitaV1 {
         var errors: [String] = []
         for field in ["id", "workerConfig", "ports", "policy", "image"] where body[field] == nil { errors.append("\(field) is required") }
         // "All parameters must be provided in full": anything the endpoint has must be sent again.
-        for field in ["name", "clusterID", "volumeMounts", "envs", "healthy"] where stored[field] != nil && body[field] == nil {
+        let runtime: Set<String> = ["state", "workers", "url", "log", "createdAt", "updatedAt"]
+        for field in (stored.object ?? [:]).keys.sorted() where !runtime.contains(field) && body[field] == nil {
             errors.append("\(field) must be provided in full")
         }
         if let config = body["workerConfig"] {
