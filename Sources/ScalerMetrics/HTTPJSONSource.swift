@@ -6,19 +6,7 @@ import ScalerHTTP
 /// nothing leaves that metric unknown; one that finds something other than a non-negative number
 /// fails the sample, since a wrong value must never pass for a real one.
 public struct HTTPJSONSource: MetricSource {
-    public struct Pointers: Sendable, Hashable {
-        public var queueDelay: JSONPointer?
-        public var queued: JSONPointer?
-        public var inFlight: JSONPointer?
-        public var readyWorkers: JSONPointer?
-
-        public init(queueDelay: JSONPointer? = nil, queued: JSONPointer? = nil, inFlight: JSONPointer? = nil, readyWorkers: JSONPointer? = nil) {
-            self.queueDelay = queueDelay
-            self.queued = queued
-            self.inFlight = inFlight
-            self.readyWorkers = readyWorkers
-        }
-    }
+    public typealias Pointers = MetricFields<JSONPointer>
 
     let transport: ProviderTransport
     let pointers: Pointers

@@ -6,19 +6,7 @@ import ScalerHTTP
 /// result, NaN, Inf, several series or a range is a missing metric, never a zero: a zero would
 /// let the policy scale down on no evidence.
 public struct PrometheusSource: MetricSource {
-    public struct Queries: Sendable, Hashable {
-        public var queueDelay: String?
-        public var queued: String?
-        public var inFlight: String?
-        public var readyWorkers: String?
-
-        public init(queueDelay: String? = nil, queued: String? = nil, inFlight: String? = nil, readyWorkers: String? = nil) {
-            self.queueDelay = queueDelay
-            self.queued = queued
-            self.inFlight = inFlight
-            self.readyWorkers = readyWorkers
-        }
-    }
+    public typealias Queries = MetricFields<String>
 
     let transport: ProviderTransport
     let queries: Queries

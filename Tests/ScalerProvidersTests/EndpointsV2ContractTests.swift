@@ -8,13 +8,7 @@ import Testing
 /// PPIO v2 (and Novita v2, the same API on another host) against a strict fake.
 @Suite struct EndpointsV2Contract {
     private func provider(_ baseURL: String) -> EndpointsV2Provider {
-        var settings = ProviderTransport.Settings()
-        settings.requestTimeout = 2
-        settings.retry = RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2, budget: 5)
-        return EndpointsV2Provider(transport: ProviderTransport(
-            client: RunPodRESTContract.client, baseURL: baseURL,
-            headers: [("Authorization", "Bearer \(FakeEndpointsV2.apiKey)")], secrets: [FakeEndpointsV2.apiKey], settings: settings
-        ))
+        EndpointsV2Provider(transport: testTransport(baseURL, headers: [("Authorization", "Bearer \(FakeEndpointsV2.apiKey)")], secrets: [FakeEndpointsV2.apiKey]))
     }
 
     private func run(

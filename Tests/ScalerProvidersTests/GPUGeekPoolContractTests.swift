@@ -17,7 +17,7 @@ import Testing
         let cloud = FakeGPUGeekCloud()
         let state = FakeProviderState(endpoints: [:])
         try await withFakeServer(FakeGPUGeek.router(cloud, state)) { baseURL in
-            let transport = ProviderTransport(client: RunPodRESTContract.client, baseURL: baseURL, headers: [("gz-api-token", token)], secrets: [token])
+            let transport = ProviderTransport(client: sharedTestClient, baseURL: baseURL, headers: [("gz-api-token", token)], secrets: [token])
             let counter = Counter()
             let provider = GPUGeekPoolProvider(transport: transport, template: Self.template, followFor: 2, pollInterval: 0.05) { "n\(counter.next())" }
             try await test(cloud, state, provider)

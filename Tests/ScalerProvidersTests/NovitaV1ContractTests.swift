@@ -10,12 +10,7 @@ import Testing
     private func run(_ test: @Sendable @escaping (FakeProviderState, NovitaV1Provider) async throws -> Void) async throws {
         let state = FakeProviderState(endpoints: ["nv1": FakeNovitaV1.endpoint(id: "nv1")])
         try await withFakeServer(FakeNovitaV1.router(state)) { baseURL in
-            var settings = ProviderTransport.Settings()
-            settings.retry = RetryPolicy(maxAttempts: 3, baseDelay: 0.05, maxDelay: 0.1, budget: 3)
-            let transport = ProviderTransport(
-                client: RunPodRESTContract.client, baseURL: baseURL,
-                headers: [("Authorization", "Bearer \(FakeNovitaV1.apiKey)")], secrets: [FakeNovitaV1.apiKey], settings: settings
-            )
+            let transport = testTransport(baseURL, headers: [("Authorization", "Bearer \(FakeNovitaV1.apiKey)")], secrets: [FakeNovitaV1.apiKey])
             try await test(state, NovitaV1Provider(transport: transport))
         }
     }
@@ -80,8 +75,7 @@ import Testing
         // The fake's own check, proven: an update without envs is refused with Novita's message.
         let state = FakeProviderState(endpoints: ["nv1": FakeNovitaV1.endpoint(id: "nv1")])
         try await withFakeServer(FakeNovitaV1.router(state)) { baseURL in
-            let transport = ProviderTransport(client: RunPodRESTContract.client, baseURL: baseURL,
-                                              headers: [("Authorization", "Bearer \(FakeNovitaV1.apiKey)")], secrets: [])
+            let transport = testTransport(baseURL, headers: [("Authorization", "Bearer \(FakeNovitaV1.apiKey)")], secrets: [])
             var body = FakeNovitaV1.endpoint(id: "nv1")
             body["envs"] = nil
             let error = await failure { _ = try await transport.send(ProviderRequest(.post, "/gpu-instance/openapi/v1/endpoint/update", body: body)) }

@@ -10,9 +10,7 @@ import Testing
     private func run(key: String = FakeRunPodGraphQL.apiKey, _ test: @Sendable @escaping (FakeProviderState, RunPodGraphQLProvider) async throws -> Void) async throws {
         let state = FakeProviderState(endpoints: ["gq1": FakeRunPodGraphQL.endpoint(id: "gq1"), "other": FakeRunPodGraphQL.endpoint(id: "other")])
         try await withFakeServer(FakeRunPodGraphQL.router(state)) { baseURL in
-            var settings = ProviderTransport.Settings()
-            settings.retry = RetryPolicy(maxAttempts: 3, baseDelay: 0.05, maxDelay: 0.1, budget: 3)
-            let transport = ProviderTransport(client: RunPodRESTContract.client, baseURL: baseURL, headers: [], secrets: [key], settings: settings)
+            let transport = testTransport(baseURL, headers: [], secrets: [key])
             try await test(state, RunPodGraphQLProvider(transport: transport, apiKey: key))
         }
     }

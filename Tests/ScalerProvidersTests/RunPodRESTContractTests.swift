@@ -21,16 +21,8 @@ func failure(of operation: () async throws -> Void) async -> ProviderError? {
 
 /// RunPod REST v2 against a server that implements the documented API strictly.
 @Suite struct RunPodRESTContract {
-    static let client = ProviderTransport.makeSharedClient()
-
     private func provider(_ baseURL: String, key: String = FakeRunPodREST.apiKey, timeout: Double = 2) -> RunPodRESTProvider {
-        var settings = ProviderTransport.Settings()
-        settings.requestTimeout = timeout
-        settings.retry = RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2, budget: 5)
-        let transport = ProviderTransport(
-            client: Self.client, baseURL: baseURL, headers: [("Authorization", "Bearer \(key)")], secrets: [key], settings: settings
-        )
-        return RunPodRESTProvider(transport: transport)
+        RunPodRESTProvider(transport: testTransport(baseURL, headers: [("Authorization", "Bearer \(key)")], secrets: [key], requestTimeout: timeout))
     }
 
     private func run(_ test: @Sendable @escaping (FakeProviderState, RunPodRESTProvider) async throws -> Void) async throws {

@@ -9,7 +9,7 @@ import Testing
         var settings = ProviderTransport.Settings()
         settings.retry = RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.1, budget: 2)
         adjust(&settings)
-        return ProviderTransport(client: RunPodRESTContract.client, baseURL: baseURL,
+        return ProviderTransport(client: sharedTestClient, baseURL: baseURL,
                                  headers: [("Authorization", "Bearer \(FakeRunPodREST.apiKey)")], secrets: [FakeRunPodREST.apiKey],
                                  limiter: limiter, settings: settings)
     }
