@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import ScalerConfig
 import ScalerCore
-import ScalerJournal
 import ScalerHTTP
+import ScalerJournal
 
 /// Evaluates every endpoint once per tick and journals the tick as one transaction. Owned by the
 /// service's run loop alone, so its state needs no lock.
@@ -71,14 +71,21 @@ struct Controller {
         }
     }
 
-    func flush() {
+    /// At shutdown: one last try for rows a failed write kept, then a checkpoint so the journal
+    /// is one self-contained file.
+    mutating func flush() async {
+        if !unwritten.isEmpty {
+            do {
+                try await journal.append(unwritten)
+                unwritten = []
+            } catch {
+                logger.error("stopping with journal rows that could not be written", metadata: ["lost": "\(unwritten.count)", "error": "\(error)"])
+            }
+        }
         do {
             try journal.checkpoint()
         } catch {
             logger.warning("journal checkpoint failed", metadata: ["error": "\(error)"])
-        }
-        if !unwritten.isEmpty {
-            logger.error("stopping with journal rows that could not be written", metadata: ["lost": "\(unwritten.count)"])
         }
     }
 

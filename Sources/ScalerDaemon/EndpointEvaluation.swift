@@ -1,10 +1,10 @@
 import Foundation
 import ScalerConfig
 import ScalerCore
+import ScalerHTTP
 import ScalerJournal
 import ScalerMetrics
 import ScalerProviders
-import ScalerHTTP
 
 /// One endpoint's observe -> decide -> act for one tick, ending in the row that records it.
 struct EndpointEvaluation: Sendable {

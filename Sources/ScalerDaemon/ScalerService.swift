@@ -48,7 +48,7 @@ struct ScalerService: Service {
             }
         }
         timer.stop()
-        controller.flush()
+        await controller.flush()
         logger.notice("scalerd stopped: last tick finished, journal flushed")
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import ScalerCore
+import ScalerHTTP
 import ScalerSimulation
 import Synchronization
-import ScalerHTTP
 
 /// `kind: simulated`: endpoints in the built-in cloud model, for the demo and for tests. It keeps
 /// the settings last applied, as a real provider's endpoint would.

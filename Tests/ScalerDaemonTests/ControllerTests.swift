@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-@testable import ScalerDaemon
 import ScalerConfig
 import ScalerCore
+@testable import ScalerDaemon
 import ScalerJournal
 import ScalerProviders
 import Testing

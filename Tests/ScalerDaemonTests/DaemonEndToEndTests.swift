@@ -1,7 +1,7 @@
 import Foundation
 import ScalerJournal
-import Testing
 import ScalerTestSupport
+import Testing
 
 private func daemonConfig(maxReplicas: String) -> String {
     """

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 @testable import ScalerDaemon
+import ScalerHTTP
 import Synchronization
 import Testing
-import ScalerHTTP
 
 @Suite struct JSONLogs {
     @Test func eachEventIsOneJSONObjectOnOneLine() throws {

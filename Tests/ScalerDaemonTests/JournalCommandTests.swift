@@ -1,9 +1,9 @@
 import Foundation
 import ScalerCore
-import ScalerJournal
-import Testing
 import ScalerHTTP
+import ScalerJournal
 import ScalerTestSupport
+import Testing
 
 /// `scalerd journal list`, run as an operator runs it, against a journal written by `Journal`.
 @Suite struct JournalListCommand {

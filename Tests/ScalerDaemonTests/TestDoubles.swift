@@ -1,8 +1,8 @@
 import Foundation
 import ScalerCore
+import ScalerHTTP
 import ScalerMetrics
 import ScalerProviders
-import ScalerHTTP
 
 /// A provider that answers after a delay, or fails, to prove the controller contains both.
 struct ScriptedProvider: Provider {

@@ -1,9 +1,9 @@
 import Foundation
-import Synchronization
 import ScalerCore
 import ScalerHTTP
 import ScalerProviders
 import ScalerTestSupport
+import Synchronization
 import Testing
 
 /// The instance pool against a fake GPUGeek that runs operations asynchronously.

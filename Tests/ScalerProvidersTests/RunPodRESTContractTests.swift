@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import ScalerCore
-import ScalerProviders
-import Testing
 import ScalerHTTP
+import ScalerProviders
 import ScalerTestSupport
+import Testing
 
 /// The error `operation` fails with, or nil if it succeeds.
 func failure(of operation: () async throws -> Void) async -> ProviderError? {
