@@ -10,10 +10,11 @@ struct ConfigReader {
     static let defaultJournalPath = "/var/lib/scalerd/journal.sqlite"
 
     func read(_ root: ConfigNode, file: String) -> ScalerdConfig? {
-        guard let top = root.mapping(keys: ["tick", "journal", "log", "providers", "endpoints"]) else { return nil }
+        guard let top = root.mapping(keys: ["tick", "journal", "log", "admin", "providers", "endpoints"]) else { return nil }
         let tick = top["tick"].map { $0.duration(allowZero: false) } ?? 5
         let journal = readJournal(top["journal"])
         let logSettings = readLog(top["log"])
+        let admin = AdminReader(node: top["admin"], secrets: secrets).read()
         let providerNodes = top.required("providers")?.sequence() ?? []
         let providers = providerNodes.compactMap { ProviderReader(node: $0, secrets: secrets).read() }
         // Names of invalid providers count too: their own errors are reported, and endpoints that
@@ -28,9 +29,9 @@ struct ConfigReader {
             endpoint.providerNode.report("no provider named '\(endpoint.config.provider)' is defined\(hint) (defined: \(known.joined(separator: ", ")))")
         }
         checkProviderSpecifics(endpoints, providers: providers.map(\.config))
-        guard let tick, let journal, let logSettings else { return nil }
+        guard let tick, let journal, let logSettings, let admin else { return nil }
         return ScalerdConfig(
-            file: file, tick: tick, journal: journal, log: logSettings,
+            file: file, tick: tick, journal: journal, log: logSettings, admin: admin,
             providers: providers.map(\.config), endpoints: endpoints.map(\.config)
         )
     }

@@ -9,6 +9,7 @@ public enum ConfigSummary {
             "tick: \(DurationParser.format(config.tick))",
             "journal: \(config.journal.path)",
             "log: level \(config.log.level.rawValue), format \(config.log.format.rawValue)",
+            "admin: \(config.admin.listen)\(config.admin.token.map { ", token \($0)" } ?? ", no token (loopback only)")",
             "providers:",
         ]
         for provider in config.providers {

@@ -8,6 +8,7 @@ public struct ScalerdConfig: Sendable, Hashable {
     public var tick: TimeInterval
     public var journal: JournalSettings
     public var log: LogSettings
+    public var admin: AdminSettings
     public var providers: [ProviderConfig]
     public var endpoints: [EndpointConfig]
 
@@ -19,6 +20,35 @@ public struct ScalerdConfig: Sendable, Hashable {
 public struct JournalSettings: Sendable, Hashable, Codable {
     /// Absolute path of the SQLite file.
     public var path: String
+}
+
+/// The admin HTTP API: where it listens and the token it wants.
+public struct AdminSettings: Sendable, Hashable, Codable {
+    public enum Listen: Sendable, Hashable, Codable, CustomStringConvertible {
+        case tcp(host: String, port: Int)
+        case unix(path: String)
+
+        public var description: String {
+            switch self {
+            case .tcp(let host, let port): return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            case .unix(let path): return "unix:\(path)"
+            }
+        }
+
+        /// Reachable only from this machine.
+        public var isLocal: Bool {
+            switch self {
+            case .unix: return true
+            case .tcp(let host, _): return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            }
+        }
+    }
+
+    public static let defaultListen = Listen.tcp(host: "127.0.0.1", port: 9465)
+
+    public var listen: Listen
+    /// Required off loopback; with it, every route but `/healthz` and `/metrics` wants `Authorization: Bearer`.
+    public var token: Secret?
 }
 
 public enum LogLevelSetting: String, Sendable, Hashable, Codable, CaseIterable {

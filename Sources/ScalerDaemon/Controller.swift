@@ -14,22 +14,25 @@ struct Controller {
     /// Rows a failed journal write could not store yet; retried first on the next tick.
     private var unwritten: [JournalEntry] = []
     let journal: Journal
+    let status: DaemonStatus
     var logger: Logger
     let clock: @Sendable () -> Date
     let maxConcurrentEndpoints: Int
 
-    init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, logger: Logger,
+    init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, status: DaemonStatus? = nil, logger: Logger,
          clock: @escaping @Sendable () -> Date, maxConcurrentEndpoints: Int = 8) {
         self.config = config
         self.runtimes = runtimes
         self.journal = journal
+        self.status = status ?? DaemonStatus(config: config)
         self.logger = logger
         self.clock = clock
         self.maxConcurrentEndpoints = maxConcurrentEndpoints
     }
 
     /// Swaps in a validated config; endpoints that remain keep their history.
-    mutating func replace(config: ScalerdConfig, runtimes: [EndpointRuntime]) {
+    mutating func replace(config: ScalerdConfig, runtimes: [EndpointRuntime]) async {
+        await status.recordReload(config)
         self.config = config
         self.runtimes = runtimes
         let names = Set(runtimes.map(\.config.name))
@@ -60,6 +63,7 @@ struct Controller {
             states[result.endpoint] = result.decision.nextState
             log(result)
         }
+        await status.recordTick(results.map(\.entry), at: clock())
         let rows = unwritten + results.map(\.entry)
         do {
             try await journal.append(rows)

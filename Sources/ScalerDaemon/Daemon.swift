@@ -27,12 +27,14 @@ public enum Daemon {
         let http = ProviderTransport.makeSharedClient()
         let factory = RuntimeFactory(http: http, clock: clock)
         let journal = try Journal(path: config.journal.path)
+        let status = DaemonStatus(config: config)
         let service = ScalerService(
-            configPath: configPath, initialConfig: config, journal: journal, factory: factory,
+            configPath: configPath, initialConfig: config, journal: journal, status: status, factory: factory,
             loader: loader, logger: logger, clock: clock
         )
+        let admin = AdminServer.make(settings: config.admin, api: AdminAPI(status: status, token: config.admin.token, clock: clock), logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service)],
+            services: [.init(service: service), .init(service: admin)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

@@ -12,6 +12,7 @@ struct ScalerService: Service {
     let configPath: String
     let initialConfig: ScalerdConfig
     let journal: Journal
+    let status: DaemonStatus
     let factory: RuntimeFactory
     let loader: ConfigLoader
     let logger: Logger
@@ -19,7 +20,7 @@ struct ScalerService: Service {
 
     func run() async throws {
         let runtimes = try factory.runtimes(for: initialConfig)
-        var controller = Controller(config: initialConfig, runtimes: runtimes, journal: journal, logger: logger, clock: clock)
+        var controller = Controller(config: initialConfig, runtimes: runtimes, journal: journal, status: status, logger: logger, clock: clock)
         await controller.recordPolicyVersions()
 
         let timer = TickTimer()
@@ -65,7 +66,10 @@ struct ScalerService: Service {
             if config.log.format != previous.log.format {
                 controller.logger.warning("log.format changed; it takes effect at the next restart")
             }
-            controller.replace(config: config, runtimes: runtimes)
+            await controller.replace(config: config, runtimes: runtimes)
+            if config.admin != previous.admin {
+                controller.logger.warning("admin settings changed; they take effect at the next restart")
+            }
             if config.tick != previous.tick { timer.schedule(every: config.tick) }
             await controller.recordPolicyVersions()
             controller.logger.notice("configuration reloaded", metadata: [

@@ -15,7 +15,7 @@ public enum JournalFormatter {
         }
     }
 
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
@@ -63,7 +63,8 @@ public enum JournalFormatter {
         return entry.outcome
     }
 
-    private static func json(_ entries: [JournalEntry]) -> String {
+    /// The encoder every JSON view of the journal uses: snake_case keys, ISO 8601 times.
+    public static func jsonEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -71,7 +72,11 @@ public enum JournalFormatter {
             var container = encoder.singleValueContainer()
             try container.encode(timestamp(date))
         }
-        let data = (try? encoder.encode(entries)) ?? Data("[]".utf8)
+        return encoder
+    }
+
+    private static func json(_ entries: [JournalEntry]) -> String {
+        let data = (try? jsonEncoder().encode(entries)) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 

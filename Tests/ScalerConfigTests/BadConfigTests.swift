@@ -180,6 +180,18 @@ import Testing
         #expect(Set(issues.map(\.keyPath)) == ["endpoints[1].instance.gpu_num", "endpoints[1].instance.sku_name", "endpoints[1].instance.http_ports[0]"])
     }
 
+    @Test func anAdminAPIOffLoopbackNeedsAToken() throws {
+        let issues = try refuse { $0.replacing("log: { level: info, format: json }", with: "admin: { listen: \"0.0.0.0:9465\" }") }
+        #expect(issues.map(\.keyPath) == ["admin.listen"])
+        #expect(issues[0].message.contains("set admin.token"))
+    }
+
+    @Test(arguments: ["9465", "unix:run/admin.sock", "127.0.0.1:99999", ":9465"])
+    func aMalformedAdminListenIsRefused(listen: String) throws {
+        let issues = try refuse { $0.replacing("log: { level: info, format: json }", with: "admin: { listen: \"\(listen)\" }") }
+        #expect(issues.map(\.keyPath) == ["admin.listen"])
+    }
+
     @Test func aMappingWhereAListBelongs() throws {
         let issues = try refuse { $0.replacing("providers:\n", with: "providers:\n  oops: 1\nold_providers:\n") }
         #expect(issues.contains { $0.keyPath == "providers" && $0.message.contains("expected a list") })

@@ -24,6 +24,8 @@ import Testing
         #expect(config.provider(named: "rp")?.apiKey?.reveal() == "rp_secret_value_123")
         #expect(config.provider(named: "rp")?.api == .rest)
         #expect(config.provider(named: "rp")?.rateLimit == 5)
+        #expect(config.admin.listen == .tcp(host: "127.0.0.1", port: 9465))
+        #expect(config.admin.token == nil)
     }
 
     @Test func theShippedDemoConfigIsValid() throws {

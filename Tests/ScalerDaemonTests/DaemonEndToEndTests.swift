@@ -7,6 +7,7 @@ private func daemonConfig(maxReplicas: String) -> String {
     """
     tick: 250ms
     journal: { path: journal.sqlite }
+    admin: { listen: "127.0.0.1:0" }
     log: { level: debug, format: text }
     providers:
       - name: sim

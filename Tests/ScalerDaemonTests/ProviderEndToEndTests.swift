@@ -18,6 +18,7 @@ import Testing
         let config = """
             tick: 250ms
             journal: { path: journal.sqlite }
+            admin: { listen: "127.0.0.1:0" }
             providers:
               - \(providerYAML)
             endpoints:

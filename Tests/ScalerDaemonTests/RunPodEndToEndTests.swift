@@ -23,6 +23,7 @@ import Testing
             let config = """
                 tick: 250ms
                 journal: { path: journal.sqlite }
+                admin: { listen: "127.0.0.1:0" }
                 providers:
                   - name: rp
                     kind: runpod
@@ -101,6 +102,7 @@ import Testing
                 let config = """
                     tick: 250ms
                     journal: { path: journal.sqlite }
+                    admin: { listen: "127.0.0.1:0" }
                     providers:
                       - { name: rp, kind: runpod, api: graphql, base_url: "\(graphqlURL)", health_base_url: "\(healthURL)", api_key: env:SCALERD_TEST_GQL_KEY, rate_limit: 50 }
                     endpoints:

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import ScalerConfig
+import ScalerJournal
+
+/// The admin HTTP API's routes: health for supervisors, endpoint state for operators.
+struct AdminAPI: Sendable {
+    let status: DaemonStatus
+    let token: Secret?
+    let clock: @Sendable () -> Date
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: BearerTokenMiddleware(token: token?.reveal(), openPaths: ["/healthz", "/metrics"]))
+        router.get("/healthz") { _, _ in
+            let healthy = await status.isHealthy(now: clock())
+            let last = await status.lastTickAt.map(JournalFormatter.timestamp) ?? "never"
+            return Self.json(["status": healthy ? "ok" : "stalled", "last_tick": last], status: healthy ? .ok : .serviceUnavailable)
+        }
+        router.get("/readyz") { _, _ in
+            let ticks = await status.ticks
+            return Self.json(["status": ticks > 0 ? "ready" : "starting"], status: ticks > 0 ? .ok : .serviceUnavailable)
+        }
+        router.get("/v1/endpoints") { _, _ in
+            Self.encoded(await status.views())
+        }
+        router.get("/v1/endpoints/:name") { _, context in
+            let name = context.parameters.get("name") ?? ""
+            guard let view = await status.views().first(where: { $0.name == name }) else {
+                return Self.json(["error": "no endpoint named '\(name)'"], status: .notFound)
+            }
+            return Self.encoded(view)
+        }
+        return router
+    }
+
+    static func json(_ fields: [String: String], status: HTTPResponse.Status) -> Response {
+        let data = (try? JSONEncoder().encode(fields)) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func encoded<T: Encodable>(_ value: T) -> Response {
+        guard let data = try? JournalFormatter.jsonEncoder().encode(value) else {
+            return json(["error": "cannot encode the answer"], status: .internalServerError)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// With a token configured, every route but the open ones wants `Authorization: Bearer <token>`.
+struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String?
+    let openPaths: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token, !openPaths.contains(request.uri.path) else { return try await next(request, context) }
+        let presented = request.headers[.authorization] ?? ""
+        guard Self.constantTimeEqual(presented, "Bearer \(token)") else {
+            var response = AdminAPI.json(["error": "missing or wrong bearer token"], status: .unauthorized)
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares without leaking, through timing, how much of the token was right.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<max(x.count, y.count) {
+            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+        }
+        return difference == 0
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import ScalerConfig
+import ScalerJournal
+
+/// What the running daemon knows about itself, for the admin API: written by the control loop
+/// after each tick and reload, read by request handlers.
+actor DaemonStatus {
+    struct EndpointView: Sendable, Encodable {
+        let name: String
+        let provider: String
+        let providerID: String
+        let mode: String
+        let policyVersion: String
+        /// The latest decision, with its inputs, reason and the provider's answer.
+        let last: JournalEntry?
+    }
+
+    private(set) var tick: Double
+    private(set) var lastTickAt: Date?
+    private(set) var ticks = 0
+    private(set) var configGeneration = 1
+    private var endpoints: [EndpointConfig]
+    private var latest: [String: JournalEntry] = [:]
+
+    init(config: ScalerdConfig) {
+        tick = config.tick
+        endpoints = config.endpoints
+    }
+
+    func recordTick(_ entries: [JournalEntry], at time: Date) {
+        ticks += 1
+        lastTickAt = time
+        for entry in entries { latest[entry.endpoint] = entry }
+    }
+
+    func recordReload(_ config: ScalerdConfig) {
+        configGeneration += 1
+        tick = config.tick
+        endpoints = config.endpoints
+        let names = Set(config.endpoints.map(\.name))
+        latest = latest.filter { names.contains($0.key) }
+    }
+
+    /// Healthy while the loop completes ticks: none for three ticks (and a grace for the
+    /// journal) means it is stuck.
+    func isHealthy(now: Date) -> Bool {
+        guard let lastTickAt else { return false }
+        return now.timeIntervalSince(lastTickAt) <= 3 * tick + 5
+    }
+
+    func views() -> [EndpointView] {
+        endpoints.map { endpoint in
+            EndpointView(
+                name: endpoint.name, provider: endpoint.provider, providerID: endpoint.id, mode: endpoint.mode.rawValue,
+                policyVersion: endpoint.policyVersion, last: latest[endpoint.name]
+            )
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import ScalerTestSupport
+import Testing
+
+/// The admin API of a running daemon, asked over HTTP as an operator or supervisor would.
+@Suite(.serialized) struct AdminAPIRoutes {
+    private func get(_ url: String, token: String? = nil) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await sharedTestClient.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+
+    @Test func everyRouteAnswersAndTheTokenGuardsAllButHealthAndMetrics() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-admin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try FreePort.find()
+        let token = "admin_token_for_tests_9f8e"
+        let config = """
+            tick: 250ms
+            journal: { path: journal.sqlite }
+            admin: { listen: "127.0.0.1:\(port)", token: env:SCALERD_TEST_ADMIN_TOKEN }
+            providers:
+              - { name: sim, kind: simulated, simulation: { cold_start: 0s, peak_rps: 20, cycle: 10s } }
+            endpoints:
+              - { name: chat, provider: sim, id: sim-chat, policy: { type: concurrency, value: 1, max_replicas: 5 } }
+            """
+        let configPath = directory.appendingPathComponent("scalerd.yaml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory,
+                                       environment: ["SCALERD_TEST_ADMIN_TOKEN": token])
+        let base = "http://127.0.0.1:\(port)"
+
+        let healthy = await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/healthz"))?.status == 200 }
+        #expect(healthy, "\(daemon.stderr)")
+        #expect(try await get("\(base)/readyz", token: token).status == 200)
+
+        let refused = try await get("\(base)/v1/endpoints")
+        #expect(refused.status == 401)
+        #expect(try await get("\(base)/v1/endpoints", token: "wrong").status == 401)
+
+        let listed = try await get("\(base)/v1/endpoints", token: token)
+        #expect(listed.status == 200)
+        let endpoints = try #require(try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [[String: Any]])
+        #expect(endpoints.map { $0["name"] as? String } == ["chat"])
+        let one = try await get("\(base)/v1/endpoints/chat", token: token)
+        let view = try #require(try JSONSerialization.jsonObject(with: Data(one.body.utf8)) as? [String: Any])
+        let last = try #require(view["last"] as? [String: Any], "the latest decision is shown: \(one.body)")
+        #expect(last["reason"] is String)
+        #expect(view["policy_version"] is String)
+        #expect(try await get("\(base)/v1/endpoints/nope", token: token).status == 404)
+
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(within: 15) == 0, "\(daemon.stderr)")
+        #expect(!daemon.stderr.contains(token))
+    }
+}
