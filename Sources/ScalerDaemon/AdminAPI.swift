@@ -6,6 +6,7 @@ import ScalerJournal
 /// The admin HTTP API's routes: health for supervisors, endpoint state for operators.
 struct AdminAPI: Sendable {
     let status: DaemonStatus
+    let reloads: ReloadCoordinator
     let token: Secret?
     let clock: @Sendable () -> Date
 
@@ -31,6 +32,11 @@ struct AdminAPI: Sendable {
             }
             return Self.encoded(view)
         }
+        // Answers once the loop has tried the file: 200 if applied, 422 with every problem if not.
+        router.post("/v1/reload") { _, _ in
+            let outcome = await reloads.requestAndWait()
+            return Self.encoded(outcome, status: outcome.applied ? .ok : .unprocessableContent)
+        }
         return router
     }
 
@@ -39,11 +45,11 @@ struct AdminAPI: Sendable {
         return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func encoded<T: Encodable>(_ value: T) -> Response {
+    static func encoded<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         guard let data = try? JournalFormatter.jsonEncoder().encode(value) else {
             return json(["error": "cannot encode the answer"], status: .internalServerError)
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -3,7 +3,6 @@ import Logging
 import ScalerConfig
 import ScalerJournal
 import ServiceLifecycle
-import Synchronization
 import UnixSignals
 
 /// The long-running controller: ticks from a Dispatch timer, reloads on SIGHUP between ticks
@@ -13,6 +12,8 @@ struct ScalerService: Service {
     let initialConfig: ScalerdConfig
     let journal: Journal
     let status: DaemonStatus
+    let timer: TickTimer
+    let reloads: ReloadCoordinator
     let factory: RuntimeFactory
     let loader: ConfigLoader
     let logger: Logger
@@ -23,15 +24,10 @@ struct ScalerService: Service {
         var controller = Controller(config: initialConfig, runtimes: runtimes, journal: journal, status: status, logger: logger, clock: clock)
         await controller.recordPolicyVersions()
 
-        let timer = TickTimer()
-        let reloadRequested = Atomic<Bool>(false)
         let signals = await UnixSignalsSequence(trapping: .sighup)
+        let reloads = self.reloads
         let signalWatcher = Task {
-            for await _ in signals {
-                reloadRequested.store(true, ordering: .sequentiallyConsistent)
-                // Wake the loop now rather than at the next tick.
-                timer.wake()
-            }
+            for await _ in signals { await reloads.request() }
         }
         defer { signalWatcher.cancel() }
 
@@ -41,8 +37,9 @@ struct ScalerService: Service {
             "journal": "\(journal.path)",
         ])
         for await wake in timer.wakes.cancelOnGracefulShutdown() {
-            if reloadRequested.exchange(false, ordering: .sequentiallyConsistent) {
-                await reload(&controller, timer: timer)
+            if let waiters = await reloads.take() {
+                let outcome = await reload(&controller)
+                reloads.finish(waiters, with: outcome)
             }
             if wake == .tick {
                 await controller.tick()
@@ -54,8 +51,9 @@ struct ScalerService: Service {
     }
 
     /// Validates the file and applies it whole, or logs why not and keeps the running config.
-    private func reload(_ controller: inout Controller, timer: TickTimer) async {
+    private func reload(_ controller: inout Controller) async -> ReloadOutcome {
         let previous = controller.config
+        let problems: [String]
         do {
             let config = try loader.load(file: configPath)
             let runtimes = try factory.runtimes(for: config)
@@ -63,26 +61,26 @@ struct ScalerService: Service {
             if config.journal.path != previous.journal.path {
                 controller.logger.warning("journal.path changed; it takes effect at the next restart", metadata: ["running": "\(previous.journal.path)"])
             }
-            if config.log.format != previous.log.format {
-                controller.logger.warning("log.format changed; it takes effect at the next restart")
+            if config.log.format != previous.log.format || config.admin != previous.admin {
+                controller.logger.warning("log.format and admin settings take effect at the next restart")
             }
             await controller.replace(config: config, runtimes: runtimes)
-            if config.admin != previous.admin {
-                controller.logger.warning("admin settings changed; they take effect at the next restart")
-            }
             if config.tick != previous.tick { timer.schedule(every: config.tick) }
             await controller.recordPolicyVersions()
             controller.logger.notice("configuration reloaded", metadata: [
                 "endpoints": "\(runtimes.count)",
                 "policy_versions": "\(runtimes.map { "\($0.config.name)=\($0.policyVersion)" }.joined(separator: ","))",
             ])
+            return ReloadOutcome(applied: true, configGeneration: await status.configGeneration, errors: [])
         } catch let error as ConfigError {
-            for issue in error.issues {
-                controller.logger.error("reload refused, keeping the running configuration: \(issue)")
-            }
+            problems = error.issues.map(\.description)
         } catch {
-            controller.logger.error("reload refused, keeping the running configuration: \(error)")
+            problems = ["\(error)"]
         }
+        for problem in problems {
+            controller.logger.error("reload refused, keeping the running configuration: \(problem)")
+        }
+        return ReloadOutcome(applied: false, configGeneration: await status.configGeneration, errors: problems)
     }
 }
 

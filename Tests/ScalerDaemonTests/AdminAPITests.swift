@@ -1,13 +1,15 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import ScalerTestSupport
 import Testing
 
 /// The admin API of a running daemon, asked over HTTP as an operator or supervisor would.
 @Suite(.serialized) struct AdminAPIRoutes {
-    private func get(_ url: String, token: String? = nil) async throws -> (status: Int, body: String) {
+    private func get(_ url: String, token: String? = nil, method: HTTPMethod = .GET) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: url)
+        request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response = try await sharedTestClient.execute(request, timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
@@ -53,6 +55,17 @@ import Testing
         #expect(last["reason"] is String)
         #expect(view["policy_version"] is String)
         #expect(try await get("\(base)/v1/endpoints/nope", token: token).status == 404)
+
+        // A reload through the API answers with its outcome: applied, or refused with every reason.
+        try config.replacingOccurrences(of: "max_replicas: 5", with: "max_replicas: 6").write(toFile: configPath, atomically: true, encoding: .utf8)
+        let applied = try await get("\(base)/v1/reload", token: token, method: .POST)
+        #expect(applied.status == 200, "\(applied.body)")
+        #expect(applied.body.contains("\"applied\" : true"))
+        try config.replacingOccurrences(of: "max_replicas: 5", with: "max_replicas: 0").write(toFile: configPath, atomically: true, encoding: .utf8)
+        let refused2 = try await get("\(base)/v1/reload", token: token, method: .POST)
+        #expect(refused2.status == 422)
+        #expect(refused2.body.contains("endpoints[0].policy.max_replicas"))
+        #expect(try await get("\(base)/v1/reload", method: .POST).status == 401)
 
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: 15) == 0, "\(daemon.stderr)")
