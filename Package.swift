@@ -41,6 +41,7 @@ let package = Package(
         ]),
         .executableTarget(name: "scalerd", dependencies: [
             "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerDaemon",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

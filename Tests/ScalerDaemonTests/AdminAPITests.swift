@@ -67,6 +67,18 @@ import Testing
         #expect(refused2.body.contains("endpoints[0].policy.max_replicas"))
         #expect(try await get("\(base)/v1/reload", method: .POST).status == 401)
 
+        // The same through the command line, as systemd's ExecReload and an operator use it.
+        let environment = ["SCALERD_TEST_ADMIN_TOKEN": token]
+        let status = try runScalerd(["status", "--config", configPath], in: directory, environment: environment)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("chat") && status.stdout.contains("ENDPOINT"))
+        let badReload = try runScalerd(["reload", "--config", configPath], in: directory, environment: environment)
+        #expect(badReload.status == 78)
+        #expect(badReload.stderr.contains("endpoints[0].policy.max_replicas"))
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let goodReload = try runScalerd(["reload", "--config", configPath], in: directory, environment: environment)
+        #expect(goodReload.status == 0, "\(goodReload.stderr)")
+
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: 15) == 0, "\(daemon.stderr)")
         #expect(!daemon.stderr.contains(token))

@@ -57,8 +57,9 @@ public final class DaemonProcess {
 }
 
 /// Runs the binary to completion and returns its exit status and output.
-public func runScalerd(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+public func runScalerd(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.executableURL = DaemonProcess.binary
     process.arguments = arguments
     process.currentDirectoryURL = directory

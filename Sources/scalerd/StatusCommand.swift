@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import ScalerConfig
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the running daemon's endpoints: replicas, latest decision and why."
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file (its admin section says where the daemon listens).")
+    var config = Defaults.configPath
+
+    @Flag(help: "Print the admin API's JSON as it is.")
+    var json = false
+
+    func run() async throws {
+        let answer: (status: Int, body: String)
+        do {
+            answer = try await AdminClient(settings: AdminLocator.settings(inConfig: config)).call(.GET, "/v1/endpoints")
+        } catch {
+            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        guard answer.status == 200 else {
+            FileHandle.standardError.write(Data("scalerd: the admin API answered \(answer.status): \(answer.body)\n".utf8))
+            throw ExitCode.failure
+        }
+        guard !json, let endpoints = try? JSONDecoder().decode([EndpointLine].self, from: Data(answer.body.utf8)) else {
+            print(answer.body)
+            return
+        }
+        let rows = [["ENDPOINT", "PROVIDER", "MODE", "REPLICAS", "ACTION", "OUTCOME", "AT", "REASON"]] + endpoints.map(\.cells)
+        let widths = (0..<7).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            print(row.enumerated().map { index, cell in index < 7 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : cell }.joined(separator: "  "))
+        }
+    }
+
+    /// The parts of `/v1/endpoints` the table shows.
+    private struct EndpointLine: Decodable {
+        struct Last: Decodable {
+            let at: String
+            let currentReplicas: Int
+            let desired: Int
+            let action: String
+            let outcome: String
+            let reason: String
+
+            enum CodingKeys: String, CodingKey {
+                case at, desired, action, outcome, reason
+                case currentReplicas = "current_replicas"
+            }
+        }
+
+        let name: String
+        let provider: String
+        let mode: String
+        let last: Last?
+
+        var cells: [String] {
+            guard let last else { return [name, provider, mode, "-", "-", "-", "-", "no decision yet"] }
+            let replicas = last.currentReplicas == last.desired ? "\(last.desired)" : "\(last.currentReplicas)->\(last.desired)"
+            return [name, provider, mode, replicas, last.action, last.outcome, last.at, last.reason]
+        }
+    }
+}
