@@ -3,9 +3,11 @@ import Hummingbird
 import ScalerConfig
 import ScalerJournal
 
-/// The admin HTTP API's routes: health for supervisors, endpoint state for operators.
+/// The admin HTTP API's routes: health for supervisors, series for Prometheus, endpoint state and
+/// reloads for operators.
 struct AdminAPI: Sendable {
     let status: DaemonStatus
+    let metrics: DaemonMetrics
     let reloads: ReloadCoordinator
     let token: Secret?
     let clock: @Sendable () -> Date
@@ -17,6 +19,12 @@ struct AdminAPI: Sendable {
             let healthy = await status.isHealthy(now: clock())
             let last = await status.lastTickAt.map(JournalFormatter.timestamp) ?? "never"
             return Self.json(["status": healthy ? "ok" : "stalled", "last_tick": last], status: healthy ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))
+            )
         }
         router.get("/readyz") { _, _ in
             let ticks = await status.ticks

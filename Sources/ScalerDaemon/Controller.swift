@@ -15,12 +15,14 @@ struct Controller {
     private var unwritten: [JournalEntry] = []
     let journal: Journal
     let status: DaemonStatus
+    let metrics: DaemonMetrics
     var logger: Logger
     let clock: @Sendable () -> Date
     let maxConcurrentEndpoints: Int
 
-    init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, status: DaemonStatus? = nil, logger: Logger,
-         clock: @escaping @Sendable () -> Date, maxConcurrentEndpoints: Int = 8) {
+    init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, status: DaemonStatus? = nil,
+         metrics: DaemonMetrics = DaemonMetrics(), logger: Logger, clock: @escaping @Sendable () -> Date, maxConcurrentEndpoints: Int = 8) {
+        self.metrics = metrics
         self.config = config
         self.runtimes = runtimes
         self.journal = journal
@@ -53,6 +55,7 @@ struct Controller {
     }
 
     mutating func tick() async {
+        let started = ContinuousClock.now
         // Observe and act each get under half the tick, so the tick, journal write included, ends in time.
         let budget = max(0.2, config.tick * 0.45)
         let evaluations = runtimes.map {
@@ -63,16 +66,22 @@ struct Controller {
             states[result.endpoint] = result.decision.nextState
             log(result)
         }
-        await status.recordTick(results.map(\.entry), at: clock())
-        let rows = unwritten + results.map(\.entry)
+        let entries = results.map(\.entry)
+        let rows = unwritten + entries
+        let writeStarted = ContinuousClock.now
+        var writeTime: Duration?
         do {
             try await journal.append(rows)
             unwritten = []
+            writeTime = ContinuousClock.now - writeStarted
         } catch {
             // Keep the rows for the next tick rather than lose them; cap so a dead disk cannot eat memory.
             unwritten = Array(rows.suffix(10_000))
             logger.error("journal write failed; rows kept for retry", metadata: ["error": "\(error)", "pending": "\(unwritten.count)"])
         }
+        let now = clock()
+        await status.recordTick(entries, at: now)
+        metrics.recordTick(entries, duration: ContinuousClock.now - started, journalWrite: writeTime, at: now)
     }
 
     /// At shutdown: one last try for rows a failed write kept, then a checkpoint so the journal

@@ -28,13 +28,14 @@ public enum Daemon {
         let factory = RuntimeFactory(http: http, clock: clock)
         let journal = try Journal(path: config.journal.path)
         let status = DaemonStatus(config: config)
+        let metrics = DaemonMetrics()
         let timer = TickTimer()
         let reloads = ReloadCoordinator(wake: { timer.wake() })
         let service = ScalerService(
-            configPath: configPath, initialConfig: config, journal: journal, status: status, timer: timer, reloads: reloads,
+            configPath: configPath, initialConfig: config, journal: journal, status: status, metrics: metrics, timer: timer, reloads: reloads,
             factory: factory, loader: loader, logger: logger, clock: clock
         )
-        let api = AdminAPI(status: status, reloads: reloads, token: config.admin.token, clock: clock)
+        let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, token: config.admin.token, clock: clock)
         let admin = AdminServer.make(settings: config.admin, api: api, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service), .init(service: admin)],

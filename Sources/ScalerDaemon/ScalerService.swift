@@ -12,6 +12,7 @@ struct ScalerService: Service {
     let initialConfig: ScalerdConfig
     let journal: Journal
     let status: DaemonStatus
+    let metrics: DaemonMetrics
     let timer: TickTimer
     let reloads: ReloadCoordinator
     let factory: RuntimeFactory
@@ -21,7 +22,9 @@ struct ScalerService: Service {
 
     func run() async throws {
         let runtimes = try factory.runtimes(for: initialConfig)
-        var controller = Controller(config: initialConfig, runtimes: runtimes, journal: journal, status: status, logger: logger, clock: clock)
+        var controller = Controller(
+            config: initialConfig, runtimes: runtimes, journal: journal, status: status, metrics: metrics, logger: logger, clock: clock
+        )
         await controller.recordPolicyVersions()
 
         let signals = await UnixSignalsSequence(trapping: .sighup)
@@ -39,6 +42,7 @@ struct ScalerService: Service {
         for await wake in timer.wakes.cancelOnGracefulShutdown() {
             if let waiters = await reloads.take() {
                 let outcome = await reload(&controller)
+                metrics.recordReload(applied: outcome.applied, generation: outcome.configGeneration)
                 reloads.finish(waiters, with: outcome)
             }
             if wake == .tick {

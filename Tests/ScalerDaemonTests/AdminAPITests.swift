@@ -79,6 +79,20 @@ import Testing
         let goodReload = try runScalerd(["reload", "--config", configPath], in: directory, environment: environment)
         #expect(goodReload.status == 0, "\(goodReload.stderr)")
 
+        // Prometheus series, open without the token, and scraped cleanly by a real Prometheus.
+        let exposition = try await get("\(base)/metrics")
+        #expect(exposition.status == 200)
+        for series in [
+            #"scalerd_endpoint_desired_replicas{endpoint="chat"}"#, #"scalerd_decisions_total{endpoint="chat""#,
+            "scalerd_tick_duration_seconds_bucket", "scalerd_journal_write_seconds_count", #"scalerd_config_reloads_total{result="applied"}"#,
+            #"scalerd_config_reloads_total{result="refused"}"#, "scalerd_config_generation",
+        ] {
+            #expect(exposition.body.contains(series), "\(series)")
+        }
+        let prometheus = try PrometheusServer(scraping: "127.0.0.1:\(port)")
+        #expect(await prometheus.waitForSample(of: #"scalerd_decisions_total{endpoint="chat"}"#), "Prometheus scraped the daemon")
+        #expect(await prometheus.waitForSample(of: #"up{job="exporter"} == 1"#), "the scrape is healthy")
+
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: 15) == 0, "\(daemon.stderr)")
         #expect(!daemon.stderr.contains(token))

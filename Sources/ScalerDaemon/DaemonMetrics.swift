@@ -1,0 +1,72 @@
+import Foundation
+import Prometheus
+import ScalerJournal
+
+/// The daemon's Prometheus series, served at `/metrics`.
+final class DaemonMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let tickDuration: DurationHistogram
+    private let journalWrite: DurationHistogram
+    private let lastTick: Gauge
+    private let generation: Gauge
+
+    private static let durationBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+        .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+    ]
+
+    /// `scalerd_<name>_<unit>`.
+    private static func name(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "scalerd", metricName: name, unitName: unit, helpText: help)
+    }
+
+    init() {
+        tickDuration = registry.makeDurationHistogram(
+            descriptor: Self.name("tick_duration", "seconds", "Time to observe, decide, act and record every endpoint once"),
+            buckets: Self.durationBuckets
+        )
+        journalWrite = registry.makeDurationHistogram(
+            descriptor: Self.name("journal_write", "seconds", "Time to append one tick to the journal"), buckets: Self.durationBuckets
+        )
+        lastTick = registry.makeGauge(descriptor: Self.name("last_tick_timestamp", "seconds", "When the control loop last completed a tick"))
+        generation = registry.makeGauge(descriptor: Self.name("config_generation", "", "Configurations applied since start, the first included"))
+        generation.set(to: 1)
+    }
+
+    func recordTick(_ entries: [JournalEntry], duration: Duration, journalWrite write: Duration?, at time: Date) {
+        tickDuration.record(duration)
+        if let write { journalWrite.record(write) }
+        lastTick.set(to: time.timeIntervalSince1970)
+        for entry in entries { record(entry) }
+    }
+
+    func recordReload(applied: Bool, generation value: Int) {
+        registry.makeCounter(descriptor: Self.name("config_reloads", "total", "Configuration reloads by result"),
+                             labels: [("result", applied ? "applied" : "refused")]).increment()
+        generation.set(to: Double(value))
+    }
+
+    private func record(_ entry: JournalEntry) {
+        let endpoint = [("endpoint", entry.endpoint)]
+        gauge("endpoint_current_replicas", "", "Replicas the provider runs", endpoint, Double(entry.currentReplicas))
+        gauge("endpoint_desired_replicas", "", "Replicas scalerd decided", endpoint, Double(entry.desired))
+        // Unknown is NaN, not zero: a zero would read as an idle endpoint.
+        gauge("endpoint_queue_delay", "seconds", "Queue delay observed", endpoint, entry.queueDelay ?? .nan)
+        gauge("endpoint_in_flight", "", "Requests in flight observed", endpoint, entry.inFlight.map(Double.init) ?? .nan)
+        gauge("endpoint_queued", "", "Requests queued observed", endpoint, entry.queued.map(Double.init) ?? .nan)
+        counter("decisions", "Decisions by endpoint and action", endpoint + [("action", entry.action)])
+        if entry.pushed { counter("provider_pushes", "Settings pushed to the provider", endpoint) }
+        if let kind = entry.errorKind { counter("provider_errors", "Provider failures by kind", endpoint + [("kind", kind)]) }
+        if entry.metricStatus != "fresh" {
+            counter("metric_errors", "Evaluations without usable metrics, by status", endpoint + [("status", entry.metricStatus)])
+        }
+    }
+
+    private func gauge(_ name: String, _ unit: String, _ help: String, _ labels: [(String, String)], _ value: Double) {
+        registry.makeGauge(descriptor: Self.name(name, unit, help), labels: labels).set(to: value)
+    }
+
+    private func counter(_ name: String, _ help: String, _ labels: [(String, String)]) {
+        registry.makeCounter(descriptor: Self.name(name, "total", help), labels: labels).increment()
+    }
+}
