@@ -5,7 +5,7 @@ struct MetricsReader {
     let node: ConfigNode?
     let secrets: SecretResolver
 
-    private static let keys = ["source", "max_age", "url", "queue_delay", "queued", "in_flight", "ready_workers", "bearer_token"]
+    private static let keys = ["source", "max_age", "url", "queue_delay", "queued", "in_flight", "ready_workers", "bearer_token", "ttl"]
     private static let metricKeys = ["queue_delay", "queued", "in_flight", "ready_workers"]
 
     /// A sample may be as old as three ticks (a source scraped less often than we tick), and at
@@ -19,12 +19,20 @@ struct MetricsReader {
         guard let source, let maxAge else { return nil }
         var settings = MetricSettings(source: source)
         let remoteOnly = ["url", "bearer_token"] + Self.metricKeys
-        if source == .provider {
+        if source == .provider || source == .push {
             for key in remoteOnly where mapping[key] != nil {
                 mapping[key]?.report("only 'source: http' or 'source: prometheus' takes \(key)")
             }
-            return (settings, maxAge)
         }
+        if source != .push, let ttl = mapping["ttl"] {
+            ttl.report("only 'source: push' takes ttl")
+        }
+        if source == .push {
+            // A pushed sample older than max_age counts as missing anyway: the TTL defaults to it.
+            settings.ttl = mapping["ttl"].map { $0.duration(allowZero: false) } ?? maxAge
+            return settings.ttl == nil ? nil : (settings, maxAge)
+        }
+        if source == .provider { return (settings, maxAge) }
         if let urlNode = mapping.required("url"), let text = urlNode.string() {
             if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
                 settings.url = text

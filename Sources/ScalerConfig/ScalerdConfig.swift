@@ -135,6 +135,8 @@ public enum MetricSourceKind: String, Sendable, Hashable, Codable, CaseIterable 
     case http
     /// Instant PromQL queries, one per metric.
     case prometheus
+    /// Samples a gateway POSTs to the admin API (`/v1/endpoints/{name}/metrics`).
+    case push
 }
 
 /// Where one endpoint's metrics come from.
@@ -148,6 +150,8 @@ public struct MetricSettings: Sendable, Hashable, Codable {
     public var inFlight: String?
     public var readyWorkers: String?
     public var bearerToken: Secret?
+    /// `push`: how long a pushed sample counts.
+    public var ttl: Double?
 
     public init(source: MetricSourceKind, url: String? = nil, queueDelay: String? = nil, queued: String? = nil,
                 inFlight: String? = nil, readyWorkers: String? = nil, bearerToken: Secret? = nil) {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ScalerConfig
 import ScalerJournal
+import ScalerMetrics
 
 /// The admin HTTP API's routes: health for supervisors, series for Prometheus, endpoint state and
 /// reloads for operators.
@@ -9,6 +10,7 @@ struct AdminAPI: Sendable {
     let status: DaemonStatus
     let metrics: DaemonMetrics
     let reloads: ReloadCoordinator
+    let pushed: PushedSamples
     let token: Secret?
     let clock: @Sendable () -> Date
 
@@ -39,6 +41,27 @@ struct AdminAPI: Sendable {
                 return Self.json(["error": "no endpoint named '\(name)'"], status: .notFound)
             }
             return Self.encoded(view)
+        }
+        // A gateway's sample for a `source: push` endpoint; refused whole (4xx, nothing kept) if wrong.
+        router.post("/v1/endpoints/:name/metrics") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            let ttl: Double
+            switch await status.pushTTL(for: name) {
+            case .success(let value): ttl = value
+            case .failure(.unknownEndpoint): return Self.json(["error": "no endpoint named '\(name)'"], status: .notFound)
+            case .failure(.notPushed(let source)): return Self.json(["error": "endpoint '\(name)' takes its metrics from source \(source), not push"], status: .conflict)
+            }
+            var request = request
+            guard let body = try? await request.collectBody(upTo: 64 << 10) else {
+                return Self.json(["error": "the body must be at most 64 KiB"], status: .contentTooLarge)
+            }
+            switch PushedSampleParser.parse(Data(buffer: body), at: clock()) {
+            case .success(let sample):
+                await pushed.store(sample, endpoint: name, ttl: ttl)
+                return Self.json(["status": "accepted"], status: .accepted)
+            case .failure(let error):
+                return Self.json(["error": error.message], status: .badRequest)
+            }
         }
         // Answers once the loop has tried the file: 200 if applied, 422 with every problem if not.
         router.post("/v1/reload") { _, _ in

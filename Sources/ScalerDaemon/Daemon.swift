@@ -7,6 +7,7 @@ import Logging
 import ScalerConfig
 import ScalerHTTP
 import ScalerJournal
+import ScalerMetrics
 import ServiceLifecycle
 
 /// `scalerd run`: loads the config, opens the journal and runs the controller until SIGTERM.
@@ -25,7 +26,8 @@ public enum Daemon {
         let problems = RuntimeFactory.unsupported(config)
         guard problems.isEmpty else { throw RuntimeError(problems: problems) }
         let http = ProviderTransport.makeSharedClient()
-        let factory = RuntimeFactory(http: http, clock: clock)
+        let pushed = PushedSamples()
+        let factory = RuntimeFactory(http: http, pushed: pushed, clock: clock)
         let journal = try Journal(path: config.journal.path)
         let status = DaemonStatus(config: config)
         let metrics = DaemonMetrics()
@@ -35,7 +37,7 @@ public enum Daemon {
             configPath: configPath, initialConfig: config, journal: journal, status: status, metrics: metrics, timer: timer, reloads: reloads,
             factory: factory, loader: loader, logger: logger, clock: clock
         )
-        let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, token: config.admin.token, clock: clock)
+        let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, token: config.admin.token, clock: clock)
         let admin = AdminServer.make(settings: config.admin, api: api, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service), .init(service: admin)],

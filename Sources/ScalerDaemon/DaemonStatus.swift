@@ -48,6 +48,13 @@ actor DaemonStatus {
         return now.timeIntervalSince(lastTickAt) <= 3 * tick + 5
     }
 
+    /// How long a pushed sample for `name` counts, or why the endpoint takes no pushes.
+    func pushTTL(for name: String) -> Result<Double, PushRefusal> {
+        guard let endpoint = endpoints.first(where: { $0.name == name }) else { return .failure(.unknownEndpoint) }
+        guard endpoint.metrics.source == .push else { return .failure(.notPushed(endpoint.metrics.source.rawValue)) }
+        return .success(endpoint.metrics.ttl ?? endpoint.policy.maxMetricAge)
+    }
+
     func views() -> [EndpointView] {
         endpoints.map { endpoint in
             EndpointView(
@@ -56,4 +63,9 @@ actor DaemonStatus {
             )
         }
     }
+}
+
+enum PushRefusal: Error {
+    case unknownEndpoint
+    case notPushed(String)
 }

@@ -29,10 +29,12 @@ final class RuntimeFactory: Sendable {
 
     private let clock: @Sendable () -> Date
     private let http: HTTPClient
+    let pushed: PushedSamples
     private let cache = Mutex<[String: Shared]>([:])
 
-    init(http: HTTPClient, clock: @escaping @Sendable () -> Date) {
+    init(http: HTTPClient, pushed: PushedSamples = PushedSamples(), clock: @escaping @Sendable () -> Date) {
         self.http = http
+        self.pushed = pushed
         self.clock = clock
     }
 
@@ -61,6 +63,7 @@ final class RuntimeFactory: Sendable {
             switch endpoint.metrics.source {
             case .http: metrics = httpMetrics(endpoint.metrics, tick: config.tick)
             case .prometheus: metrics = prometheusMetrics(endpoint.metrics, tick: config.tick)
+            case .push: metrics = PushSource(samples: pushed, endpointName: endpoint.name, ttl: endpoint.metrics.ttl ?? endpoint.policy.maxMetricAge, clock: clock)
             case .provider: metrics = shared.providerMetrics!
             }
             return EndpointRuntime(config: endpoint, provider: provider, metrics: metrics)

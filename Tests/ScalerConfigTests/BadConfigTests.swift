@@ -192,6 +192,13 @@ import Testing
         #expect(issues.map(\.keyPath) == ["admin.listen"])
     }
 
+    @Test func ttlBelongsToPushAndPushTakesNoURL() throws {
+        let ttl = try refuse { $0.replacing("    mode: dry-run\n", with: "    mode: dry-run\n    metrics: { ttl: 30s }\n") }
+        #expect(ttl.map(\.keyPath) == ["endpoints[1].metrics.ttl"])
+        let url = try refuse { $0.replacing("    mode: dry-run\n", with: "    mode: dry-run\n    metrics: { source: push, url: \"http://x.example\" }\n") }
+        #expect(url.map(\.keyPath) == ["endpoints[1].metrics.url"])
+    }
+
     @Test func aMappingWhereAListBelongs() throws {
         let issues = try refuse { $0.replacing("providers:\n", with: "providers:\n  oops: 1\nold_providers:\n") }
         #expect(issues.contains { $0.keyPath == "providers" && $0.message.contains("expected a list") })

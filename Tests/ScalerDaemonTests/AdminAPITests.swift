@@ -2,14 +2,19 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ScalerJournal
 import ScalerTestSupport
 import Testing
 
 /// The admin API of a running daemon, asked over HTTP as an operator or supervisor would.
 @Suite(.serialized) struct AdminAPIRoutes {
-    private func get(_ url: String, token: String? = nil, method: HTTPMethod = .GET) async throws -> (status: Int, body: String) {
+    private func get(_ url: String, token: String? = nil, method: HTTPMethod = .GET, body: String? = nil) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: url)
         request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response = try await sharedTestClient.execute(request, timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
@@ -96,5 +101,53 @@ import Testing
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: 15) == 0, "\(daemon.stderr)")
         #expect(!daemon.stderr.contains(token))
+    }
+
+    @Test func pushedSamplesDriveDecisionsAndBadPushesAreRefusedWhole() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-push-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try FreePort.find()
+        let token = "push_token_for_tests_77"
+        let config = """
+            tick: 250ms
+            journal: { path: journal.sqlite }
+            admin: { listen: "127.0.0.1:\(port)", token: env:SCALERD_TEST_PUSH_TOKEN }
+            providers:
+              - { name: sim, kind: simulated, simulation: { peak_rps: 0.001, cycle: 1d } }
+            endpoints:
+              - { name: pushed, provider: sim, id: p1, metrics: { source: push, ttl: 30s }, policy: { type: concurrency, value: 1, max_replicas: 5 } }
+              - { name: other, provider: sim, id: p2, policy: { type: concurrency, value: 1, max_replicas: 5 } }
+            """
+        let configPath = directory.appendingPathComponent("scalerd.yaml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory,
+                                       environment: ["SCALERD_TEST_PUSH_TOKEN": token])
+        let base = "http://127.0.0.1:\(port)"
+        #expect(await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/readyz", token: token))?.status == 200 }, "\(daemon.stderr)")
+        let push = "\(base)/v1/endpoints/pushed/metrics"
+
+        for (body, expected) in [
+            ("{\"queued\": ", 400), ("{\"queued\": -3}", 400), ("{\"queued\": NaN}", 400), ("{\"queue_depth\": 3}", 400),
+            ("{\"queued\": 2.5}", 400), ("{}", 400), ("[6]", 400),
+        ] {
+            #expect(try await get(push, token: token, method: .POST, body: body).status == expected, "\(body)")
+        }
+        #expect(try await get("\(base)/v1/endpoints/nope/metrics", token: token, method: .POST, body: "{\"queued\": 6}").status == 404)
+        #expect(try await get("\(base)/v1/endpoints/other/metrics", token: token, method: .POST, body: "{\"queued\": 6}").status == 409)
+        #expect(try await get(push, method: .POST, body: "{\"queued\": 6}").status == 401)
+        try await Task.sleep(for: .milliseconds(600))
+        let journalPath = directory.appendingPathComponent("journal.sqlite").path
+        let before = try JournalReader(path: journalPath).entries(JournalQuery(endpoint: "pushed"))
+        #expect(before.allSatisfy { $0.metricStatus == "missing" && $0.queued == nil }, "no bad push was recorded")
+
+        #expect(try await get(push, token: token, method: .POST, body: "{\"queued\": 6, \"in_flight\": 0}").status == 202)
+        let scaled = await DaemonProcess.eventually(within: 10) {
+            (try? JournalReader(path: journalPath).entries(JournalQuery(endpoint: "pushed")))?.contains { $0.queued == 6 && $0.desired == 5 } == true
+        }
+        #expect(scaled, "the pushed sample drove a decision, capped at max_replicas")
+
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(within: 15) == 0, "\(daemon.stderr)")
     }
 }
