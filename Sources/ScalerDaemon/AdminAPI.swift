@@ -11,6 +11,7 @@ struct AdminAPI: Sendable {
     let metrics: DaemonMetrics
     let reloads: ReloadCoordinator
     let pushed: PushedSamples
+    let journal: Journal
     let token: Secret?
     let clock: @Sendable () -> Date
 
@@ -61,6 +62,20 @@ struct AdminAPI: Sendable {
                 return Self.json(["status": "accepted"], status: .accepted)
             case .failure(let error):
                 return Self.json(["error": error.message], status: .badRequest)
+            }
+        }
+        for (action, pause) in [("pause", true), ("resume", false)] {
+            // Journalled, so that it holds across restarts and an audit shows who stopped acting when.
+            router.post("/v1/endpoints/:name/\(action)") { _, context in
+                let name = context.parameters.get("name") ?? ""
+                guard await status.knows(name) else { return Self.json(["error": "no endpoint named '\(name)'"], status: .notFound) }
+                do {
+                    try await journal.recordPause(endpoint: name, paused: pause, at: clock())
+                } catch {
+                    return Self.json(["error": "\(error)"], status: .internalServerError)
+                }
+                await status.setPaused(name, pause)
+                return Self.json(["endpoint": name, "status": pause ? "paused" : "acting"], status: .ok)
             }
         }
         // Answers once the loop has tried the file: 200 if applied, 422 with every problem if not.

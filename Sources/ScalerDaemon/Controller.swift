@@ -58,8 +58,9 @@ struct Controller {
         let started = ContinuousClock.now
         // Observe and act each get under half the tick, so the tick, journal write included, ends in time.
         let budget = max(0.2, config.tick * 0.45)
+        let paused = await status.paused
         let evaluations = runtimes.map {
-            EndpointEvaluation(runtime: $0, state: states[$0.config.name] ?? ScalerState(), budget: budget, clock: clock)
+            EndpointEvaluation(runtime: $0, state: states[$0.config.name] ?? ScalerState(), paused: paused.contains($0.config.name), budget: budget, clock: clock)
         }
         let results = await Self.runBounded(evaluations, width: maxConcurrentEndpoints)
         for result in results {

@@ -29,7 +29,7 @@ public enum Daemon {
         let pushed = PushedSamples()
         let factory = RuntimeFactory(http: http, pushed: pushed, clock: clock)
         let journal = try Journal(path: config.journal.path)
-        let status = DaemonStatus(config: config)
+        let status = DaemonStatus(config: config, paused: try journal.pausedEndpoints())
         let metrics = DaemonMetrics()
         let timer = TickTimer()
         let reloads = ReloadCoordinator(wake: { timer.wake() })
@@ -37,7 +37,7 @@ public enum Daemon {
             configPath: configPath, initialConfig: config, journal: journal, status: status, metrics: metrics, timer: timer, reloads: reloads,
             factory: factory, loader: loader, logger: logger, clock: clock
         )
-        let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, token: config.admin.token, clock: clock)
+        let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, journal: journal, token: config.admin.token, clock: clock)
         let admin = AdminServer.make(settings: config.admin, api: api, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service), .init(service: admin)],

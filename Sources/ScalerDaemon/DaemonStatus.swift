@@ -11,6 +11,8 @@ actor DaemonStatus {
         let providerID: String
         let mode: String
         let policyVersion: String
+        /// Decided and journalled, never pushed, until an operator resumes it.
+        let paused: Bool
         /// The latest decision, with its inputs, reason and the provider's answer.
         let last: JournalEntry?
     }
@@ -21,10 +23,21 @@ actor DaemonStatus {
     private(set) var configGeneration = 1
     private var endpoints: [EndpointConfig]
     private var latest: [String: JournalEntry] = [:]
+    private(set) var paused: Set<String>
 
-    init(config: ScalerdConfig) {
+    init(config: ScalerdConfig, paused: Set<String> = []) {
         tick = config.tick
         endpoints = config.endpoints
+        self.paused = paused
+    }
+
+    /// Whether `name` is a configured endpoint, and so can be paused.
+    func knows(_ name: String) -> Bool {
+        endpoints.contains { $0.name == name }
+    }
+
+    func setPaused(_ name: String, _ isPaused: Bool) {
+        if isPaused { paused.insert(name) } else { paused.remove(name) }
     }
 
     func recordTick(_ entries: [JournalEntry], at time: Date) {
@@ -59,7 +72,7 @@ actor DaemonStatus {
         endpoints.map { endpoint in
             EndpointView(
                 name: endpoint.name, provider: endpoint.provider, providerID: endpoint.id, mode: endpoint.mode.rawValue,
-                policyVersion: endpoint.policyVersion, last: latest[endpoint.name]
+                policyVersion: endpoint.policyVersion, paused: paused.contains(endpoint.name), last: latest[endpoint.name]
             )
         }
     }

@@ -10,6 +10,8 @@ import ScalerProviders
 struct EndpointEvaluation: Sendable {
     let runtime: EndpointRuntime
     let state: ScalerState
+    /// An operator paused acting on this endpoint: decide and journal, never push.
+    var paused = false
     /// Seconds each of observe and act may take, so that the tick ends on time.
     let budget: Double
     let clock: @Sendable () -> Date
@@ -67,6 +69,7 @@ struct EndpointEvaluation: Sendable {
         let wanted = wantedSettings(replicas: decision.desiredReplicas)
         let drift = current.settings.drift(toward: wanted)
         if runtime.config.mode == .dryRun { return (.dryRun, drift, nil) }
+        if paused { return (.skipped("paused by an operator"), drift, nil) }
         guard decision.desiredReplicas != current.replicas || !drift.isEmpty else { return (.unchanged, [], nil) }
         let provider = runtime.provider
         let endpointID = runtime.config.id

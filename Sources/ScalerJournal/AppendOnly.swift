@@ -27,6 +27,10 @@ enum AppendOnly {
             BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: a decision row cannot be changed (only the newest hold of an endpoint may be extended)'); END;
             CREATE TRIGGER decision_append_only_delete BEFORE DELETE ON decision
             BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: decision rows cannot be deleted'); END;
+            CREATE TRIGGER endpoint_pause_append_only_update BEFORE UPDATE ON endpoint_pause
+            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: endpoint_pause rows cannot be updated'); END;
+            CREATE TRIGGER endpoint_pause_append_only_delete BEFORE DELETE ON endpoint_pause
+            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: endpoint_pause rows cannot be deleted'); END;
             CREATE TRIGGER policy_version_append_only_update BEFORE UPDATE ON policy_version
             BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: policy_version rows cannot be updated'); END;
             CREATE TRIGGER policy_version_append_only_delete BEFORE DELETE ON policy_version

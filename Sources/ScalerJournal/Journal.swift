@@ -69,6 +69,33 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Records that an operator paused or resumed acting on an endpoint.
+    public func recordPause(endpoint: String, paused: Bool, at time: Date) async throws(JournalError) {
+        do {
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO endpoint_pause (at, endpoint, paused) VALUES (?, ?, ?)",
+                               arguments: [time.timeIntervalSince1970, endpoint, paused])
+            }
+        } catch {
+            throw JournalError(path: path, action: "record a pause", underlying: error)
+        }
+    }
+
+    /// Endpoints whose latest pause record says paused.
+    public func pausedEndpoints() throws(JournalError) -> Set<String> {
+        do {
+            return try pool.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT endpoint, paused FROM endpoint_pause
+                    WHERE id IN (SELECT max(id) FROM endpoint_pause GROUP BY endpoint)
+                    """)
+                return Set(rows.filter { ($0["paused"] as Bool?) == true }.map { $0["endpoint"] as String })
+            }
+        } catch {
+            throw JournalError(path: path, action: "read pauses", underlying: error)
+        }
+    }
+
     /// Moves the WAL into the main file, so that a stopped daemon leaves one self-contained file.
     public func checkpoint() throws(JournalError) {
         do {

@@ -51,6 +51,13 @@ enum JournalSchema {
                 table.column("config", .jsonText).notNull()
             }
 
+            // Operators' pauses and resumes of one endpoint, kept across restarts.
+            try db.create(table: "endpoint_pause") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .double).notNull()
+                table.column("endpoint", .text).notNull()
+                table.column("paused", .boolean).notNull()
+            }
             try db.execute(sql: AppendOnly.triggers)
         }
         return migrator

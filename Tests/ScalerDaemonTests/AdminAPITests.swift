@@ -150,4 +150,48 @@ import Testing
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: 15) == 0, "\(daemon.stderr)")
     }
+
+    @Test func aPausedEndpointIsDecidedButNotPushedAndStaysPausedAcrossRestarts() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-pause-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try FreePort.find()
+        let config = """
+            tick: 250ms
+            journal: { path: journal.sqlite }
+            admin: { listen: "127.0.0.1:\(port)" }
+            providers:
+              - { name: sim, kind: simulated, simulation: { cold_start: 0s, peak_rps: 30, cycle: 4s } }
+            endpoints:
+              - { name: chat, provider: sim, id: c1, policy: { type: concurrency, value: 1, max_replicas: 5 } }
+            """
+        let configPath = directory.appendingPathComponent("scalerd.yaml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let journalPath = directory.appendingPathComponent("journal.sqlite").path
+        let base = "http://127.0.0.1:\(port)"
+
+        var daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory)
+        #expect(await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/readyz"))?.status == 200 }, "\(daemon.stderr)")
+        #expect(try await get("\(base)/v1/endpoints/chat/pause", method: .POST).status == 200)
+        #expect(try await get("\(base)/v1/endpoints/nope/pause", method: .POST).status == 404)
+        let pausedRows = await DaemonProcess.eventually(within: 10) {
+            (try? JournalReader(path: journalPath).entries(JournalQuery(endpoint: "chat")))?.contains {
+                $0.outcome == "skipped" && $0.errorMessage == "paused by an operator" && $0.action == "scale_up"
+            } == true
+        }
+        #expect(pausedRows, "decided, journalled, not pushed")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(within: 15) == 0)
+
+        daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory)
+        #expect(await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/readyz"))?.status == 200 }, "\(daemon.stderr)")
+        #expect(try await get("\(base)/v1/endpoints/chat").body.contains("\"paused\" : true"), "still paused after a restart")
+        #expect(try await get("\(base)/v1/endpoints/chat/resume", method: .POST).status == 200)
+        let acting = await DaemonProcess.eventually(within: 10) {
+            (try? JournalReader(path: journalPath).entries(JournalQuery(endpoint: "chat", limit: 3)))?.contains { $0.outcome == "ok" } == true
+        }
+        #expect(acting, "acting again after resume")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(within: 15) == 0)
+    }
 }
