@@ -48,11 +48,27 @@ struct ConfigReader {
             if [.ppio, .novita].contains(kind), endpoint.config.policy.maxReplicas > 1000 {
                 endpoint.node.report("endpoint '\(endpoint.config.name)': \(kind.rawValue) allows at most 1000 replicas, max_replicas is \(endpoint.config.policy.maxReplicas)")
             }
+            checkProviderMetrics(endpoint.config, kind: kind, node: endpoint.node)
             if kind == .gpugeek, endpoint.instanceNode == nil {
                 endpoint.node.report("endpoint '\(endpoint.config.name)' on a gpugeek provider needs an instance: block (gpu_name, gpu_num, image_id, sku_name)")
             } else if kind != .gpugeek, let instanceNode = endpoint.instanceNode {
                 instanceNode.report("only endpoints on a gpugeek provider take an instance: block")
             }
+        }
+    }
+
+    /// Only RunPod and the simulator report queue counts for every endpoint; PPIO and Novita do
+    /// for async endpoints, on their gateway; GPUGeek never.
+    private func checkProviderMetrics(_ endpoint: EndpointConfig, kind: ProviderKind, node: ConfigNode) {
+        guard endpoint.metrics.source == .provider else { return }
+        let name = endpoint.name
+        let hasGateway = endpoint.metrics.gatewayName != nil
+        if [.ppio, .novita].contains(kind), !hasGateway {
+            node.report("endpoint '\(name)': \(kind.rawValue) sync endpoints report only workers; set metrics.gateway_name (<endpoint-id>-<app-name>) for an async endpoint, or use metrics.source prometheus, http or push")
+        } else if kind == .gpugeek {
+            node.report("endpoint '\(name)': gpugeek reports no request metrics; use metrics.source prometheus, http or push")
+        } else if [.runpod, .simulated].contains(kind), hasGateway {
+            node.report("endpoint '\(name)': metrics.gateway_name is for PPIO and Novita async endpoints only")
         }
     }
 

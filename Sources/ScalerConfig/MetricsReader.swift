@@ -5,7 +5,7 @@ struct MetricsReader {
     let node: ConfigNode?
     let secrets: SecretResolver
 
-    private static let keys = ["source", "max_age", "url", "queue_delay", "queued", "in_flight", "ready_workers", "bearer_token", "ttl"]
+    private static let keys = ["source", "max_age", "url", "queue_delay", "queued", "in_flight", "ready_workers", "bearer_token", "ttl", "gateway_name"]
     private static let metricKeys = ["queue_delay", "queued", "in_flight", "ready_workers"]
 
     /// A sample may be as old as three ticks (a source scraped less often than we tick), and at
@@ -23,6 +23,9 @@ struct MetricsReader {
             for key in remoteOnly where mapping[key] != nil {
                 mapping[key]?.report("only 'source: http' or 'source: prometheus' takes \(key)")
             }
+        }
+        if let gateway = mapping["gateway_name"] {
+            if source == .provider { settings.gatewayName = gateway.string() } else { gateway.report("only 'source: provider' takes gateway_name") }
         }
         if source != .push, let ttl = mapping["ttl"] {
             ttl.report("only 'source: push' takes ttl")

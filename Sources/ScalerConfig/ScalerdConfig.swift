@@ -152,6 +152,8 @@ public struct MetricSettings: Sendable, Hashable, Codable {
     public var bearerToken: Secret?
     /// `push`: how long a pushed sample counts.
     public var ttl: Double?
+    /// `provider` on PPIO or Novita: the async endpoint's gateway name, `<endpoint-id>-<app-name>`.
+    public var gatewayName: String?
 
     public init(source: MetricSourceKind, url: String? = nil, queueDelay: String? = nil, queued: String? = nil,
                 inFlight: String? = nil, readyWorkers: String? = nil, bearerToken: Secret? = nil) {

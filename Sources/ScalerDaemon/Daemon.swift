@@ -22,9 +22,6 @@ public enum Daemon {
         logger.logLevel = Logger.Level(config.log.level)
 
         let clock: @Sendable () -> Date = { Date() }
-        // Refuse unusable providers before opening the journal, as `check` does.
-        let problems = RuntimeFactory.unsupported(config)
-        guard problems.isEmpty else { throw RuntimeError(problems: problems) }
         let http = ProviderTransport.makeSharedClient()
         let pushed = PushedSamples()
         let factory = RuntimeFactory(http: http, pushed: pushed, clock: clock)
@@ -51,10 +48,5 @@ public enum Daemon {
             throw error
         }
         try await http.shutdown()
-    }
-
-    /// What `scalerd check` verifies beyond the file itself: that this build can drive it.
-    public static func problems(with config: ScalerdConfig) -> [String] {
-        RuntimeFactory.unsupported(config)
     }
 }

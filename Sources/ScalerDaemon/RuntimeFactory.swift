@@ -38,19 +38,9 @@ final class RuntimeFactory: Sendable {
         self.clock = clock
     }
 
-    /// What this build cannot drive; config validation accepts everything documented.
-    static func unsupported(_ config: ScalerdConfig) -> [String] {
-        config.endpoints.compactMap { endpoint in
-            guard let provider = config.provider(named: endpoint.provider), endpoint.metrics.source == .provider,
-                  ![.simulated, .runpod].contains(provider.kind) else { return nil }
-            return "\(config.file): endpoints.\(endpoint.name).metrics.source: kind '\(provider.kind.rawValue)' reports no queue or in-flight counts of its own; use source: http with the URL of a service that does"
-        }
-    }
-
-    func runtimes(for config: ScalerdConfig) throws(RuntimeError) -> [EndpointRuntime] {
-        let problems = Self.unsupported(config)
-        guard problems.isEmpty else { throw RuntimeError(problems: problems) }
-        return config.endpoints.map { endpoint in
+    /// Config validation has already refused every endpoint whose metrics cannot be had.
+    func runtimes(for config: ScalerdConfig) -> [EndpointRuntime] {
+        config.endpoints.map { endpoint in
             let providerConfig = config.provider(named: endpoint.provider)!
             let shared = shared(providerConfig, tick: config.tick)
             let provider = shared.provider ?? GPUGeekPoolProvider(
@@ -64,7 +54,8 @@ final class RuntimeFactory: Sendable {
             case .http: metrics = httpMetrics(endpoint.metrics, tick: config.tick)
             case .prometheus: metrics = prometheusMetrics(endpoint.metrics, tick: config.tick)
             case .push: metrics = PushSource(samples: pushed, endpointName: endpoint.name, ttl: endpoint.metrics.ttl ?? endpoint.policy.maxMetricAge, clock: clock)
-            case .provider: metrics = shared.providerMetrics!
+            case .provider:
+                metrics = shared.providerMetrics ?? gatewayHealth(providerConfig, endpoint: endpoint, tick: config.tick, limiter: shared.limiter)
             }
             return EndpointRuntime(config: endpoint, provider: provider, metrics: metrics)
         }
@@ -130,6 +121,16 @@ final class RuntimeFactory: Sendable {
         return settings
     }
 
+    /// The `/health` of a PPIO or Novita async endpoint's gateway.
+    private func gatewayHealth(_ config: ProviderConfig, endpoint: EndpointConfig, tick: Double, limiter: RateLimiter) -> RunPodHealthSource {
+        let base = config.healthBaseURL ?? (config.kind == .ppio ? RunPodHealthSource.ppioGatewayURL : RunPodHealthSource.novitaGatewayURL)
+        let gateway = endpoint.metrics.gatewayName ?? endpoint.id
+        return RunPodHealthSource(
+            transport: transport(config, tick: tick, base: base, limiter: limiter, auth: .bearer),
+            path: { _ in "/v1/\(gateway)/health" }, clock: clock
+        )
+    }
+
     /// A metrics service's transport: its own host, so none of a provider's rate limit.
     private func metricsTransport(_ metrics: MetricSettings, tick: Double) -> ProviderTransport {
         let token = metrics.bearerToken?.reveal()
@@ -174,7 +175,3 @@ extension GPUGeekInstanceTemplate {
     }
 }
 
-struct RuntimeError: Error, CustomStringConvertible {
-    let problems: [String]
-    var description: String { problems.joined(separator: "\n") }
-}

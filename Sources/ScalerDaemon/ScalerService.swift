@@ -21,7 +21,7 @@ struct ScalerService: Service {
     let clock: @Sendable () -> Date
 
     func run() async throws {
-        let runtimes = try factory.runtimes(for: initialConfig)
+        let runtimes = factory.runtimes(for: initialConfig)
         var controller = Controller(
             config: initialConfig, runtimes: runtimes, journal: journal, status: status, metrics: metrics, logger: logger, clock: clock
         )
@@ -60,7 +60,7 @@ struct ScalerService: Service {
         let problems: [String]
         do {
             let config = try loader.load(file: configPath)
-            let runtimes = try factory.runtimes(for: config)
+            let runtimes = factory.runtimes(for: config)
             controller.logger.logLevel = Logger.Level(config.log.level)
             if config.journal.path != previous.journal.path {
                 controller.logger.warning("journal.path changed; it takes effect at the next restart", metadata: ["running": "\(previous.journal.path)"])
@@ -76,10 +76,8 @@ struct ScalerService: Service {
                 "policy_versions": "\(runtimes.map { "\($0.config.name)=\($0.policyVersion)" }.joined(separator: ","))",
             ])
             return ReloadOutcome(applied: true, configGeneration: await status.configGeneration, errors: [])
-        } catch let error as ConfigError {
-            problems = error.issues.map(\.description)
         } catch {
-            problems = ["\(error)"]
+            problems = error.issues.map(\.description)
         }
         for problem in problems {
             controller.logger.error("reload refused, keeping the running configuration: \(problem)")

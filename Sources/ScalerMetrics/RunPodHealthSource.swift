@@ -2,11 +2,14 @@ import Foundation
 import ScalerCore
 import ScalerHTTP
 
-/// RunPod's data-plane `GET /v2/{id}/health`: jobs in queue and in progress, workers idle and
-/// running. RunPod reports no queue delay, so it is estimated from successive samples (Little's
-/// law: waiting requests over throughput) and marked as estimated.
+/// RunPod's data-plane `GET /v2/{id}/health` (and the same-shaped `/health` of PPIO's and
+/// Novita's async gateways): jobs in queue and in progress, workers idle and running. It reports
+/// no queue delay, so that is estimated from successive samples (Little's law: waiting requests
+/// over throughput) and marked as estimated.
 public actor RunPodHealthSource: MetricSource {
     public static let defaultBaseURL = "https://api.runpod.ai"
+    public static let ppioGatewayURL = "https://async-public.serverless.ppinfra.com"
+    public static let novitaGatewayURL = "https://async-public.serverless.novita.ai"
 
     private struct Previous {
         var at: Date
@@ -16,11 +19,18 @@ public actor RunPodHealthSource: MetricSource {
     }
 
     private let transport: ProviderTransport
+    private let path: @Sendable (String) -> String
     private let clock: @Sendable () -> Date
     private var previous: [String: Previous] = [:]
 
-    public init(transport: ProviderTransport, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// `path` maps the endpoint id to the health path: RunPod's by default; a gateway's is
+    /// `/v1/<gateway name>/health`.
+    public init(
+        transport: ProviderTransport, path: @escaping @Sendable (String) -> String = { "/v2/\($0)/health" },
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.transport = transport
+        self.path = path
         self.clock = clock
     }
 
@@ -30,7 +40,7 @@ public actor RunPodHealthSource: MetricSource {
         }
         let health: JSON
         do {
-            health = try await transport.json(ProviderRequest(.get, "/v2/\(endpointID)/health"))
+            health = try await transport.json(ProviderRequest(.get, path(endpointID)))
         } catch {
             throw MetricError("runpod health: \(error)")
         }

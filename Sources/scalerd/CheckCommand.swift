@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ScalerConfig
-import ScalerDaemon
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,11 +17,6 @@ struct CheckCommand: ParsableCommand {
             loaded = try ConfigLoader().load(file: config)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(78)
-        }
-        let problems = Daemon.problems(with: loaded)
-        guard problems.isEmpty else {
-            FileHandle.standardError.write(Data("cannot run this configuration:\n\(problems.map { "  \($0)" }.joined(separator: "\n"))\n".utf8))
             throw ExitCode(78)
         }
         print(ConfigSummary.text(of: loaded))

@@ -167,7 +167,10 @@ import Testing
     }
 
     @Test func ppioCapsReplicasAtAThousand() throws {
-        let issues = try refuse { $0.replacing("kind: runpod", with: "kind: ppio").replacing("max_replicas: 3", with: "max_replicas: 1001") }
+        let issues = try refuse {
+            $0.replacing("kind: runpod", with: "kind: ppio").replacing("max_replicas: 3", with: "max_replicas: 1001")
+                .replacing("    mode: dry-run\n", with: "    mode: dry-run\n    metrics: { source: push }\n")
+        }
         #expect(issues.count == 1)
         #expect(issues[0].message.contains("at most 1000 replicas"))
     }
@@ -175,7 +178,7 @@ import Testing
     @Test func anInstanceTemplateIsChecked() throws {
         let issues = try refuse {
             $0.replacing("kind: runpod", with: "kind: gpugeek")
-                .replacing("    mode: dry-run\n", with: "    mode: dry-run\n    instance: { gpu_name: G40-24G, gpu_num: 0, image_id: x, sku_name: hourly, http_ports: [70000] }\n")
+                .replacing("    mode: dry-run\n", with: "    mode: dry-run\n    metrics: { source: push }\n    instance: { gpu_name: G40-24G, gpu_num: 0, image_id: x, sku_name: hourly, http_ports: [70000] }\n")
         }
         #expect(Set(issues.map(\.keyPath)) == ["endpoints[1].instance.gpu_num", "endpoints[1].instance.sku_name", "endpoints[1].instance.http_ports[0]"])
     }
@@ -197,6 +200,15 @@ import Testing
         #expect(ttl.map(\.keyPath) == ["endpoints[1].metrics.ttl"])
         let url = try refuse { $0.replacing("    mode: dry-run\n", with: "    mode: dry-run\n    metrics: { source: push, url: \"http://x.example\" }\n") }
         #expect(url.map(\.keyPath) == ["endpoints[1].metrics.url"])
+    }
+
+    @Test func providerMetricsOnlyWhereTheProviderHasThem() throws {
+        let sync = try refuse { $0.replacing("kind: runpod", with: "kind: ppio") }
+        #expect(sync.contains { $0.keyPath == "endpoints[1].name" && $0.message.contains("sync endpoints report only workers") })
+        let gpugeek = try refuse { $0.replacing("kind: runpod", with: "kind: gpugeek") }
+        #expect(gpugeek.contains { $0.message.contains("gpugeek reports no request metrics") })
+        let misplaced = try refuse { $0.replacing("    mode: dry-run\n", with: "    mode: dry-run\n    metrics: { gateway_name: abc-app }\n") }
+        #expect(misplaced.map(\.message).contains { $0.contains("for PPIO and Novita async endpoints only") })
     }
 
     @Test func aMappingWhereAListBelongs() throws {

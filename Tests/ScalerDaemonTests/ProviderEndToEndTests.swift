@@ -10,7 +10,7 @@ import Testing
     /// Runs the daemon on `providerYAML` + one endpoint until `done` holds, then stops it.
     private func runDaemon(
         provider providerYAML: String, endpoint endpointYAML: String, environment: [String: String],
-        metricsURL: String, done: @escaping () async -> Bool
+        metricsURL: String, metrics metricsYAML: String? = nil, done: @escaping () async -> Bool
     ) async throws -> (stderr: String, rows: [JournalEntry], reached: Bool) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -25,7 +25,7 @@ import Testing
               - name: e2e
                 provider: p
                 \(endpointYAML)
-                metrics: { source: http, url: "\(metricsURL)", queued: /queue/waiting, in_flight: /queue/running }
+                metrics: \(metricsYAML ?? "{ source: http, url: \"\(metricsURL)\", queued: /queue/waiting, in_flight: /queue/running }")
                 policy: { type: concurrency, value: 2, min_replicas: 0, max_replicas: 4, idle_timeout: 60s }
             """
         let configPath = directory.appendingPathComponent("scalerd.yaml").path
@@ -104,6 +104,25 @@ import Testing
                 expectClean(run, key: FakeGPUGeekCloud.token)
                 #expect(await cloud.instances[foreign] != nil)
                 #expect(await cloud.created.count == 3, "no double creation across ticks")
+            }
+        }
+    }
+
+    @Test func ppioAsyncEndpointThroughItsGatewayHealth() async throws {
+        let state = FakeProviderState(endpoints: ["ep-1": FakeEndpointsV2.endpoint(id: "ep-1")])
+        let gateway = FakeProviderState(endpoints: [:])
+        await gateway.setHealth("ep-1-example-app", [
+            "jobs": ["completed": 0, "failed": 0, "inProgress": 2, "inQueue": 4, "retried": 0], "workers": ["idle": 0, "running": 2],
+        ])
+        try await withFakeServer(FakeEndpointsV2.router(state)) { providerURL in
+            try await withFakeServer(FakeRunPodREST.router(gateway, healthKey: FakeEndpointsV2.apiKey)) { gatewayURL in
+                let run = try await runDaemon(
+                    provider: "{ name: p, kind: ppio, base_url: \"\(providerURL)\", health_base_url: \"\(gatewayURL)\", api_key: env:SCALERD_E2E_KEY, rate_limit: 50 }",
+                    endpoint: "id: ep-1", environment: ["SCALERD_E2E_KEY": FakeEndpointsV2.apiKey], metricsURL: "",
+                    metrics: "{ source: provider, gateway_name: ep-1-example-app }"
+                ) { await state.endpoint("ep-1")?["worker_config"]?["min_replicas"]?.int == 3 }
+                expectClean(run, key: FakeEndpointsV2.apiKey)
+                #expect(await gateway.requests.allSatisfy { $0.path == "/v1/ep-1-example-app/health" })
             }
         }
     }

@@ -38,6 +38,31 @@ import Testing
         }
     }
 
+    @Test func aReplayedSequenceGivesTheDelaysItImplies() async throws {
+        let state = FakeProviderState(endpoints: [:])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            let times = TestClock(start: Date(timeIntervalSince1970: 1000))
+            let source = source(baseURL) { times.now }
+            // (seconds since the last sample, jobs completed as the fake answers it, waiting, expected delay)
+            let steps: [(Double, Int, Int, Double?)] = [
+                (0, 4, 8, nil), // no throughput yet
+                (2, 10, 9, 3), // 6 done in 2 s: 3/s, so 9 waiting wait 3 s
+                (1, 14, 0, 0), // an empty queue has no delay
+                (1, 14, 5, 0), // a queue appears and nothing finishes: it has waited since now
+                (3, 14, 5, 3), // still nothing finished: it has waited 3 s
+                (2, 9, 5, nil), // the counter went back (a restart): throughput unknown again
+            ]
+            for (index, step) in steps.enumerated() {
+                times.advance(step.0)
+                // The fake adds 4 completed jobs per call.
+                await state.setHealth("ep1", ["jobs": ["completed": JSON(step.1 - 4), "inProgress": 1, "inQueue": JSON(step.2)],
+                                              "workers": ["idle": 0, "running": 1]])
+                let sample = try await source.sample(endpointID: "ep1")
+                #expect(sample.queueDelay == step.3, "step \(index)")
+            }
+        }
+    }
+
     @Test func anEmptyQueueHasNoDelay() async throws {
         let state = FakeProviderState(endpoints: [:])
         await state.setHealth("ep1", Self.health(inQueue: 0))
