@@ -194,4 +194,29 @@ import Testing
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: 15) == 0)
     }
+
+    @Test func theAdminAPIServesAUnixSocketToo() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-sock-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("admin.sock").path
+        let config = """
+            tick: 250ms
+            journal: { path: journal.sqlite }
+            admin: { listen: "unix:\(socket)" }
+            providers:
+              - { name: sim, kind: simulated }
+            endpoints:
+              - { name: chat, provider: sim, id: c1, policy: { type: concurrency, value: 1, max_replicas: 5 } }
+            """
+        let configPath = directory.appendingPathComponent("scalerd.yaml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory)
+        let answered = await DaemonProcess.eventually(within: 20) {
+            (try? runScalerd(["status", "--config", configPath], in: directory))?.stdout.contains("chat") == true
+        }
+        #expect(answered, "scalerd status reached the daemon over its socket: \(daemon.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(within: 15) == 0)
+    }
 }

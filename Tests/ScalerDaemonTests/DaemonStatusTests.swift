@@ -1,0 +1,23 @@
+import Foundation
+import ScalerConfig
+@testable import ScalerDaemon
+import Testing
+
+@Suite struct HealthOfTheControlLoop {
+    @Test func healthyOnlyWhileTicksComplete() async throws {
+        let yaml = """
+            tick: 2s
+            journal: { path: journal.sqlite }
+            providers: [ { name: sim, kind: simulated } ]
+            endpoints: [ { name: chat, provider: sim, id: c1, policy: { type: queue, value: 4, max_replicas: 2 } } ]
+            """
+        let config = try ConfigLoader(workingDirectory: FileManager.default.temporaryDirectory.path).parse(yaml, file: "test.yaml")
+        let status = DaemonStatus(config: config)
+        let start = Date(timeIntervalSince1970: 1_000)
+        #expect(await !status.isHealthy(now: start), "no tick yet")
+        await status.recordTick([], at: start)
+        #expect(await status.isHealthy(now: start.addingTimeInterval(10)))
+        // Three ticks (6 s) and the 5 s grace without a completed tick: stuck.
+        #expect(await !status.isHealthy(now: start.addingTimeInterval(11.5)))
+    }
+}
