@@ -21,10 +21,17 @@ import Testing
         return (Int(response.status.code), String(buffer: body))
     }
 
-    @Test func everyRouteAnswersAndTheTokenGuardsAllButHealthAndMetrics() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-admin-\(UUID().uuidString)")
+    /// A scratch directory with `config` written in it, and the daemon running on it.
+    private func launch(_ config: String, environment: [String: String] = [:]) throws -> (daemon: DaemonProcess, directory: URL, configPath: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-admin-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let configPath = directory.appendingPathComponent("scalerd.yaml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory, environment: environment)
+        return (daemon, directory, configPath)
+    }
+
+    @Test func everyRouteAnswersAndTheTokenGuardsAllButHealthAndMetrics() async throws {
         let port = try FreePort.find()
         let token = "admin_token_for_tests_9f8e"
         let config = """
@@ -36,10 +43,8 @@ import Testing
             endpoints:
               - { name: chat, provider: sim, id: sim-chat, policy: { type: concurrency, value: 1, max_replicas: 5 } }
             """
-        let configPath = directory.appendingPathComponent("scalerd.yaml").path
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory,
-                                       environment: ["SCALERD_TEST_ADMIN_TOKEN": token])
+        let (daemon, directory, configPath) = try launch(config, environment: ["SCALERD_TEST_ADMIN_TOKEN": token])
+        defer { try? FileManager.default.removeItem(at: directory) }
         let base = "http://127.0.0.1:\(port)"
 
         let healthy = await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/healthz"))?.status == 200 }
@@ -104,9 +109,6 @@ import Testing
     }
 
     @Test func pushedSamplesDriveDecisionsAndBadPushesAreRefusedWhole() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-push-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let port = try FreePort.find()
         let token = "push_token_for_tests_77"
         let config = """
@@ -119,10 +121,8 @@ import Testing
               - { name: pushed, provider: sim, id: p1, metrics: { source: push, ttl: 30s }, policy: { type: concurrency, value: 1, max_replicas: 5 } }
               - { name: other, provider: sim, id: p2, policy: { type: concurrency, value: 1, max_replicas: 5 } }
             """
-        let configPath = directory.appendingPathComponent("scalerd.yaml").path
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory,
-                                       environment: ["SCALERD_TEST_PUSH_TOKEN": token])
+        let (daemon, directory, _) = try launch(config, environment: ["SCALERD_TEST_PUSH_TOKEN": token])
+        defer { try? FileManager.default.removeItem(at: directory) }
         let base = "http://127.0.0.1:\(port)"
         #expect(await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/readyz", token: token))?.status == 200 }, "\(daemon.stderr)")
         let push = "\(base)/v1/endpoints/pushed/metrics"
@@ -152,9 +152,6 @@ import Testing
     }
 
     @Test func aPausedEndpointIsDecidedButNotPushedAndStaysPausedAcrossRestarts() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-pause-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let port = try FreePort.find()
         let config = """
             tick: 250ms
@@ -165,12 +162,10 @@ import Testing
             endpoints:
               - { name: chat, provider: sim, id: c1, policy: { type: concurrency, value: 1, max_replicas: 5 } }
             """
-        let configPath = directory.appendingPathComponent("scalerd.yaml").path
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        var (daemon, directory, configPath) = try launch(config)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let journalPath = directory.appendingPathComponent("journal.sqlite").path
         let base = "http://127.0.0.1:\(port)"
-
-        var daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory)
         #expect(await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/readyz"))?.status == 200 }, "\(daemon.stderr)")
         #expect(try await get("\(base)/v1/endpoints/chat/pause", method: .POST).status == 200)
         #expect(try await get("\(base)/v1/endpoints/nope/pause", method: .POST).status == 404)

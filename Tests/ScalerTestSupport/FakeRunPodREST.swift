@@ -45,24 +45,18 @@ public enum FakeRunPodREST {
                 "workers": [],
             ])
         }
-        // The data plane (api.runpod.ai) shares the fake's host in tests.
-        router.get("/v2/:id/health") { request, context in
-            let seen = try await request.recorded(in: state)
-            if let fault = try await FakeResponse.fault(await state.nextFault()) { return fault }
-            guard seen.headers["authorization"] == "Bearer \(healthKey)" else { return problem(401, "Unauthorized", "invalid API key") }
-            guard let health = await state.nextHealth(context.parameters.get("id") ?? "", perCall: 4) else {
-                return problem(404, "Not Found", "endpoint not found")
+        // The data plane (api.runpod.ai) shares the fake's host in tests; PPIO's and Novita's async
+        // gateways answer the same shape at /v1/<id>-<app>/health.
+        for (path, parameter) in [("/v2/:id/health", "id"), ("/v1/:name/health", "name")] {
+            router.get(RouterPath(path)) { request, context in
+                let seen = try await request.recorded(in: state)
+                if let fault = try await FakeResponse.fault(await state.nextFault()) { return fault }
+                guard seen.headers["authorization"] == "Bearer \(healthKey)" else { return problem(401, "Unauthorized", "invalid API key") }
+                guard let health = await state.nextHealth(context.parameters.get(parameter) ?? "", perCall: 4) else {
+                    return problem(404, "Not Found", "endpoint not found")
+                }
+                return FakeResponse.json(health)
             }
-            return FakeResponse.json(health)
-        }
-        // PPIO's and Novita's async gateways answer the same shape at /v1/<id>-<app>/health.
-        router.get("/v1/:name/health") { request, context in
-            let seen = try await request.recorded(in: state)
-            guard seen.headers["authorization"] == "Bearer \(healthKey)" else { return problem(401, "Unauthorized", "invalid API key") }
-            guard let health = await state.nextHealth(context.parameters.get("name") ?? "", perCall: 4) else {
-                return problem(404, "Not Found", "endpoint not found")
-            }
-            return FakeResponse.json(health)
         }
         router.patch("/v2/serverless/:id") { request, context in
             let seen = try await request.recorded(in: state)
