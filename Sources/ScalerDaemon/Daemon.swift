@@ -24,10 +24,10 @@ public enum Daemon {
         let clock: @Sendable () -> Date = { Date() }
         let http = ProviderTransport.makeSharedClient()
         let pushed = PushedSamples()
-        let factory = RuntimeFactory(http: http, pushed: pushed, clock: clock)
+        let metrics = DaemonMetrics()
+        let factory = RuntimeFactory(http: http, pushed: pushed, metrics: metrics, clock: clock)
         let journal = try Journal(path: config.journal.path)
         let status = DaemonStatus(config: config, paused: try journal.pausedEndpoints())
-        let metrics = DaemonMetrics()
         let timer = TickTimer()
         let reloads = ReloadCoordinator(wake: { timer.wake() })
         let service = ScalerService(

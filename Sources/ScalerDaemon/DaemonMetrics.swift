@@ -40,6 +40,12 @@ final class DaemonMetrics: Sendable {
         for entry in entries { record(entry) }
     }
 
+    /// One attempt at one provider's API: its HTTP status, or `none` when no answer came.
+    func recordProviderRequest(provider: String, method: String, status: Int?) {
+        counter("provider_requests", "Requests to providers' APIs by answer",
+                [("provider", provider), ("method", method), ("code", status.map(String.init) ?? "none")])
+    }
+
     func recordReload(applied: Bool, generation value: Int) {
         registry.makeCounter(descriptor: Self.name("config_reloads", "total", "Configuration reloads by result"),
                              labels: [("result", applied ? "applied" : "refused")]).increment()

@@ -30,11 +30,13 @@ final class RuntimeFactory: Sendable {
     private let clock: @Sendable () -> Date
     private let http: HTTPClient
     let pushed: PushedSamples
+    private let metrics: DaemonMetrics?
     private let cache = Mutex<[String: Shared]>([:])
 
-    init(http: HTTPClient, pushed: PushedSamples = PushedSamples(), clock: @escaping @Sendable () -> Date) {
+    init(http: HTTPClient, pushed: PushedSamples = PushedSamples(), metrics: DaemonMetrics? = nil, clock: @escaping @Sendable () -> Date) {
         self.http = http
         self.pushed = pushed
+        self.metrics = metrics
         self.clock = clock
     }
 
@@ -111,7 +113,13 @@ final class RuntimeFactory: Sendable {
         case .header(let name): headers = [(name, key)]
         case .none: headers = []
         }
-        return ProviderTransport(client: http, baseURL: base, headers: headers, secrets: [key], limiter: limiter, settings: settings(timeout: config.requestTimeout, tick: tick))
+        let metrics = self.metrics
+        let provider = config.name
+        return ProviderTransport(
+            client: http, baseURL: base, headers: headers, secrets: [key], limiter: limiter,
+            settings: settings(timeout: config.requestTimeout, tick: tick),
+            observer: { request, status in metrics?.recordProviderRequest(provider: provider, method: request.method.rawValue, status: status) }
+        )
     }
 
     private func settings(timeout: Double, tick: Double) -> ProviderTransport.Settings {

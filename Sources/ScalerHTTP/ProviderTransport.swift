@@ -23,6 +23,8 @@ public struct ProviderTransport: Sendable {
     private let limiter: RateLimiter?
     private let settings: Settings
     private let jitter: @Sendable () -> Double
+    /// Told of every attempt: the status it got, or `nil` when no answer came (for metrics).
+    private let observer: (@Sendable (ProviderRequest, Int?) -> Void)?
 
     /// The client every provider shares: redirects off, so that no key follows one.
     public static func makeSharedClient() -> HTTPClient {
@@ -35,8 +37,10 @@ public struct ProviderTransport: Sendable {
     public init(
         client: HTTPClient, baseURL: String, headers: [(String, String)], secrets: [String],
         limiter: RateLimiter? = nil, settings: Settings = Settings(),
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        observer: (@Sendable (ProviderRequest, Int?) -> Void)? = nil
     ) {
+        self.observer = observer
         self.client = client
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.headers = headers
@@ -56,7 +60,14 @@ public struct ProviderTransport: Sendable {
             var retryAfter: Double?
             do {
                 if let limiter { try await limiter.acquire() }
-                let response = try await once(request, secretQuery: secretQuery)
+                let response: ProviderResponse
+                do {
+                    response = try await once(request, secretQuery: secretQuery)
+                } catch {
+                    observer?(request, nil)
+                    throw error
+                }
+                observer?(request, response.status)
                 if (200..<300).contains(response.status) { return response }
                 failure = classify(response, request: request)
                 retryAfter = RetryPolicy.retryAfter(response.headers["retry-after"], now: Date())

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ScalerHTTP
 import ScalerTestSupport
 import Testing
@@ -60,6 +61,22 @@ import Testing
             for _ in 0..<5 { _ = try await limited.send(read) }
             // Five requests at ten a second: the fifth waits for its slot at 0.4 s at the earliest.
             #expect(ContinuousClock.now - started >= .milliseconds(390))
+        }
+    }
+
+    @Test func everyAttemptIsReportedToTheObserver() async throws {
+        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            await state.inject(.status(500, body: "{}"))
+            let seen = Mutex<[Int?]>([])
+            var settings = ProviderTransport.Settings()
+            settings.retry = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.02, budget: 2)
+            let observed = ProviderTransport(
+                client: sharedTestClient, baseURL: baseURL, headers: [("Authorization", "Bearer \(FakeRunPodREST.apiKey)")],
+                secrets: [], settings: settings, observer: { _, status in seen.withLock { $0.append(status) } }
+            )
+            _ = try await observed.send(read)
+            #expect(seen.withLock { $0 } == [500, 200])
         }
     }
 
