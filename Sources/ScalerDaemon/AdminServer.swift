@@ -2,9 +2,23 @@ import Foundation
 import Hummingbird
 import Logging
 import ScalerConfig
+import ServiceLifecycle
 
-/// Builds the admin API's HTTP server, a service beside the control loop.
-enum AdminServer {
+/// The admin API's HTTP server, a service beside the control loop. A failure names the address,
+/// so that "address already in use" says which.
+struct AdminServer: Service {
+    let settings: AdminSettings
+    let api: AdminAPI
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await Self.make(settings: settings, api: api, logger: logger).run()
+        } catch {
+            throw AdminServerError(address: "\(settings.listen)", underlying: "\(error)")
+        }
+    }
+
     static func make(settings: AdminSettings, api: AdminAPI, logger: Logger) -> some ApplicationProtocol {
         let address: BindAddress
         switch settings.listen {
@@ -26,4 +40,10 @@ enum AdminServer {
             logger: logger
         )
     }
+}
+
+struct AdminServerError: Error, CustomStringConvertible {
+    let address: String
+    let underlying: String
+    var description: String { "the admin API cannot serve \(address) (admin.listen): \(underlying)" }
 }

@@ -22,12 +22,14 @@ public enum Daemon {
         logger.logLevel = Logger.Level(config.log.level)
 
         let clock: @Sendable () -> Date = { Date() }
+        let journal = try Journal(path: config.journal.path)
+        let status = DaemonStatus(config: config, paused: try journal.pausedEndpoints())
+        // Nothing may throw between creating the HTTP client and the `do` that shuts it down:
+        // a client dropped without shutdown stops the process.
         let http = ProviderTransport.makeSharedClient()
         let pushed = PushedSamples()
         let metrics = DaemonMetrics()
         let factory = RuntimeFactory(http: http, pushed: pushed, metrics: metrics, clock: clock)
-        let journal = try Journal(path: config.journal.path)
-        let status = DaemonStatus(config: config, paused: try journal.pausedEndpoints())
         let timer = TickTimer()
         let reloads = ReloadCoordinator(wake: { timer.wake() })
         let service = ScalerService(
@@ -35,7 +37,7 @@ public enum Daemon {
             factory: factory, loader: loader, logger: logger, clock: clock
         )
         let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, journal: journal, token: config.admin.token, clock: clock)
-        let admin = AdminServer.make(settings: config.admin, api: api, logger: logger)
+        let admin = AdminServer(settings: config.admin, api: api, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service), .init(service: admin)],
             gracefulShutdownSignals: [.sigterm, .sigint],

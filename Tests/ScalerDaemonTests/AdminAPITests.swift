@@ -214,4 +214,27 @@ import Testing
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: 15) == 0)
     }
+
+    @Test func aTakenAdminAddressStopsTheDaemonWithAClearError() async throws {
+        let port = try FreePort.find()
+        let config = """
+            tick: 250ms
+            journal: { path: journal.sqlite }
+            admin: { listen: "127.0.0.1:\(port)" }
+            providers:
+              - { name: sim, kind: simulated }
+            endpoints:
+              - { name: chat, provider: sim, id: c1, policy: { type: concurrency, value: 1, max_replicas: 5 } }
+            """
+        let first = try launch(config)
+        defer { try? FileManager.default.removeItem(at: first.directory) }
+        #expect(await DaemonProcess.eventually(within: 20) { (try? await get("http://127.0.0.1:\(port)/readyz"))?.status == 200 })
+        let second = try launch(config)
+        defer { try? FileManager.default.removeItem(at: second.directory) }
+        let status = await second.daemon.waitForExit(within: 15)
+        #expect(status == 1, "an error exit, not a crash: \(second.daemon.stderr)")
+        #expect(second.daemon.stderr.contains("admin API cannot serve 127.0.0.1:\(port) (admin.listen)"))
+        first.daemon.signal(SIGTERM)
+        #expect(await first.daemon.waitForExit(within: 15) == 0)
+    }
 }
