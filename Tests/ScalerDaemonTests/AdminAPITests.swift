@@ -31,13 +31,26 @@ import Testing
         return (daemon, directory, configPath)
     }
 
+    /// The top of a test config: a quick tick, a journal, and the admin API on `port`.
+    private func header(port: Int, tokenVariable: String? = nil) -> String {
+        let token = tokenVariable.map { ", token: env:\($0)" } ?? ""
+        return """
+            tick: 250ms
+            journal: { path: journal.sqlite }
+            admin: { listen: "127.0.0.1:\(port)"\(token) }
+            """
+    }
+
+    /// Waits until the daemon at `base` has completed its first tick.
+    private func ready(_ base: String, token: String? = nil) async -> Bool {
+        await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/readyz", token: token))?.status == 200 }
+    }
+
     @Test func everyRouteAnswersAndTheTokenGuardsAllButHealthAndMetrics() async throws {
         let port = try FreePort.find()
         let token = "admin_token_for_tests_9f8e"
-        let config = """
-            tick: 250ms
-            journal: { path: journal.sqlite }
-            admin: { listen: "127.0.0.1:\(port)", token: env:SCALERD_TEST_ADMIN_TOKEN }
+        let config = header(port: port, tokenVariable: "SCALERD_TEST_ADMIN_TOKEN") + """
+
             providers:
               - { name: sim, kind: simulated, simulation: { cold_start: 0s, peak_rps: 20, cycle: 10s } }
             endpoints:
@@ -111,10 +124,8 @@ import Testing
     @Test func pushedSamplesDriveDecisionsAndBadPushesAreRefusedWhole() async throws {
         let port = try FreePort.find()
         let token = "push_token_for_tests_77"
-        let config = """
-            tick: 250ms
-            journal: { path: journal.sqlite }
-            admin: { listen: "127.0.0.1:\(port)", token: env:SCALERD_TEST_PUSH_TOKEN }
+        let config = header(port: port, tokenVariable: "SCALERD_TEST_PUSH_TOKEN") + """
+
             providers:
               - { name: sim, kind: simulated, simulation: { peak_rps: 0.001, cycle: 1d } }
             endpoints:
@@ -124,7 +135,7 @@ import Testing
         let (daemon, directory, _) = try launch(config, environment: ["SCALERD_TEST_PUSH_TOKEN": token])
         defer { try? FileManager.default.removeItem(at: directory) }
         let base = "http://127.0.0.1:\(port)"
-        #expect(await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/readyz", token: token))?.status == 200 }, "\(daemon.stderr)")
+        #expect(await ready(base, token: token), "\(daemon.stderr)")
         let push = "\(base)/v1/endpoints/pushed/metrics"
 
         for (body, expected) in [
@@ -153,10 +164,8 @@ import Testing
 
     @Test func aPausedEndpointIsDecidedButNotPushedAndStaysPausedAcrossRestarts() async throws {
         let port = try FreePort.find()
-        let config = """
-            tick: 250ms
-            journal: { path: journal.sqlite }
-            admin: { listen: "127.0.0.1:\(port)" }
+        let config = header(port: port) + """
+
             providers:
               - { name: sim, kind: simulated, simulation: { cold_start: 0s, peak_rps: 30, cycle: 4s } }
             endpoints:
@@ -166,7 +175,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let journalPath = directory.appendingPathComponent("journal.sqlite").path
         let base = "http://127.0.0.1:\(port)"
-        #expect(await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/readyz"))?.status == 200 }, "\(daemon.stderr)")
+        #expect(await ready(base), "\(daemon.stderr)")
         #expect(try await get("\(base)/v1/endpoints/chat/pause", method: .POST).status == 200)
         #expect(try await get("\(base)/v1/endpoints/nope/pause", method: .POST).status == 404)
         let pausedRows = await DaemonProcess.eventually(within: 10) {
@@ -179,7 +188,7 @@ import Testing
         #expect(await daemon.waitForExit(within: 15) == 0)
 
         daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory)
-        #expect(await DaemonProcess.eventually(within: 20) { (try? await get("\(base)/readyz"))?.status == 200 }, "\(daemon.stderr)")
+        #expect(await ready(base), "\(daemon.stderr)")
         #expect(try await get("\(base)/v1/endpoints/chat").body.contains("\"paused\" : true"), "still paused after a restart")
         #expect(try await get("\(base)/v1/endpoints/chat/resume", method: .POST).status == 200)
         let acting = await DaemonProcess.eventually(within: 10) {
@@ -217,10 +226,8 @@ import Testing
 
     @Test func aTakenAdminAddressStopsTheDaemonWithAClearError() async throws {
         let port = try FreePort.find()
-        let config = """
-            tick: 250ms
-            journal: { path: journal.sqlite }
-            admin: { listen: "127.0.0.1:\(port)" }
+        let config = header(port: port) + """
+
             providers:
               - { name: sim, kind: simulated }
             endpoints:
@@ -228,7 +235,7 @@ import Testing
             """
         let first = try launch(config)
         defer { try? FileManager.default.removeItem(at: first.directory) }
-        #expect(await DaemonProcess.eventually(within: 20) { (try? await get("http://127.0.0.1:\(port)/readyz"))?.status == 200 })
+        #expect(await ready("http://127.0.0.1:\(port)"))
         let second = try launch(config)
         defer { try? FileManager.default.removeItem(at: second.directory) }
         let status = await second.daemon.waitForExit(within: 15)
