@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "scalerd", dependencies: [
-            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerDaemon",
+            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerDaemon", "ScalerSimulation",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

@@ -8,13 +8,23 @@ public struct ConfigLoader: Sendable {
     public var secrets: SecretResolver
     /// Base for relative paths in the file (the journal's).
     public var workingDirectory: String
+    /// Whether the file must be runnable on this host: secrets readable, journal directory
+    /// writable. Offline tools (simulate, replay) need only the policies.
+    public var checksHost: Bool
 
     public init(
         secrets: SecretResolver = SecretResolver(),
-        workingDirectory: String = FileManager.default.currentDirectoryPath
+        workingDirectory: String = FileManager.default.currentDirectoryPath,
+        checksHost: Bool = true
     ) {
         self.secrets = secrets
         self.workingDirectory = workingDirectory
+        self.checksHost = checksHost
+    }
+
+    /// For tools that read policies on any machine: nothing is resolved or touched on this host.
+    public static func offline() -> ConfigLoader {
+        ConfigLoader(secrets: SecretResolver(readsValues: false), checksHost: false)
     }
 
     public func load(file: String) throws(ConfigError) -> ScalerdConfig {
@@ -42,7 +52,7 @@ public struct ConfigLoader: Sendable {
             throw ConfigError(issues: [Self.syntaxIssue(error, file: file)])
         }
         let log = IssueLog(file: file)
-        let reader = ConfigReader(log: log, secrets: secrets, workingDirectory: workingDirectory)
+        let reader = ConfigReader(log: log, secrets: secrets, workingDirectory: workingDirectory, checksHost: checksHost)
         let config = reader.read(ConfigNode(node: root, path: "", log: log), file: file)
         guard log.issues.isEmpty, let config else {
             throw ConfigError(issues: log.issues)

@@ -6,6 +6,7 @@ struct ConfigReader {
     let log: IssueLog
     let secrets: SecretResolver
     let workingDirectory: String
+    let checksHost: Bool
 
     static let defaultJournalPath = "/var/lib/scalerd/journal.sqlite"
 
@@ -93,6 +94,7 @@ struct ConfigReader {
         let absolute = path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
         let standardized = (absolute as NSString).standardizingPath
         let directory = (standardized as NSString).deletingLastPathComponent
+        guard checksHost else { return JournalSettings(path: standardized) }
         var isDirectory: ObjCBool = false
         let problem: String?
         if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {

@@ -57,12 +57,16 @@ public struct Secret: Sendable, Hashable, Codable, CustomStringConvertible, Cust
 /// Reads secret references; the environment is injected so that tests need no global state.
 public struct SecretResolver: Sendable {
     public var environment: [String: String]
+    /// False for offline tools: references are kept, values never read.
+    public var readsValues: Bool
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, readsValues: Bool = true) {
         self.environment = environment
+        self.readsValues = readsValues
     }
 
     public func resolve(_ reference: SecretReference) -> Result<Secret, SecretError> {
+        guard readsValues else { return .success(Secret(reference: reference, value: "")) }
         switch reference {
         case .environment(let name):
             guard let value = environment[name], !value.isEmpty else {

@@ -1,0 +1,26 @@
+/// Everything `scalerd simulate` found: the trace, the worker model, the oracle, and each policy.
+public struct SimulationReport: Sendable, Codable {
+    public var trace: String
+    public var requests: Int
+    /// Seconds from the first to the last arrival.
+    public var traceSpan: Double
+    public var workerModel: String
+    public var delayTarget: Double
+    public var seed: UInt64
+    public var lowerBound: LowerBound
+    public var policies: [PolicyResult]
+
+    public init(simulator: Simulator, lowerBound: LowerBound, policies: [PolicyResult]) {
+        trace = simulator.trace.name
+        requests = simulator.trace.requests.count
+        traceSpan = simulator.trace.span
+        let model = simulator.model
+        var description = "cold start \(model.coldStart), \(model.concurrency) concurrent per worker, prefill \(Knob.number(model.prefillTokensPerSecond)) tok/s, decode \(Knob.number(model.decodeTokensPerSecond)) tok/s, provider idle timeout \(Knob.number(model.providerIdleTimeout))s"
+        if let price = model.pricePerWorkerHour { description += ", $\(Knob.number(price))/worker-hour" }
+        workerModel = description
+        delayTarget = simulator.delayTarget
+        seed = simulator.seed
+        self.lowerBound = lowerBound
+        self.policies = policies
+    }
+}

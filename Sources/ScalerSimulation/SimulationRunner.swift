@@ -1,0 +1,64 @@
+import ScalerCore
+import Synchronization
+
+/// Runs an endpoint's scalerd policy and the baselines on one simulator, in parallel, in a fixed
+/// report order.
+public struct SimulationRunner: Sendable {
+    public static let baselineNames = ["static-peak", "k8s-hpa", "knative-kpa", "runpod-queue-delay", "runpod-request-count", "ray-serve"]
+
+    public var simulator: Simulator
+    public var policy: ScalingPolicy
+    public var endpointName: String
+    public var tick: Double
+
+    public init(simulator: Simulator, policy: ScalingPolicy, endpointName: String, tick: Double) {
+        self.simulator = simulator
+        self.policy = policy
+        self.endpointName = endpointName
+        self.tick = tick
+    }
+
+    public func strategies(lowerBound: LowerBound, only names: Set<String>? = nil) -> [any ScalingStrategy] {
+        let all: [any ScalingStrategy] = [ScalerdStrategy(policy: policy, tick: tick)]
+            + Baselines.all(policy: policy, model: simulator.model, lowerBound: lowerBound)
+        return all.filter { names?.contains($0.name) ?? true }
+    }
+
+    /// `progress` receives the overall share done, from any thread.
+    public func run(only names: Set<String>? = nil, progress: (@Sendable (Double) -> Void)? = nil) async -> SimulationReport {
+        let lowerBound = simulator.lowerBound
+        let strategies = strategies(lowerBound: lowerBound, only: names)
+        let shares = ProgressShares(count: strategies.count)
+        let simulator = self.simulator
+        let results = await withTaskGroup(of: (Int, PolicyResult).self) { group in
+            for (index, strategy) in strategies.enumerated() {
+                group.addTask {
+                    let result = simulator.run(strategy, lowerBound: lowerBound) { share in
+                        progress?(shares.update(index, to: share))
+                    }
+                    return (index, result)
+                }
+            }
+            var ordered = [PolicyResult?](repeating: nil, count: strategies.count)
+            for await (index, result) in group { ordered[index] = result }
+            return ordered.compactMap { $0 }
+        }
+        return SimulationReport(simulator: simulator, lowerBound: lowerBound, policies: results)
+    }
+}
+
+/// Each run's share done, combined into one figure.
+private final class ProgressShares: Sendable {
+    private let shares: Mutex<[Double]>
+
+    init(count: Int) {
+        shares = Mutex([Double](repeating: 0, count: count))
+    }
+
+    func update(_ index: Int, to share: Double) -> Double {
+        shares.withLock { shares in
+            shares[index] = share
+            return shares.reduce(0, +) / Double(max(shares.count, 1))
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import ScalerCore
+
+/// scalerd itself: the very `Autoscaler.decide` the daemon runs, at the configured tick, fed
+/// samples as a metric source would report them.
+public struct ScalerdStrategy: ScalingStrategy {
+    public let name: String
+    public let policy: ScalingPolicy
+    public let interval: Double
+    private var state = ScalerState()
+
+    public init(name: String = "scalerd", policy: ScalingPolicy, tick: Double) {
+        self.name = name
+        self.policy = policy
+        interval = tick
+    }
+
+    public var initialReplicas: Int { policy.minReplicas }
+
+    public var summary: String {
+        let unit = policy.type == .queue ? "s queue delay" : " concurrent per worker"
+        return "\(policy.type.rawValue) \(Knob.number(policy.value))\(unit), replicas \(policy.minReplicas)-\(policy.maxReplicas), idle_timeout \(Knob.number(policy.idleTimeout))s, scale_down window \(Knob.number(policy.scaleDown.stabilization))s, tick \(Knob.number(interval))s"
+    }
+
+    public mutating func desiredReplicas(_ view: ClusterView) -> Int {
+        // A fixed epoch: the decision depends on elapsed time only, never on the wall clock.
+        let now = Date(timeIntervalSinceReferenceDate: view.time)
+        let sample = MetricSample(
+            takenAt: now, queueDelay: view.oldestWait, queued: view.queued,
+            inFlight: view.inFlight, readyWorkers: view.readyWorkers
+        )
+        let decision = Autoscaler.decide(
+            state: state, observation: Observation(metrics: .sample(sample), currentReplicas: view.replicas),
+            policy: policy, now: now
+        )
+        state = decision.nextState
+        return decision.desiredReplicas
+    }
+}
+
+/// Compact numbers for strategy summaries.
+enum Knob {
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import ScalerConfig
+import ScalerCore
+import ScalerSimulation
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Replay a request trace against an endpoint's policy and the well-known autoscalers.",
+        discussion: """
+        Runs the endpoint's policy (the daemon's own decision code) and the baselines side by side
+        on the same trace and worker model, and reports worker-seconds, cold starts and queue delay.
+        Deterministic: the same inputs and --seed give the same report.
+        """
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file holding the endpoint's policy.")
+    var config = Defaults.configPath
+
+    @Option(help: "The endpoint whose policy to simulate (may be left out when the file has one).")
+    var endpoint: String?
+
+    @Option(help: "Trace file: Azure LLM CSV, Mooncake JSONL, or a CSV of arrival[,service_time] seconds.")
+    var trace: String?
+
+    @Option(help: "Trace format when not detected from the file: azure, mooncake or arrivals.")
+    var traceFormat: TraceFormat?
+
+    @Option(help: "Instead of --trace: a synthetic bursty trace of this length (e.g. 2h).")
+    var bursty: String?
+
+    @OptionGroup var workers: WorkerModelOptions
+
+    @Option(help: "Requests waiting longer than this count as over target (default: the policy's value for queue policies, else 2s).")
+    var delayTarget: String?
+
+    @Option(help: "Comma-separated policies to run: scalerd and any of \(SimulationRunner.baselineNames.joined(separator: ", ")). Default: all.")
+    var policies: String?
+
+    @Option(help: "Seed for cold starts and synthetic traces.")
+    var seed: UInt64 = 1
+
+    @Option(help: "table, markdown or json.")
+    var format: SimulationOutputFormat = .table
+
+    @Option(help: "Also write a self-contained HTML report with charts to this file.")
+    var report: String?
+
+    func validate() throws {
+        if (trace == nil) == (bursty == nil) { throw ValidationError("give either --trace FILE or --bursty DURATION") }
+    }
+
+    func run() async throws {
+        do {
+            let (loaded, endpoint) = try EndpointSelection.load(config: config, endpoint: endpoint)
+            let policy = endpoint.policy
+            let traceData = try loadTrace()
+            let model = try workers.model(policy: policy)
+            let target = try delayTarget.map { try Self.seconds($0, option: "--delay-target") } ?? (policy.type == .queue ? policy.value : 2)
+            let simulator = Simulator(trace: traceData, model: model, seed: seed, delayTarget: target)
+            let runner = SimulationRunner(simulator: simulator, policy: policy, endpointName: endpoint.name, tick: loaded.tick)
+            let simulationReport = await runner.run(only: try selectedPolicies(), progress: ProgressLine.makeIfTerminal())
+            try output(simulationReport)
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("scalerd: \(failure)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as TraceError {
+            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func loadTrace() throws -> Trace {
+        if let trace { return try TraceReader.read(file: trace, format: traceFormat) }
+        let duration = try Self.seconds(bursty ?? "", option: "--bursty")
+        return BurstyTraceGenerator(duration: duration, seed: seed).generate()
+    }
+
+    private func selectedPolicies() throws -> Set<String>? {
+        guard let policies else { return nil }
+        let names = Set(policies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let known = Set(["scalerd"] + SimulationRunner.baselineNames)
+        let unknown = names.subtracting(known).sorted()
+        guard unknown.isEmpty else {
+            throw CommandFailure("--policies: unknown \(unknown.joined(separator: ", ")); known: \(known.sorted().joined(separator: ", "))")
+        }
+        return names
+    }
+
+    private func output(_ result: SimulationReport) throws {
+        switch format {
+        case .table: print(ReportTable.text(result))
+        case .markdown: print(ReportTable.markdown(result))
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        }
+        if let report {
+            do {
+                try Data(ReportHTML.render(result).utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
+            } catch {
+                throw CommandFailure("--report \(report): cannot write the file: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    static func seconds(_ text: String, option: String) throws -> Double {
+        guard let seconds = DurationParser.seconds(from: text), seconds > 0 else {
+            throw CommandFailure("\(option): '\(text)' is not a positive duration such as 30s, 5m or 2h")
+        }
+        return seconds
+    }
+}
+
+enum SimulationOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, markdown, json
+}
+
+extension TraceFormat: ExpressibleByArgument {}
