@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import ScalerConfig
+import ScalerCore
+import ScalerJournal
+import ScalerSimulation
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Show what another config's policy would have decided on an endpoint's journalled observations.",
+        discussion: """
+        Reads the endpoint's evaluations from the journal (read-only, safe while the daemon runs),
+        feeds each observation through the policy in --config, and prints every decision that
+        would have differed, then the totals: replica-seconds and scale events, then and replayed.
+        """
+    )
+
+    @Option(help: "The journal file to read.")
+    var journal: String
+
+    @Option(name: .shortAndLong, help: "The config file with the policy to try.")
+    var config: String
+
+    @Option(help: "The endpoint (may be left out when the config has one).")
+    var endpoint: String?
+
+    @Option(help: "From this time: a duration ago (24h) or ISO 8601.")
+    var since = "24h"
+
+    @Option(help: "Up to this time: a duration ago or ISO 8601.")
+    var until: String?
+
+    @Flag(help: "Print every decision, not only those that differ.")
+    var all = false
+
+    @Option(help: "table or json.")
+    var format: ReplayFormat = .table
+
+    func run() throws {
+        do {
+            let (_, selected) = try EndpointSelection.load(config: config, endpoint: endpoint)
+            let now = Date()
+            let query = JournalQuery(
+                endpoint: selected.name,
+                since: try TimeArgument.parse(since, option: "--since", now: now),
+                until: try until.map { try TimeArgument.parse($0, option: "--until", now: now) },
+                action: nil, limit: nil
+            )
+            let entries = try JournalReader(path: journal).entries(query)
+            guard !entries.isEmpty else {
+                throw CommandFailure("\(journal): no evaluations of '\(selected.name)' in that range")
+            }
+            let result = JournalReplay.run(entries.map(Self.step), policy: selected.policy)
+            print(render(result, endpoint: selected.name))
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("scalerd: \(failure)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as JournalError {
+            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    static func step(_ entry: JournalEntry) -> ReplayStep {
+        let hasInputs = entry.queueDelay != nil || entry.queued != nil || entry.inFlight != nil || entry.readyWorkers != nil
+        let metrics: MetricReading
+        if let age = entry.metricAge, hasInputs {
+            metrics = .sample(MetricSample(
+                takenAt: entry.at.addingTimeInterval(-age), queueDelay: entry.queueDelay, queued: entry.queued,
+                inFlight: entry.inFlight, readyWorkers: entry.readyWorkers, queueDelayEstimated: entry.queueDelayEstimated
+            ))
+        } else {
+            metrics = .failure(entry.metricError ?? "metrics \(entry.metricStatus)")
+        }
+        return ReplayStep(
+            at: entry.at, lastAt: entry.lastAt, repeats: entry.repeats, metrics: metrics,
+            recordedCurrent: entry.currentReplicas, recordedDesired: entry.desired
+        )
+    }
+
+    private func render(_ result: ReplayResult, endpoint: String) -> String {
+        switch format {
+        case .json:
+            let encoder = JournalFormatter.jsonEncoder()
+            return String(decoding: (try? encoder.encode(result)) ?? Data(), as: UTF8.self)
+        case .table:
+            let shown = result.decisions.filter { all || $0.differs }
+            var lines = shown.map { decision in
+                let mark = decision.differs ? "*" : " "
+                return "\(mark) \(JournalFormatter.timestamp(decision.at))  \(decision.recordedDesired) -> \(decision.replayedDesired)  \(decision.replayedReason)"
+            }
+            if lines.isEmpty { lines = ["no decision would have differed"] }
+            let totals = result.totals
+            lines += [
+                "",
+                "\(endpoint): \(totals.evaluations) evaluations, \(totals.differing) would have differed",
+                String(format: "replica-seconds: %.0f recorded, %.0f replayed (%+.1f%%)", totals.recordedReplicaSeconds, totals.replayedReplicaSeconds,
+                       totals.recordedReplicaSeconds > 0 ? (totals.replayedReplicaSeconds / totals.recordedReplicaSeconds - 1) * 100 : 0),
+                "scale events: \(totals.recordedScaleEvents) recorded, \(totals.replayedScaleEvents) replayed",
+                "open loop: the metrics are those measured under the old policy",
+            ]
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+enum ReplayFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
