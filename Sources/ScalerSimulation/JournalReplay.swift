@@ -10,14 +10,18 @@ public struct ReplayStep: Sendable, Hashable {
     public var metrics: MetricReading
     public var recordedCurrent: Int
     public var recordedDesired: Int
+    /// The run's inputs varied and the journal kept only their range: `metrics` holds the highest
+    /// it saw, and each of its evaluations is replayed on those.
+    public var inputsApproximate: Bool
 
-    public init(at: Date, lastAt: Date, repeats: Int, metrics: MetricReading, recordedCurrent: Int, recordedDesired: Int) {
+    public init(at: Date, lastAt: Date, repeats: Int, metrics: MetricReading, recordedCurrent: Int, recordedDesired: Int, inputsApproximate: Bool = false) {
         self.at = at
         self.lastAt = lastAt
         self.repeats = max(1, repeats)
         self.metrics = metrics
         self.recordedCurrent = recordedCurrent
         self.recordedDesired = recordedDesired
+        self.inputsApproximate = inputsApproximate
     }
 }
 
@@ -27,12 +31,15 @@ public struct ReplayedDecision: Sendable, Hashable, Codable {
     public var recordedDesired: Int
     public var replayedDesired: Int
     public var replayedReason: String
+    /// Replayed on the highest inputs of a hold run rather than its own.
+    public var approximate: Bool
     public var differs: Bool { recordedDesired != replayedDesired }
 }
 
 public struct ReplayTotals: Sendable, Hashable, Codable {
     public var evaluations: Int
     public var differing: Int
+    public var approximate: Int
     public var recordedReplicaSeconds: Double
     public var replayedReplicaSeconds: Double
     public var recordedScaleEvents: Int
@@ -57,7 +64,7 @@ public enum JournalReplay {
                 let decision = Autoscaler.decide(state: state, observation: observation, policy: policy, now: at)
                 state = decision.nextState
                 current = decision.desiredReplicas
-                decisions.append(ReplayedDecision(at: at, recordedDesired: step.recordedDesired, replayedDesired: decision.desiredReplicas, replayedReason: decision.reason))
+                decisions.append(ReplayedDecision(at: at, recordedDesired: step.recordedDesired, replayedDesired: decision.desiredReplicas, replayedReason: decision.reason, approximate: step.inputsApproximate))
             }
         }
         return ReplayResult(decisions: decisions, totals: totals(decisions))
@@ -78,7 +85,7 @@ public enum JournalReplay {
 
     private static func totals(_ decisions: [ReplayedDecision]) -> ReplayTotals {
         var totals = ReplayTotals(
-            evaluations: decisions.count, differing: decisions.filter(\.differs).count,
+            evaluations: decisions.count, differing: decisions.filter(\.differs).count, approximate: decisions.filter(\.approximate).count,
             recordedReplicaSeconds: 0, replayedReplicaSeconds: 0, recordedScaleEvents: 0, replayedScaleEvents: 0
         )
         for (previous, next) in zip(decisions, decisions.dropFirst()) {

@@ -62,20 +62,26 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
+    /// A hold run keeps only the range of its inputs: when they varied, its evaluations are
+    /// replayed on the highest, the reading under which a new policy would scale down least.
     static func step(_ entry: JournalEntry) -> ReplayStep {
         let hasInputs = entry.queueDelay != nil || entry.queued != nil || entry.inFlight != nil || entry.readyWorkers != nil
+        let varied = entry.queueDelayMin != entry.queueDelayMax || entry.queuedMin != entry.queuedMax || entry.inFlightMin != entry.inFlightMax
         let metrics: MetricReading
         if let age = entry.metricAge, hasInputs {
             metrics = .sample(MetricSample(
-                takenAt: entry.at.addingTimeInterval(-age), queueDelay: entry.queueDelay, queued: entry.queued,
-                inFlight: entry.inFlight, readyWorkers: entry.readyWorkers, queueDelayEstimated: entry.queueDelayEstimated
+                takenAt: entry.at.addingTimeInterval(-age),
+                queueDelay: varied ? entry.queueDelayMax : entry.queueDelay,
+                queued: varied ? entry.queuedMax : entry.queued,
+                inFlight: varied ? entry.inFlightMax : entry.inFlight,
+                readyWorkers: entry.readyWorkers, queueDelayEstimated: entry.queueDelayEstimated
             ))
         } else {
             metrics = .failure(entry.metricError ?? "metrics \(entry.metricStatus)")
         }
         return ReplayStep(
             at: entry.at, lastAt: entry.lastAt, repeats: entry.repeats, metrics: metrics,
-            recordedCurrent: entry.currentReplicas, recordedDesired: entry.desired
+            recordedCurrent: entry.currentReplicas, recordedDesired: entry.desired, inputsApproximate: varied && hasInputs
         )
     }
 
@@ -87,7 +93,7 @@ struct ReplayCommand: ParsableCommand {
         case .table:
             let shown = result.decisions.filter { all || $0.differs }
             var lines = shown.map { decision in
-                let mark = decision.differs ? "*" : " "
+                let mark = (decision.differs ? "*" : " ") + (decision.approximate ? "~" : " ")
                 return "\(mark) \(JournalFormatter.timestamp(decision.at))  \(decision.recordedDesired) -> \(decision.replayedDesired)  \(decision.replayedReason)"
             }
             if lines.isEmpty { lines = ["no decision would have differed"] }
@@ -100,6 +106,9 @@ struct ReplayCommand: ParsableCommand {
                 "scale events: \(totals.recordedScaleEvents) recorded, \(totals.replayedScaleEvents) replayed",
                 "open loop: the metrics are those measured under the old policy",
             ]
+            if totals.approximate > 0 {
+                lines.append("~ \(totals.approximate) evaluations came from hold runs whose inputs varied; they were replayed on the highest inputs of their run")
+            }
             return lines.joined(separator: "\n")
         }
     }

@@ -1,0 +1,88 @@
+import Foundation
+import ScalerTestSupport
+import Testing
+
+/// `scalerd simulate` as an operator runs it: a config, a trace file, a report.
+@Suite struct SimulateCommand {
+    private static let config = """
+        tick: 5s
+        journal: { path: /var/lib/elsewhere/journal.sqlite }
+        providers:
+          - { name: rp, kind: runpod, api_key: "env:SCALERD_TEST_KEY_NEVER_SET" }
+        endpoints:
+          - name: chat
+            provider: rp
+            id: abc
+            policy: { type: queue, value: 2, max_replicas: 10, max_concurrent_per_worker: 2 }
+
+        """
+
+    private func workspace() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Self.config.write(to: directory.appendingPathComponent("scalerd.yaml"), atomically: true, encoding: .utf8)
+        let arrivals = (0..<300).map { "\(Double($0) * 0.4),\(1 + Double($0 % 7))" }.joined(separator: "\n")
+        try ("arrival,service_time\n" + arrivals + "\n").write(to: directory.appendingPathComponent("trace.csv"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    @Test func aProductionConfigSimulatesOfflineAndEveryPolicyIsReported() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Neither the secret nor the journal directory exists here: simulate needs only the policy.
+        let result = try runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--format", "json"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let names = (report["policies"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["scalerd", "static-peak", "k8s-hpa", "knative-kpa", "runpod-queue-delay", "runpod-request-count", "ray-serve"])
+        #expect(report["requests"] as? Int == 300)
+    }
+
+    @Test func theSameInvocationPrintsTheSameReport() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = ["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--cold-start", "10s-40s", "--seed", "5"]
+        let first = try runScalerd(arguments, in: directory)
+        let second = try runScalerd(arguments, in: directory)
+        #expect(first.status == 0 && first.stdout == second.stdout)
+        #expect(first.stdout.contains("cold start 10-40s, 2 concurrent per worker"))
+    }
+
+    @Test func aMalformedTraceIsRefusedWithItsLine() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "arrival\n1\n2\nlater\n".write(to: directory.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let result = try runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "bad.csv"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr == "scalerd: bad.csv:4: arrival 'later' is not a number of seconds, 0 or more\n")
+    }
+
+    @Test func anUnknownEndpointOrPolicyIsNamed() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let endpoint = try runScalerd(["simulate", "-c", "scalerd.yaml", "--endpoint", "chta", "--bursty", "10m"], in: directory)
+        #expect(endpoint.stderr.contains("no endpoint named 'chta' (the file has: chat)"))
+        let policy = try runScalerd(["simulate", "-c", "scalerd.yaml", "--bursty", "10m", "--policies", "scalerd,hpa"], in: directory)
+        #expect(policy.stderr.contains("--policies: unknown hpa"))
+    }
+
+    @Test func theHTMLReportRendersInAHeadlessBrowser() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--report", "report.html"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.components(separatedBy: "<section class=\"policy\"").count == 8)
+        #expect(html.components(separatedBy: "<svg ").count == 1 + 7 * 3)
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "self-contained: nothing to fetch")
+
+        let browser = try #require(HeadlessChromium.find(), "Chromium is needed to check the report (.ci/run installs it)")
+        let dom = try browser.dumpDOM(of: directory.appendingPathComponent("report.html"))
+        #expect(dom.contains("<table id=\"summary\">") && dom.contains("ray-serve"))
+        let screenshot = directory.appendingPathComponent("report.png")
+        try browser.screenshot(of: directory.appendingPathComponent("report.html"), to: screenshot)
+        let png = try Data(contentsOf: screenshot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(png.count > 20_000, "a blank page compresses to a few kilobytes; charts and the table do not")
+    }
+}
