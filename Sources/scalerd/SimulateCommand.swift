@@ -30,6 +30,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Instead of --trace: a synthetic bursty trace of this length (e.g. 2h).")
     var bursty: String?
 
+    @Option(help: "With --bursty: mean requests per second inside a burst.")
+    var burstRate: Double = 12
+
     @OptionGroup var workers: WorkerModelOptions
 
     @Option(help: "Requests waiting longer than this count as over target (default: the policy's value for queue policies, else 2s).")
@@ -74,7 +77,8 @@ struct SimulateCommand: AsyncParsableCommand {
     private func loadTrace() throws -> Trace {
         if let trace { return try TraceReader.read(file: trace, format: traceFormat) }
         let duration = try Self.seconds(bursty ?? "", option: "--bursty")
-        return BurstyTraceGenerator(duration: duration, seed: seed).generate()
+        guard burstRate > 0, burstRate.isFinite else { throw CommandFailure("--burst-rate must be a positive number of requests per second") }
+        return BurstyTraceGenerator(duration: duration, seed: seed, burstRate: burstRate).generate()
     }
 
     private func selectedPolicies() throws -> Set<String>? {
