@@ -42,6 +42,15 @@ public struct JournalReader: Sendable {
         }
     }
 
+    /// The row with this id, or `nil` if there is none.
+    public func entry(id: Int64) throws(JournalError) -> JournalEntry? {
+        do {
+            return try queue.read { db in try JournalEntry.fetchOne(db, key: id) }
+        } catch {
+            throw JournalError(path: path, action: "read row \(id)", underlying: error)
+        }
+    }
+
     public func count() throws(JournalError) -> Int {
         do {
             return try queue.read { db in try JournalEntry.fetchCount(db) }

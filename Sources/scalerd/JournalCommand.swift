@@ -7,7 +7,7 @@ struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Query the decision journal (read-only; safe while the daemon runs).",
-        subcommands: [JournalListCommand.self]
+        subcommands: [JournalListCommand.self, JournalExplainCommand.self]
     )
 }
 

@@ -10,8 +10,8 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Show what another config's policy would have decided on an endpoint's journalled observations.",
         discussion: """
-        Reads the endpoint's evaluations from the journal (read-only, safe while the daemon runs),
-        feeds each observation through the policy in --config, and prints every decision that
+        Reads the endpoint's evaluations from the journal (read-only, safe while the daemon runs), \
+        feeds each observation through the policy in --config, and prints every decision that \
         would have differed, then the totals: replica-seconds and scale events, then and replayed.
         """
     )

@@ -9,8 +9,8 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Replay a request trace against an endpoint's policy and the well-known autoscalers.",
         discussion: """
-        Runs the endpoint's policy (the daemon's own decision code) and the baselines side by side
-        on the same trace and worker model, and reports worker-seconds, cold starts and queue delay.
+        Runs the endpoint's policy (the daemon's own decision code) and the baselines side by side \
+        on the same trace and worker model, and reports worker-seconds, cold starts and queue delay. \
         Deterministic: the same inputs and --seed give the same report.
         """
     )

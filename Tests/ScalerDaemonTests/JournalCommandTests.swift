@@ -53,6 +53,26 @@ import Testing
         #expect(table.stdout.split(separator: "\n").count == 3)
     }
 
+    @Test func explainTellsTheInputsRecommendationClampsAndProviderAnswer() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try await journalWithHistory(in: directory)
+
+        let result = try runScalerd(["journal", "explain", "1", "--journal", path], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("Decision 1 for chat (provider sim) at "))
+        #expect(lines.contains("Inputs: metrics were fresh, 0.1 s old: queue delay 1.00 s, 1 queued, 1 in flight. The provider was running 1 replica(s)."))
+        #expect(lines.contains("Raw recommendation: the load alone asked for 3 replica(s)."))
+        #expect(lines.contains("Result: scale up from 1 to 3."))
+        #expect(lines.contains("Provider: pushed 3 and the provider accepted it in 10 ms."))
+
+        let missing = try runScalerd(["journal", "explain", "99", "--journal", path], in: directory)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no decision with ID 99"))
+    }
+
     @Test func aBadTimeIsRefusedWithTheOptionNamed() throws {
         let result = try runScalerd(["journal", "list", "--journal", "/nonexistent.sqlite", "--since", "yesterday"], in: FileManager.default.temporaryDirectory)
         #expect(result.status != 0)
