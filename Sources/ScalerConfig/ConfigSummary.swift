@@ -39,6 +39,11 @@ public enum ConfigSummary {
             } else {
                 lines.append("    fallback: none (hold on missing metrics)")
             }
+            if let budget = policy.budget {
+                let limits = [budget.maxSpendPerHour.map { "max $\(LoadFormat.number($0))/hour" }, budget.maxSpendPerDay.map { "max $\(LoadFormat.number($0))/day" }]
+                    .compactMap { $0 }
+                lines.append("    budget: $\(LoadFormat.number(budget.pricePerWorkerHour))/worker-hour\(limits.isEmpty ? ", no limit" : ", " + limits.joined(separator: ", "))")
+            }
             lines.append("    metrics: \(metricsText(endpoint.metrics)), max_age \(DurationParser.format(policy.maxMetricAge))")
             if let instance = endpoint.instance {
                 lines.append("    instance: \(instance.gpuNum)x \(instance.gpuName), image \(instance.imageID), billing \(instance.skuName.rawValue)\(instance.datacenterID.map { ", dc \($0)" } ?? "")")

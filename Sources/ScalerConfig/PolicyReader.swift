@@ -7,7 +7,7 @@ struct PolicyReader {
 
     private static let keys = [
         "type", "value", "min_replicas", "max_replicas", "idle_timeout", "max_concurrent_per_worker",
-        "scale_up", "scale_down", "fallback",
+        "scale_up", "scale_down", "fallback", "price_per_worker_hour", "max_spend_per_hour", "max_spend_per_day",
     ]
 
     func read(maxMetricAge: Double) -> ScalingPolicy? {
@@ -23,6 +23,7 @@ struct PolicyReader {
         let scaleDown = readDirection(mapping["scale_down"], defaultStabilization: 300)
         let fallbackNode = mapping["fallback"]
         let fallback = fallbackNode.flatMap(readFallback)
+        let budget = readBudget(mapping)
 
         if let minReplicas, let maxReplicas, let maxReplicasNode, minReplicas > maxReplicas {
             maxReplicasNode.report("max_replicas \(maxReplicas) is below min_replicas \(minReplicas)")
@@ -34,12 +35,31 @@ struct PolicyReader {
             return nil
         }
         guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, let perWorker,
-              let scaleUp, let scaleDown else { return nil }
+              let scaleUp, let scaleDown, budget.valid else { return nil }
         return ScalingPolicy(
             type: type, value: value, minReplicas: minReplicas, maxReplicas: maxReplicas,
             idleTimeout: idleTimeout, maxConcurrentPerWorker: perWorker,
-            scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge
+            scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge,
+            budget: budget.budget
         )
+    }
+
+    /// `valid` is false when what is set cannot be used (its issue is logged); no keys, no budget.
+    private func readBudget(_ mapping: ConfigMapping) -> (valid: Bool, budget: SpendBudget?) {
+        let priceNode = mapping["price_per_worker_hour"]
+        let hourlyNode = mapping["max_spend_per_hour"], dailyNode = mapping["max_spend_per_day"]
+        guard let priceNode else {
+            if let limitNode = hourlyNode ?? dailyNode {
+                limitNode.report("a spend limit needs price_per_worker_hour in the same policy, to turn replicas into money")
+                return (false, nil)
+            }
+            return (true, nil)
+        }
+        let price = priceNode.number(greaterThan: 0)
+        let hourly = hourlyNode.map { $0.number(greaterThan: 0) }
+        let daily = dailyNode.map { $0.number(greaterThan: 0) }
+        guard let price, hourly != .some(nil), daily != .some(nil) else { return (false, nil) }
+        return (true, SpendBudget(pricePerWorkerHour: price, maxSpendPerHour: hourly ?? nil, maxSpendPerDay: daily ?? nil))
     }
 
     private func readDirection(_ node: ConfigNode?, defaultStabilization: Double) -> DirectionBehavior? {

@@ -45,6 +45,15 @@ public enum Autoscaler {
             applyStepLimit(&pipeline, current: current, policy: policy)
         }
 
+        if let budget = policy.budget {
+            next.spend = SpendLedger.charge(state.spend, replicas: current, from: state.lastDecisionAt, to: now, price: budget.pricePerWorkerHour)
+            let spent = next.spend.reduce(0) { $0 + $1.dollars }
+            if let (cap, why) = budget.cap(spentLastDay: spent), pipeline.value > cap {
+                let floor = max(cap, policy.minReplicas)
+                pipeline.apply(.budget, floor, floor > cap ? "\(why); min_replicas=\(policy.minReplicas) still holds" : why)
+            }
+        }
+        next.lastDecisionAt = now
         if pipeline.value < policy.minReplicas {
             pipeline.apply(.minReplicas, policy.minReplicas, "min_replicas=\(policy.minReplicas)")
         }

@@ -14,6 +14,8 @@ public enum ClampKind: String, Sendable, Codable, CaseIterable {
     case minReplicas = "min_replicas"
     case maxReplicas = "max_replicas"
     case fallback
+    /// `max_spend_per_hour` / `max_spend_per_day`.
+    case budget
 }
 
 /// One clamp that changed the value, with its effect.

@@ -20,18 +20,26 @@ public struct ScalerState: Sendable, Hashable, Codable {
     public var idleSince: Date?
     /// First fresh sample since start: scale-down waits until a whole window has been seen.
     public var observingSince: Date?
+    /// When the previous decision was made: spend is charged from then to now.
+    public var lastDecisionAt: Date?
+    /// Spend over the last day, for `max_spend_per_day`.
+    public var spend: [SpendBucket]
 
     public init(
         lastDesired: Int? = nil,
         recommendations: [TimedRecommendation] = [],
         consecutiveFailures: Int = 0,
         idleSince: Date? = nil,
-        observingSince: Date? = nil
+        observingSince: Date? = nil,
+        lastDecisionAt: Date? = nil,
+        spend: [SpendBucket] = []
     ) {
         self.lastDesired = lastDesired
         self.recommendations = recommendations
         self.consecutiveFailures = consecutiveFailures
         self.idleSince = idleSince
         self.observingSince = observingSince
+        self.lastDecisionAt = lastDecisionAt
+        self.spend = spend
     }
 }

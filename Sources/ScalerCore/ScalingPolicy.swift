@@ -46,6 +46,7 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
     public var fallback: FallbackPolicy?
     /// A metric sample older than this counts as missing.
     public var maxMetricAge: TimeInterval
+    public var budget: SpendBudget?
 
     public init(
         type: PolicyType,
@@ -57,7 +58,8 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         scaleUp: DirectionBehavior = DirectionBehavior(stabilization: 0),
         scaleDown: DirectionBehavior = DirectionBehavior(stabilization: 300),
         fallback: FallbackPolicy? = nil,
-        maxMetricAge: TimeInterval = 30
+        maxMetricAge: TimeInterval = 30,
+        budget: SpendBudget? = nil
     ) {
         self.type = type
         self.value = value
@@ -69,6 +71,7 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         self.scaleDown = scaleDown
         self.fallback = fallback
         self.maxMetricAge = maxMetricAge
+        self.budget = budget
     }
 
     /// The longest window any decision needs to remember.

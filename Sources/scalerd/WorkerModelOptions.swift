@@ -23,7 +23,7 @@ struct WorkerModelOptions: ParsableArguments {
     @Option(help: "The provider's own idle timeout, used by its native scalers (RunPod's default is 5s).")
     var providerIdleTimeout = "5s"
 
-    @Option(help: "Price of one worker-hour, to report dollars.")
+    @Option(help: "Price of one worker-hour, to report dollars (default: the policy's price_per_worker_hour).")
     var price: Double?
 
     func model(policy: ScalingPolicy) throws -> WorkerModel {
@@ -37,7 +37,7 @@ struct WorkerModelOptions: ParsableArguments {
             decodeTokensPerSecond: decodeTps,
             defaultServiceTime: try SimulateCommand.seconds(serviceTime, option: "--service-time"),
             providerIdleTimeout: try SimulateCommand.seconds(providerIdleTimeout, option: "--provider-idle-timeout"),
-            pricePerWorkerHour: price
+            pricePerWorkerHour: price ?? policy.budget?.pricePerWorkerHour
         )
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerConfig
+import ScalerCore
 import Testing
 
 /// Each broken file is refused with the file, the key path and the reason, and the journal is
@@ -214,5 +215,23 @@ import Testing
     @Test func aMappingWhereAListBelongs() throws {
         let issues = try refuse { $0.replacing("providers:\n", with: "providers:\n  oops: 1\nold_providers:\n") }
         #expect(issues.contains { $0.keyPath == "providers" && $0.message.contains("expected a list") })
+    }
+}
+
+@Suite struct BudgetConfig {
+    @Test func aSpendLimitWithoutAPriceIsRefused() throws {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        let issues = try fixture.issues(fixture.validYAML().replacing("max_replicas: 3", with: "max_replicas: 3\n      max_spend_per_hour: 20"))
+        #expect(issues.map(\.keyPath) == ["endpoints[1].policy.max_spend_per_hour"])
+        #expect(issues.first?.message.contains("needs price_per_worker_hour") == true)
+    }
+
+    @Test func aBudgetIsReadAndShownByCheck() throws {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        let config = try fixture.load(fixture.validYAML().replacing("max_replicas: 3", with: "max_replicas: 3\n      price_per_worker_hour: 2.49\n      max_spend_per_day: 300"))
+        #expect(config.endpoints[1].policy.budget == SpendBudget(pricePerWorkerHour: 2.49, maxSpendPerDay: 300))
+        #expect(ConfigSummary.text(of: config).contains("budget: $2.49/worker-hour, max $300/day"))
     }
 }

@@ -138,3 +138,21 @@ func trace(_ requests: [(arrival: Double, service: Double)]) -> Trace {
         #expect(result.coldStarts == 0)
     }
 }
+
+@Suite struct BudgetInSimulation {
+    @Test func aBindingBudgetCapsTheWorkersAndTheReportShowsWhatItCosts() {
+        // 20 requests/s of 1 s each, one per worker: about 20 workers wanted.
+        var requests: [TraceRequest] = []
+        for second in 0..<600 { requests += repeatElement(TraceRequest(arrival: Double(second), serviceTime: 1), count: 20) }
+        let model = WorkerModel(coldStart: .fixed(10), concurrency: 1, pricePerWorkerHour: 2)
+        let simulator = Simulator(trace: Trace(name: "step", requests: requests), model: model, delayTarget: 2)
+        var policy = ScalingPolicy(type: .concurrency, value: 1, maxReplicas: 40)
+        let free = simulator.run(ScalerdStrategy(policy: policy, tick: 5))
+        policy.budget = SpendBudget(pricePerWorkerHour: 2, maxSpendPerHour: 16)
+        let capped = simulator.run(ScalerdStrategy(policy: policy, tick: 5))
+        #expect(free.peakReplicas > 8)
+        #expect(capped.peakReplicas == 8, "$16 an hour at $2 pays for 8 workers")
+        #expect(capped.cost! < free.cost!)
+        #expect(capped.overTarget > free.overTarget)
+    }
+}
