@@ -32,8 +32,11 @@ public enum ConfigSummary {
             lines.append("  \(endpoint.name): provider \(endpoint.provider), id \(endpoint.id), mode \(endpoint.mode.rawValue), policy version \(endpoint.policyVersion)")
             let target = policy.type == .queue ? "queue delay <= \(number(policy.value))s" : "\(number(policy.value)) concurrent requests per worker"
             lines.append("    policy: \(policy.type.rawValue) (\(target)), replicas \(policy.minReplicas)...\(policy.maxReplicas), idle_timeout \(DurationParser.format(policy.idleTimeout)), max_concurrent_per_worker \(policy.maxConcurrentPerWorker)")
-            lines.append("    scale_up: stabilization \(DurationParser.format(policy.scaleUp.stabilization)), max_step \(policy.scaleUp.maxStep.map(String.init) ?? "unlimited")")
-            lines.append("    scale_down: stabilization \(DurationParser.format(policy.scaleDown.stabilization)), max_step \(policy.scaleDown.maxStep.map(String.init) ?? "unlimited")")
+            lines.append("    scale_up: \(directionText(policy.scaleUp))")
+            lines.append("    scale_down: \(directionText(policy.scaleDown))")
+            if let tolerance = policy.tolerance {
+                lines.append("    tolerance: \(LoadFormat.number(tolerance * 100))%")
+            }
             if let fallback = policy.fallback {
                 lines.append("    fallback: after \(fallback.afterFailures) failures, \(fallback.replicas.map { "at least \($0) replicas" } ?? "hold")")
             } else {
@@ -62,5 +65,13 @@ public enum ConfigSummary {
         ].compactMap { name, pointer in pointer.map { "\(name) \($0)" } }
         let token = metrics.bearerToken.map { ", bearer_token \($0)" } ?? ""
         return "source \(metrics.source.rawValue) \(url) (\(pointers.joined(separator: "; ")))\(token)"
+    }
+
+    private static func directionText(_ behavior: DirectionBehavior) -> String {
+        var text = "stabilization \(DurationParser.format(behavior.stabilization)), max_step \(behavior.maxStep.map(String.init) ?? "unlimited")"
+        if let percent = behavior.maxPercent {
+            text += ", max_percent \(LoadFormat.number(percent)) per \(DurationParser.format(behavior.period ?? DirectionBehavior.defaultPeriod))"
+        }
+        return text
     }
 }

@@ -7,7 +7,7 @@ struct PolicyReader {
 
     private static let keys = [
         "type", "value", "min_replicas", "max_replicas", "idle_timeout", "max_concurrent_per_worker",
-        "scale_up", "scale_down", "fallback", "price_per_worker_hour", "max_spend_per_hour", "max_spend_per_day",
+        "scale_up", "scale_down", "fallback", "price_per_worker_hour", "max_spend_per_hour", "max_spend_per_day", "tolerance",
     ]
 
     func read(maxMetricAge: Double) -> ScalingPolicy? {
@@ -24,6 +24,12 @@ struct PolicyReader {
         let fallbackNode = mapping["fallback"]
         let fallback = fallbackNode.flatMap(readFallback)
         let budget = readBudget(mapping)
+        let toleranceNode = mapping["tolerance"]
+        let tolerance = toleranceNode.map { $0.number(greaterThan: 0) }
+        if let toleranceNode, let value = tolerance ?? nil, value >= 1 {
+            toleranceNode.report("tolerance is a fraction of the current count, below 1 (0.1 is 10%)")
+            return nil
+        }
 
         if let minReplicas, let maxReplicas, let maxReplicasNode, minReplicas > maxReplicas {
             maxReplicasNode.report("max_replicas \(maxReplicas) is below min_replicas \(minReplicas)")
@@ -35,12 +41,12 @@ struct PolicyReader {
             return nil
         }
         guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, let perWorker,
-              let scaleUp, let scaleDown, budget.valid else { return nil }
+              let scaleUp, let scaleDown, budget.valid, tolerance != .some(nil) else { return nil }
         return ScalingPolicy(
             type: type, value: value, minReplicas: minReplicas, maxReplicas: maxReplicas,
             idleTimeout: idleTimeout, maxConcurrentPerWorker: perWorker,
             scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge,
-            budget: budget.budget
+            budget: budget.budget, tolerance: tolerance ?? nil
         )
     }
 
@@ -64,10 +70,16 @@ struct PolicyReader {
 
     private func readDirection(_ node: ConfigNode?, defaultStabilization: Double) -> DirectionBehavior? {
         guard let node else { return DirectionBehavior(stabilization: defaultStabilization) }
-        guard let mapping = node.mapping(keys: ["stabilization", "max_step"]) else { return nil }
+        guard let mapping = node.mapping(keys: ["stabilization", "max_step", "max_percent", "period"]) else { return nil }
         let stabilization = mapping["stabilization"].map { $0.duration(allowZero: true) } ?? defaultStabilization
         let maxStep = mapping["max_step"].flatMap { $0.integer(atLeast: 1) }
-        return stabilization.map { DirectionBehavior(stabilization: $0, maxStep: maxStep) }
+        let maxPercent = mapping["max_percent"].flatMap { $0.number(greaterThan: 0) }
+        let periodNode = mapping["period"]
+        if let periodNode, mapping["max_percent"] == nil {
+            periodNode.report("period only applies to max_percent, which is not set")
+        }
+        let period = periodNode.flatMap { $0.duration(allowZero: false) }
+        return stabilization.map { DirectionBehavior(stabilization: $0, maxStep: maxStep, maxPercent: maxPercent, period: period) }
     }
 
     private func readFallback(_ node: ConfigNode) -> FallbackPolicy? {

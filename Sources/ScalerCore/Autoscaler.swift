@@ -40,9 +40,11 @@ public enum Autoscaler {
             // The window remembers what the load asked for; the idle timeout alone decides the last
             // step to zero, so that it is not idle_timeout plus a window.
             next.recommendations = remember(pipeline.value, at: now, in: state.recommendations, policy: policy)
+            applyTolerance(&pipeline, current: current, policy: policy)
             applyIdleTimeout(&pipeline, current: current, idle: idle, idleSince: next.idleSince, policy: policy, now: now)
             applyStabilization(&pipeline, current: current, history: next.recommendations, observingSince: next.observingSince ?? now, policy: policy, now: now)
             applyStepLimit(&pipeline, current: current, policy: policy)
+            applyRateLimit(&pipeline, current: current, history: state.replicaHistory, policy: policy, now: now)
         }
 
         if let budget = policy.budget {
@@ -63,6 +65,11 @@ public enum Autoscaler {
 
         let desired = pipeline.value
         next.lastDesired = desired
+        if policy.ratePeriod > 0 {
+            let horizon = now.addingTimeInterval(-policy.ratePeriod)
+            next.replicaHistory = state.replicaHistory.filter { $0.at > horizon && $0.at <= now }
+                + [TimedRecommendation(at: now, replicas: current), TimedRecommendation(at: now, replicas: desired)]
+        }
         let action: ScalingAction = desired > current ? .scaleUp : desired < current ? .scaleDown : .hold
         return Decision(
             at: now,
@@ -136,6 +143,42 @@ public enum Autoscaler {
             pipeline.apply(.stepLimit, current + step, "scale_up.max_step=\(step)")
         } else if value < current, let step = policy.scaleDown.maxStep, current - value > step {
             pipeline.apply(.stepLimit, current - step, "scale_down.max_step=\(step)")
+        }
+    }
+
+    /// Small moves around the target are noise: the HPA's tolerance band. Never keeps a worker
+    /// that the load does not need at all, so that scale to zero is the idle timeout's alone.
+    private static func applyTolerance(_ pipeline: inout ClampPipeline, current: Int, policy: ScalingPolicy) {
+        guard let tolerance = policy.tolerance, current > 0, pipeline.value > 0, pipeline.value != current else { return }
+        let change = Double(abs(pipeline.value - current)) / Double(current)
+        if change <= tolerance {
+            pipeline.apply(.tolerance, current, "\(pipeline.value) is within tolerance \(Int((tolerance * 100).rounded()))% of \(current)")
+        }
+    }
+
+    /// At most `max_percent` of the count at the start of the period, in each direction; from
+    /// zero, one worker.
+    private static func applyRateLimit(
+        _ pipeline: inout ClampPipeline, current: Int, history: [TimedRecommendation], policy: ScalingPolicy, now: Date
+    ) {
+        let value = pipeline.value
+        let up = value > current
+        let behavior = up ? policy.scaleUp : policy.scaleDown
+        guard value != current, let percent = behavior.maxPercent else { return }
+        let horizon = now.addingTimeInterval(-behavior.ratePeriod)
+        let inPeriod = history.filter { $0.at > horizon }.map(\.replicas) + [current]
+        if up {
+            let base = inPeriod.min() ?? current
+            let limit = max(base + 1, Int((Double(base) * (1 + percent / 100)).rounded(.up)))
+            if value > limit {
+                pipeline.apply(.rateLimit, max(limit, current), "scale_up.max_percent=\(LoadRecommendation.format(percent)) per \(Seconds(behavior.ratePeriod)) from \(base)")
+            }
+        } else {
+            let base = inPeriod.max() ?? current
+            let limit = min(base - 1, Int((Double(base) * (1 - percent / 100)).rounded(.down)))
+            if value < limit {
+                pipeline.apply(.rateLimit, min(max(limit, 0), current), "scale_down.max_percent=\(LoadRecommendation.format(percent)) per \(Seconds(behavior.ratePeriod)) from \(base)")
+            }
         }
     }
 

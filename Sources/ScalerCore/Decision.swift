@@ -8,9 +8,13 @@ public enum ScalingAction: String, Sendable, Codable, CaseIterable {
 
 /// The stage of the pipeline that moved the value.
 public enum ClampKind: String, Sendable, Codable, CaseIterable {
+    /// A recommendation within `tolerance` of the current count.
+    case tolerance
     case idleTimeout = "idle_timeout"
     case stabilization
     case stepLimit = "step_limit"
+    /// `max_percent` per `period`.
+    case rateLimit = "rate_limit"
     case minReplicas = "min_replicas"
     case maxReplicas = "max_replicas"
     case fallback

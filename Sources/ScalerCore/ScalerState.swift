@@ -24,6 +24,8 @@ public struct ScalerState: Sendable, Hashable, Codable {
     public var lastDecisionAt: Date?
     /// Spend over the last day, for `max_spend_per_day`.
     public var spend: [SpendBucket]
+    /// Replica counts running and decided within the longest rate-limit period, for `max_percent`.
+    public var replicaHistory: [TimedRecommendation]
 
     public init(
         lastDesired: Int? = nil,
@@ -32,7 +34,8 @@ public struct ScalerState: Sendable, Hashable, Codable {
         idleSince: Date? = nil,
         observingSince: Date? = nil,
         lastDecisionAt: Date? = nil,
-        spend: [SpendBucket] = []
+        spend: [SpendBucket] = [],
+        replicaHistory: [TimedRecommendation] = []
     ) {
         self.lastDesired = lastDesired
         self.recommendations = recommendations
@@ -41,5 +44,6 @@ public struct ScalerState: Sendable, Hashable, Codable {
         self.observingSince = observingSince
         self.lastDecisionAt = lastDecisionAt
         self.spend = spend
+        self.replicaHistory = replicaHistory
     }
 }

@@ -14,11 +14,21 @@ public struct DirectionBehavior: Sendable, Hashable, Codable {
     public var stabilization: TimeInterval
     /// Most replicas added or removed by one decision; `nil` is unlimited.
     public var maxStep: Int?
+    /// Most change, in percent of the count at the start of `period`, within any `period`
+    /// (the HPA's `behavior` policies); `nil` is unlimited.
+    public var maxPercent: Double?
+    /// The window of `maxPercent`; `nil` means the default, 60 s.
+    public var period: TimeInterval?
 
-    public init(stabilization: TimeInterval, maxStep: Int? = nil) {
+    public init(stabilization: TimeInterval, maxStep: Int? = nil, maxPercent: Double? = nil, period: TimeInterval? = nil) {
         self.stabilization = stabilization
         self.maxStep = maxStep
+        self.maxPercent = maxPercent
+        self.period = period
     }
+
+    public static let defaultPeriod: TimeInterval = 60
+    var ratePeriod: TimeInterval { maxPercent == nil ? 0 : period ?? Self.defaultPeriod }
 }
 
 /// What to do after consecutive metric failures.
@@ -47,6 +57,9 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
     /// A metric sample older than this counts as missing.
     public var maxMetricAge: TimeInterval
     public var budget: SpendBudget?
+    /// A recommendation within this fraction of the current count is not acted on (the HPA's
+    /// tolerance band); `nil` is none.
+    public var tolerance: Double?
 
     public init(
         type: PolicyType,
@@ -59,7 +72,8 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         scaleDown: DirectionBehavior = DirectionBehavior(stabilization: 300),
         fallback: FallbackPolicy? = nil,
         maxMetricAge: TimeInterval = 30,
-        budget: SpendBudget? = nil
+        budget: SpendBudget? = nil,
+        tolerance: Double? = nil
     ) {
         self.type = type
         self.value = value
@@ -72,8 +86,11 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         self.fallback = fallback
         self.maxMetricAge = maxMetricAge
         self.budget = budget
+        self.tolerance = tolerance
     }
 
     /// The longest window any decision needs to remember.
     var historyWindow: TimeInterval { max(scaleUp.stabilization, scaleDown.stabilization) }
+    /// The longest period a rate limit looks back over.
+    var ratePeriod: TimeInterval { max(scaleUp.ratePeriod, scaleDown.ratePeriod) }
 }

@@ -235,3 +235,29 @@ import Testing
         #expect(ConfigSummary.text(of: config).contains("budget: $2.49/worker-hour, max $300/day"))
     }
 }
+
+@Suite struct RatePolicyConfig {
+    @Test func percentPeriodAndToleranceAreReadAndShown() throws {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        let text = fixture.validYAML()
+            .replacing("scale_up:   { stabilization: 0s,   max_step: 4 }", with: "scale_up:   { stabilization: 0s, max_step: 4, max_percent: 100, period: 30s }")
+            .replacing("max_replicas: 10", with: "max_replicas: 10\n      tolerance: 0.1")
+        let config = try fixture.load(text)
+        let policy = config.endpoints[0].policy
+        #expect(policy.scaleUp == DirectionBehavior(stabilization: 0, maxStep: 4, maxPercent: 100, period: 30))
+        #expect(policy.tolerance == 0.1)
+        let summary = ConfigSummary.text(of: config)
+        #expect(summary.contains("scale_up: stabilization 0s, max_step 4, max_percent 100 per 30s"))
+        #expect(summary.contains("tolerance: 10%"))
+    }
+
+    @Test func aToleranceOfOneOrMoreAndAPeriodWithoutAPercentAreRefused() throws {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        let issues = try fixture.issues(fixture.validYAML()
+            .replacing("max_replicas: 10", with: "max_replicas: 10\n      tolerance: 10")
+            .replacing("scale_down: { stabilization: 5m, max_step: 2 }", with: "scale_down: { stabilization: 5m, period: 1m }"))
+        #expect(Set(issues.map(\.keyPath)) == ["endpoints[0].policy.tolerance", "endpoints[0].policy.scale_down.period"])
+    }
+}

@@ -156,3 +156,20 @@ func trace(_ requests: [(arrival: Double, service: Double)]) -> Trace {
         #expect(capped.overTarget > free.overTarget)
     }
 }
+
+@Suite struct RateLimitInSimulation {
+    @Test func aPercentRateLimitSpreadsTheScaleUpOfAStepBurst() {
+        var requests: [TraceRequest] = []
+        for second in 0..<300 { requests += repeatElement(TraceRequest(arrival: Double(second), serviceTime: 1), count: second < 60 ? 2 : 30) }
+        let simulator = Simulator(trace: Trace(name: "step", requests: requests), model: WorkerModel(coldStart: .fixed(10), concurrency: 1), delayTarget: 2)
+        var policy = ScalingPolicy(type: .concurrency, value: 1, maxReplicas: 60)
+        let unlimited = simulator.run(ScalerdStrategy(policy: policy, tick: 5))
+        policy.scaleUp = DirectionBehavior(stabilization: 0, maxPercent: 50, period: 30)
+        let limited = simulator.run(ScalerdStrategy(policy: policy, tick: 5))
+        // Unlimited, the backlog of the first cold start asks for every worker at once; limited,
+        // the count grows by half every 30 s: more steps, fewer worker-seconds, more waiting.
+        #expect(limited.scaleEvents > unlimited.scaleEvents)
+        #expect(limited.workerSeconds < unlimited.workerSeconds)
+        #expect(limited.overTarget > unlimited.overTarget)
+    }
+}
