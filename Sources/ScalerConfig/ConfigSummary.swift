@@ -34,6 +34,11 @@ public enum ConfigSummary {
             lines.append("    policy: \(policy.type.rawValue) (\(target)), replicas \(policy.minReplicas)...\(policy.maxReplicas), idle_timeout \(DurationParser.format(policy.idleTimeout)), max_concurrent_per_worker \(policy.maxConcurrentPerWorker)")
             lines.append("    scale_up: \(directionText(policy.scaleUp))")
             lines.append("    scale_down: \(directionText(policy.scaleDown))")
+            for window in policy.schedules ?? [] {
+                let bounds = [window.minReplicas.map { "min \($0)" }, window.maxReplicas.map { "max \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                let days = window.weekdays.count == 7 ? "every day" : window.weekdays.sorted().map { ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][$0 - 1] }.joined(separator: ",")
+                lines.append("    schedule \(window.name): \(days) \(ScheduleWindow.clock(window.startMinute))-\(ScheduleWindow.clock(window.endMinute)) \(window.timeZoneIdentifier), \(bounds)")
+            }
             if let tolerance = policy.tolerance {
                 lines.append("    tolerance: \(LoadFormat.number(tolerance * 100))%")
             }

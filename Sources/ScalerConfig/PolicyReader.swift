@@ -7,7 +7,7 @@ struct PolicyReader {
 
     private static let keys = [
         "type", "value", "min_replicas", "max_replicas", "idle_timeout", "max_concurrent_per_worker",
-        "scale_up", "scale_down", "fallback", "price_per_worker_hour", "max_spend_per_hour", "max_spend_per_day", "tolerance",
+        "scale_up", "scale_down", "fallback", "price_per_worker_hour", "max_spend_per_hour", "max_spend_per_day", "tolerance", "schedules",
     ]
 
     func read(maxMetricAge: Double) -> ScalingPolicy? {
@@ -24,6 +24,8 @@ struct PolicyReader {
         let fallbackNode = mapping["fallback"]
         let fallback = fallbackNode.flatMap(readFallback)
         let budget = readBudget(mapping)
+        let schedulesNode = mapping["schedules"]
+        let schedules = schedulesNode.map { ScheduleReader(node: $0, minReplicas: minReplicas, maxReplicas: maxReplicas).read() }
         let toleranceNode = mapping["tolerance"]
         let tolerance = toleranceNode.map { $0.number(greaterThan: 0) }
         if let toleranceNode, let value = tolerance ?? nil, value >= 1 {
@@ -41,12 +43,12 @@ struct PolicyReader {
             return nil
         }
         guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, let perWorker,
-              let scaleUp, let scaleDown, budget.valid, tolerance != .some(nil) else { return nil }
+              let scaleUp, let scaleDown, budget.valid, tolerance != .some(nil), schedules != .some(nil) else { return nil }
         return ScalingPolicy(
             type: type, value: value, minReplicas: minReplicas, maxReplicas: maxReplicas,
             idleTimeout: idleTimeout, maxConcurrentPerWorker: perWorker,
             scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge,
-            budget: budget.budget, tolerance: tolerance ?? nil
+            budget: budget.budget, tolerance: tolerance ?? nil, schedules: schedules ?? nil
         )
     }
 

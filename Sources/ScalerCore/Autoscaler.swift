@@ -56,6 +56,13 @@ public enum Autoscaler {
             }
         }
         next.lastDecisionAt = now
+        let scheduled = ScheduledBounds(policy: policy, at: now)
+        if let floor = scheduled.minimum, pipeline.value < floor.replicas {
+            pipeline.apply(.schedule, floor.replicas, floor.why)
+        }
+        if let ceiling = scheduled.maximum, pipeline.value > ceiling.replicas {
+            pipeline.apply(.schedule, ceiling.replicas, ceiling.why)
+        }
         if pipeline.value < policy.minReplicas {
             pipeline.apply(.minReplicas, policy.minReplicas, "min_replicas=\(policy.minReplicas)")
         }

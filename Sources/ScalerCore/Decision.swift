@@ -20,6 +20,8 @@ public enum ClampKind: String, Sendable, Codable, CaseIterable {
     case fallback
     /// `max_spend_per_hour` / `max_spend_per_day`.
     case budget
+    /// A schedule window's `min_replicas` / `max_replicas`.
+    case schedule
 }
 
 /// One clamp that changed the value, with its effect.

@@ -60,6 +60,8 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
     /// A recommendation within this fraction of the current count is not acted on (the HPA's
     /// tolerance band); `nil` is none.
     public var tolerance: Double?
+    /// Time windows that raise the minimum or lower the maximum; `nil` is none.
+    public var schedules: [ScheduleWindow]?
 
     public init(
         type: PolicyType,
@@ -73,7 +75,8 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         fallback: FallbackPolicy? = nil,
         maxMetricAge: TimeInterval = 30,
         budget: SpendBudget? = nil,
-        tolerance: Double? = nil
+        tolerance: Double? = nil,
+        schedules: [ScheduleWindow]? = nil
     ) {
         self.type = type
         self.value = value
@@ -87,6 +90,7 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         self.maxMetricAge = maxMetricAge
         self.budget = budget
         self.tolerance = tolerance
+        self.schedules = schedules
     }
 
     /// The longest window any decision needs to remember.

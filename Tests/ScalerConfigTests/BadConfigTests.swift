@@ -261,3 +261,38 @@ import Testing
         #expect(Set(issues.map(\.keyPath)) == ["endpoints[0].policy.tolerance", "endpoints[0].policy.scale_down.period"])
     }
 }
+
+@Suite struct ScheduleConfig {
+    private let window = """
+      schedules:
+            - name: office
+              days: [mon, tue, wed, thu, fri]
+              start: "09:00"
+              end: "18:00"
+              time_zone: Asia/Shanghai
+              min_replicas: 2
+    """
+
+    @Test func aScheduleIsReadAndShownByCheck() throws {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        let config = try fixture.load(fixture.validYAML().replacing("max_replicas: 10", with: "max_replicas: 10\n    " + window))
+        #expect(config.endpoints[0].policy.schedules == [
+            ScheduleWindow(name: "office", weekdays: Set(1...5), startMinute: 540, endMinute: 1_080, timeZoneIdentifier: "Asia/Shanghai", minReplicas: 2),
+        ])
+        #expect(ConfigSummary.text(of: config).contains("schedule office: mon,tue,wed,thu,fri 09:00-18:00 Asia/Shanghai, min 2"))
+    }
+
+    @Test func badZonesDaysTimesAndBoundsAreEachNamed() throws {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        let broken = window.replacing("Asia/Shanghai", with: "Asia/Shanghia").replacing("fri]", with: "fry]")
+            .replacing("\"18:00\"", with: "\"18:75\"").replacing("min_replicas: 2", with: "min_replicas: 11")
+        let issues = try fixture.issues(fixture.validYAML().replacing("max_replicas: 10", with: "max_replicas: 10\n    " + broken))
+        let messages = issues.map(\.message)
+        #expect(messages.contains { $0.contains("unknown time zone 'Asia/Shanghia'") })
+        #expect(messages.contains { $0.contains("unknown day 'fry'") })
+        #expect(messages.contains { $0.contains("'18:75' is not a time of day") })
+        #expect(issues.allSatisfy { $0.keyPath.hasPrefix("endpoints[0].policy.schedules[0]") })
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import ScalerCore
 import ScalerSimulation
 import Testing
@@ -171,5 +172,27 @@ func trace(_ requests: [(arrival: Double, service: Double)]) -> Trace {
         #expect(limited.scaleEvents > unlimited.scaleEvents)
         #expect(limited.workerSeconds < unlimited.workerSeconds)
         #expect(limited.overTarget > unlimited.overTarget)
+    }
+}
+
+@Suite struct ScheduleInSimulation {
+    @Test func aDailyWindowKeepsWorkersWarmAtNineLocalOnBothSidesOfADaylightSavingChange() throws {
+        // A request every ten minutes for three days from Saturday 2026-03-07 00:00 UTC; New York
+        // springs forward on Sunday 2026-03-08.
+        let requests = stride(from: 0.0, to: 3 * 86_400, by: 600).map { TraceRequest(arrival: $0, serviceTime: 1) }
+        let epoch = try Date("2026-03-07T00:00:00Z", strategy: .iso8601)
+        var policy = ScalingPolicy(type: .concurrency, value: 1, maxReplicas: 10, idleTimeout: 60, scaleDown: DirectionBehavior(stabilization: 60))
+        policy.schedules = [ScheduleWindow(name: "mornings", startMinute: 9 * 60, endMinute: 10 * 60, timeZoneIdentifier: "America/New_York", minReplicas: 3)]
+        let recording = Recording(inner: ScalerdStrategy(policy: policy, tick: 5, epoch: epoch))
+        _ = Simulator(trace: Trace(name: "sparse", requests: requests), model: WorkerModel(coldStart: .fixed(10)), delayTarget: 2).run(recording)
+        let ticks = recording.log.all
+        func desired(atUTC hour: Double, day: Double) -> Int? {
+            ticks.last { $0.time <= day * 86_400 + hour * 3_600 + 300 }?.desired
+        }
+        // 09:05 EST is 14:05 UTC on Saturday; 09:05 EDT is 13:05 UTC on Monday.
+        #expect(desired(atUTC: 14, day: 0) == 3)
+        #expect(desired(atUTC: 13, day: 2) == 3)
+        #expect(desired(atUTC: 13, day: 0) != 3, "08:05 EST: the window is not open yet")
+        #expect(desired(atUTC: 14, day: 2) != 3, "10:05 EDT: the window has closed")
     }
 }

@@ -7,12 +7,15 @@ public struct ScalerdStrategy: ScalingStrategy {
     public let name: String
     public let policy: ScalingPolicy
     public let interval: Double
+    /// The wall-clock instant the trace starts at: schedules and budgets see time of day from it.
+    public let epoch: Date
     private var state = ScalerState()
 
-    public init(name: String = "scalerd", policy: ScalingPolicy, tick: Double) {
+    public init(name: String = "scalerd", policy: ScalingPolicy, tick: Double, epoch: Date = Date(timeIntervalSinceReferenceDate: 0)) {
         self.name = name
         self.policy = policy
         interval = tick
+        self.epoch = epoch
     }
 
     public var initialReplicas: Int { policy.minReplicas }
@@ -23,8 +26,8 @@ public struct ScalerdStrategy: ScalingStrategy {
     }
 
     public mutating func desiredReplicas(_ view: ClusterView) -> Int {
-        // A fixed epoch: the decision depends on elapsed time only, never on the wall clock.
-        let now = Date(timeIntervalSinceReferenceDate: view.time)
+        // A fixed epoch, never the wall clock: the same run gives the same decisions.
+        let now = epoch.addingTimeInterval(view.time)
         let sample = MetricSample(
             takenAt: now, queueDelay: view.oldestWait, queued: view.queued,
             inFlight: view.inFlight, readyWorkers: view.readyWorkers
