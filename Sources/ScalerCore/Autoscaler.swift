@@ -47,12 +47,16 @@ public enum Autoscaler {
             applyRateLimit(&pipeline, current: current, history: state.replicaHistory, policy: policy, now: now)
         }
 
+        var ceiling = policy.maxReplicas
         if let budget = policy.budget {
             next.spend = SpendLedger.charge(state.spend, replicas: current, from: state.lastDecisionAt, to: now, price: budget.pricePerWorkerHour)
             let spent = next.spend.reduce(0) { $0 + $1.dollars }
-            if let (cap, why) = budget.cap(spentLastDay: spent), pipeline.value > cap {
-                let floor = max(cap, policy.minReplicas)
-                pipeline.apply(.budget, floor, floor > cap ? "\(why); min_replicas=\(policy.minReplicas) still holds" : why)
+            if let (cap, why) = budget.cap(spentLastDay: spent) {
+                ceiling = min(ceiling, cap)
+                if pipeline.value > cap {
+                    let floor = max(cap, policy.minReplicas)
+                    pipeline.apply(.budget, floor, floor > cap ? "\(why); min_replicas=\(policy.minReplicas) still holds" : why)
+                }
             }
         }
         next.lastDecisionAt = now
@@ -60,8 +64,11 @@ public enum Autoscaler {
         if let floor = scheduled.minimum, pipeline.value < floor.replicas {
             pipeline.apply(.schedule, floor.replicas, floor.why)
         }
-        if let ceiling = scheduled.maximum, pipeline.value > ceiling.replicas {
-            pipeline.apply(.schedule, ceiling.replicas, ceiling.why)
+        if let scheduledMaximum = scheduled.maximum {
+            ceiling = min(ceiling, scheduledMaximum.replicas)
+            if pipeline.value > scheduledMaximum.replicas {
+                pipeline.apply(.schedule, scheduledMaximum.replicas, scheduledMaximum.why)
+            }
         }
         if pipeline.value < policy.minReplicas {
             pipeline.apply(.minReplicas, policy.minReplicas, "min_replicas=\(policy.minReplicas)")
@@ -88,7 +95,8 @@ public enum Autoscaler {
             desiredReplicas: desired,
             action: action,
             reason: reason(action: action, current: current, desired: desired, headline: headline, clamps: pipeline.clamps),
-            nextState: next
+            nextState: next,
+            ceiling: max(desired, min(ceiling, policy.maxReplicas))
         )
     }
 

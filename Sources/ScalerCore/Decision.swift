@@ -62,10 +62,14 @@ public struct Decision: Sendable, Hashable {
     public var reason: String
     /// The state to hand to the next decision for this endpoint.
     public var nextState: ScalerState
+    /// The most replicas allowed now (`max_replicas`, lowered by an open schedule or a binding
+    /// budget): pushed as the provider's maximum, so that its own scaler cannot exceed it either.
+    public var ceiling: Int?
 
     public init(
         at: Date, currentReplicas: Int, metricStatus: MetricStatus, metricAge: Double?, rawRecommendation: Int?,
-        clamps: [Clamp], desiredReplicas: Int, action: ScalingAction, reason: String, nextState: ScalerState
+        clamps: [Clamp], desiredReplicas: Int, action: ScalingAction, reason: String, nextState: ScalerState,
+        ceiling: Int? = nil
     ) {
         self.at = at
         self.currentReplicas = currentReplicas
@@ -77,5 +81,6 @@ public struct Decision: Sendable, Hashable {
         self.action = action
         self.reason = reason
         self.nextState = nextState
+        self.ceiling = ceiling
     }
 }

@@ -42,13 +42,13 @@ struct EndpointEvaluation: Sendable {
     }
 
     /// Everything scalerd wants the endpoint to be, in the provider's own terms.
-    private func wantedSettings(replicas: Int) -> ManagedSettings {
+    private func wantedSettings(replicas: Int, ceiling: Int) -> ManagedSettings {
         let policy = runtime.config.policy
         let scaler: ProviderScaler = policy.type == .queue
             ? .queueDelay(policy.value)
             : .requestCount(Int(policy.value.rounded(.up)))
         let wanted = ManagedSettings(
-            minReplicas: replicas, maxReplicas: policy.maxReplicas,
+            minReplicas: replicas, maxReplicas: ceiling,
             idleTimeout: Int(policy.idleTimeout.rounded()), scaler: scaler
         )
         return runtime.provider.normalized(wanted)
@@ -66,7 +66,7 @@ struct EndpointEvaluation: Sendable {
             return (outcome, [], nil)
         case .success(let read): current = read
         }
-        let wanted = wantedSettings(replicas: decision.desiredReplicas)
+        let wanted = wantedSettings(replicas: decision.desiredReplicas, ceiling: decision.ceiling ?? runtime.config.policy.maxReplicas)
         let drift = current.settings.drift(toward: wanted)
         if runtime.config.mode == .dryRun { return (.dryRun, drift, nil) }
         if paused { return (.skipped("paused by an operator"), drift, nil) }

@@ -6,7 +6,7 @@ import Testing
     private let weekdays = ScheduleWindow(name: "office", weekdays: Set(1...5), startMinute: 9 * 60, endMinute: 18 * 60,
                                           timeZoneIdentifier: "Asia/Shanghai", minReplicas: 2)
 
-    private func date(_ iso: String) -> Date { try! Date(iso, strategy: .iso8601) }
+    func date(_ iso: String) -> Date { try! Date(iso, strategy: .iso8601) }
 
     @Test func aWindowIsOpenInItsOwnTimeZone() {
         // Monday 2026-11-23 09:30 in Shanghai is 01:30 UTC.
@@ -31,7 +31,7 @@ import Testing
         #expect(morning.isOpen(at: date("2026-03-09T13:30:00Z")), "09:30 EDT")
     }
 
-    private func decide(_ policy: ScalingPolicy, load: Int, current: Int, at instant: Date) -> Decision {
+    func decide(_ policy: ScalingPolicy, load: Int, current: Int, at instant: Date) -> Decision {
         let sample = MetricSample(takenAt: instant, queueDelay: 0, queued: 0, inFlight: load, readyWorkers: current)
         let state = ScalerState(observingSince: instant.addingTimeInterval(-3_600))
         return Autoscaler.decide(state: state, observation: Observation(metrics: .sample(sample), currentReplicas: current), policy: policy, now: instant)
@@ -66,5 +66,15 @@ import Testing
         ]
         let decision = decide(policy, load: 0, current: 0, at: date("2026-11-23T12:00:00Z"))
         #expect(decision.desiredReplicas == 3)
+    }
+}
+
+extension Schedules {
+    @Test func theCeilingInForceIsHandedOnForTheProvidersMaximum() {
+        var policy = concurrencyPolicy(perWorker: 1, max: 20, idle: 1)
+        policy.schedules = [ScheduleWindow(name: "night", startMinute: 0, endMinute: 1_440, timeZoneIdentifier: "UTC", maxReplicas: 3)]
+        #expect(decide(policy, load: 1, current: 1, at: date("2026-11-23T12:00:00Z")).ceiling == 3)
+        policy.schedules = nil
+        #expect(decide(policy, load: 1, current: 1, at: date("2026-11-23T12:00:00Z")).ceiling == 20)
     }
 }

@@ -64,12 +64,26 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         #expect(slow.action == "hold")
     }
 
+    @Test func aBindingBudgetIsPushedAsTheProvidersMaximumToo() async throws {
+        // The provider's own scaler runs between min and max: a cap only on min would not hold.
+        let live = ManagedSettings(minReplicas: 1, maxReplicas: 8, idleTimeout: 300, scaler: .requestCount(1))
+        let row = try await journalledRow(provider: ScriptedProvider(replicas: 1, settings: live), inFlight: 6) { policy in
+            policy.budget = SpendBudget(pricePerWorkerHour: 2, maxSpendPerHour: 8)
+        }
+        #expect(row.desired == 4)
+        #expect(row.drift.contains(SettingDrift(field: "max_replicas", live: "8", wanted: "4")))
+        #expect(row.outcome == "ok")
+    }
+
     /// One tick of one endpoint against the given provider and metrics; the row it journalled.
-    private func journalledRow(provider: ScriptedProvider, inFlight: Int, mode: EndpointMode = .enforce) async throws -> JournalEntry {
+    private func journalledRow(
+        provider: ScriptedProvider, inFlight: Int, mode: EndpointMode = .enforce, policy edit: (inout ScalingPolicy) -> Void = { _ in }
+    ) async throws -> JournalEntry {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         var config = try config(in: directory, tick: "1s", endpoints: ["only"])
         config.endpoints[0].mode = mode
+        edit(&config.endpoints[0].policy)
         let runtime = EndpointRuntime(config: config.endpoints[0], provider: provider, metrics: FixedMetrics(inFlight: inFlight))
         var controller = Controller(config: config, runtimes: [runtime], journal: try Journal(path: config.journal.path),
                                     logger: Logger(label: "test"), clock: { Date() })
