@@ -61,7 +61,5 @@ struct LoadRecommendation {
         return quotient >= Double(ceiling) ? ceiling : Int(quotient)
     }
 
-    static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
-    }
+    static func format(_ value: Double) -> String { CompactNumber.text(value) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ScalerCore
 
 /// The summary table, for a terminal or for Markdown documents.
 public enum ReportTable {
@@ -24,7 +25,7 @@ public enum ReportTable {
         [
             "trace: \(report.trace), \(report.requests) requests over \(String(format: "%.0f", report.traceSpan))s",
             "workers: \(report.workerModel)",
-            "lower bound: \(String(format: "%.0f", report.lowerBound.workerSeconds)) worker-s (peak \(report.lowerBound.peakWorkers) workers); over target = waited more than \(Knob.number(report.delayTarget))s",
+            "lower bound: \(String(format: "%.0f", report.lowerBound.workerSeconds)) worker-s (peak \(report.lowerBound.peakWorkers) workers); over target = waited more than \(CompactNumber.text(report.delayTarget))s",
         ]
     }
 

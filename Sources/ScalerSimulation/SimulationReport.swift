@@ -1,3 +1,4 @@
+import ScalerCore
 /// Everything `scalerd simulate` found: the trace, the worker model, the oracle, and each policy.
 public struct SimulationReport: Sendable, Codable {
     public var trace: String
@@ -15,8 +16,8 @@ public struct SimulationReport: Sendable, Codable {
         requests = simulator.trace.requests.count
         traceSpan = simulator.trace.span
         let model = simulator.model
-        var description = "cold start \(model.coldStart), \(model.concurrency) concurrent per worker, prefill \(Knob.number(model.prefillTokensPerSecond)) tok/s, decode \(Knob.number(model.decodeTokensPerSecond)) tok/s, provider idle timeout \(Knob.number(model.providerIdleTimeout))s"
-        if let price = model.pricePerWorkerHour { description += ", $\(Knob.number(price))/worker-hour" }
+        var description = "cold start \(model.coldStart), \(model.concurrency) concurrent per worker, prefill \(CompactNumber.text(model.prefillTokensPerSecond)) tok/s, decode \(CompactNumber.text(model.decodeTokensPerSecond)) tok/s, provider idle timeout \(CompactNumber.text(model.providerIdleTimeout))s"
+        if let price = model.pricePerWorkerHour { description += ", $\(CompactNumber.text(price))/worker-hour" }
         workerModel = description
         delayTarget = simulator.delayTarget
         seed = simulator.seed

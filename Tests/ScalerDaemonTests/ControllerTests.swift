@@ -5,13 +5,8 @@ import ScalerCore
 @testable import ScalerDaemon
 import ScalerJournal
 import ScalerProviders
+import ScalerTestSupport
 import Testing
-
-private func scratchDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-controller-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 private func config(in directory: URL, tick: String, endpoints: [String]) throws -> ScalerdConfig {
     let endpointYAML = endpoints.map { name in
@@ -35,7 +30,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
 
 @Suite struct ControllerTick {
     @Test func aSlowEndpointIsCutOffAndTheOthersAreStillDecided() async throws {
-        let directory = try scratchDirectory()
+        let directory = try scratchDirectory("controller")
         defer { try? FileManager.default.removeItem(at: directory) }
         // The slow endpoint would take a minute without the cut-off at 45% of the tick per stage.
         // The bound is loose on purpose: a machine busy with other tests (a headless browser)
@@ -79,7 +74,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
     private func journalledRow(
         provider: ScriptedProvider, inFlight: Int, mode: EndpointMode = .enforce, policy edit: (inout ScalingPolicy) -> Void = { _ in }
     ) async throws -> JournalEntry {
-        let directory = try scratchDirectory()
+        let directory = try scratchDirectory("controller")
         defer { try? FileManager.default.removeItem(at: directory) }
         var config = try config(in: directory, tick: "1s", endpoints: ["only"])
         config.endpoints[0].mode = mode

@@ -26,8 +26,7 @@ import Testing
     }
 
     @Test func filtersByEndpointActionAndRelativeTimeAsJSON() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await journalWithHistory(in: directory)
 
@@ -38,8 +37,7 @@ import Testing
     }
 
     @Test func csvAndTableListEveryMatchingRowOldestFirst() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await journalWithHistory(in: directory)
 
@@ -54,8 +52,7 @@ import Testing
     }
 
     @Test func explainTellsTheInputsRecommendationClampsAndProviderAnswer() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await journalWithHistory(in: directory)
 

@@ -12,8 +12,7 @@ import Testing
         provider providerYAML: String, endpoint endpointYAML: String, environment: [String: String],
         metricsURL: String, metrics metricsYAML: String? = nil, done: @escaping () async -> Bool
     ) async throws -> (stderr: String, rows: [JournalEntry], reached: Bool) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("e2e")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = """
             tick: 250ms

@@ -40,8 +40,7 @@ import Testing
     }
 
     @Test func itShowsEachDecisionThatWouldDifferAndTheTotals() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("replay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await journal(in: directory)
         try Self.newConfig.write(to: directory.appendingPathComponent("new.yaml"), atomically: true, encoding: .utf8)
@@ -66,8 +65,7 @@ import Testing
     }
 
     @Test func anEndpointWithNoHistoryIsSaidSo() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("replay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await journal(in: directory)
         try Self.newConfig.replacingOccurrences(of: "name: chat", with: "name: embed")

@@ -8,8 +8,7 @@ import Testing
 /// the server's request log and the journal.
 @Suite(.serialized) struct RunPodEndToEnd {
     @Test func scalesWithinBoundsCorrectsDriftAndNeverLeaksTheKey() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-runpod-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("runpod")
         defer { try? FileManager.default.removeItem(at: directory) }
         let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1", min: 0, max: 10)])
         // Twelve requests wait; one worker serves; four jobs finish between health reads.
@@ -84,8 +83,7 @@ import Testing
     }
 
     @Test func theGraphQLAPIRoundTripsEveryFieldAndNeverLeaksTheQueryKey() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-graphql-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("graphql")
         defer { try? FileManager.default.removeItem(at: directory) }
         let graphql = FakeProviderState(endpoints: ["gq1": FakeRunPodGraphQL.endpoint(id: "gq1")])
         let health = FakeProviderState(endpoints: [:])

@@ -18,8 +18,7 @@ import Testing
         """
 
     private func workspace() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-sim-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("sim")
         try Self.config.write(to: directory.appendingPathComponent("scalerd.yaml"), atomically: true, encoding: .utf8)
         let arrivals = (0..<300).map { "\(Double($0) * 0.4),\(1 + Double($0 % 7))" }.joined(separator: "\n")
         try ("arrival,service_time\n" + arrivals + "\n").write(to: directory.appendingPathComponent("trace.csv"), atomically: true, encoding: .utf8)

@@ -1,3 +1,4 @@
+import ScalerCore
 /// The Kubernetes Horizontal Pod Autoscaler with its defaults (kubernetes.io, "Horizontal Pod
 /// Autoscaling", algorithm details and `behavior` defaults; pkg/controller/podautoscaler):
 /// desired = ceil(current × metric / target), skipped within a 10% tolerance; a 15 s sync period;
@@ -20,7 +21,7 @@ public struct HPAStrategy: ScalingStrategy {
 
     public var name: String { "k8s-hpa" }
     public var summary: String {
-        "target \(Knob.number(targetPerWorker)) concurrent per pod, sync 15s, tolerance 10%, scale-down window 300s, replicas \(minReplicas)-\(maxReplicas)"
+        "target \(CompactNumber.text(targetPerWorker)) concurrent per pod, sync 15s, tolerance 10%, scale-down window 300s, replicas \(minReplicas)-\(maxReplicas)"
     }
     public var initialReplicas: Int { minReplicas }
 

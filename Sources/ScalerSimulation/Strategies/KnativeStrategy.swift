@@ -1,3 +1,4 @@
+import ScalerCore
 /// Knative Serving's KPA with its defaults (knative.dev "Configuring the autoscaler"; the decider in
 /// pkg/autoscaler/scaling/autoscaler.go): average concurrency over a 60 s stable and a 6 s panic
 /// window, 70% target utilization, a tick of 2 s, panic when the panic window asks for 200% of the
@@ -29,7 +30,7 @@ public struct KnativeStrategy: ScalingStrategy {
 
     public var name: String { "knative-kpa" }
     public var summary: String {
-        "target \(Knob.number(containerConcurrency)) x 70%, stable 60s, panic 6s at 200%, tick 2s, replicas \(minReplicas)-\(maxReplicas)"
+        "target \(CompactNumber.text(containerConcurrency)) x 70%, stable 60s, panic 6s at 200%, tick 2s, replicas \(minReplicas)-\(maxReplicas)"
     }
     public var initialReplicas: Int { minReplicas }
 

@@ -1,3 +1,4 @@
+import ScalerCore
 /// Ray Serve's request-based autoscaler with its defaults (docs.ray.io, "Ray Serve Autoscaling";
 /// python/ray/serve/autoscaling_policy.py): desired = ceil(ongoing requests averaged over a 30 s
 /// look-back / target 2 per replica); a scale-up must be wanted for 30 s in a row and a scale-down
@@ -23,7 +24,7 @@ public struct RayServeStrategy: ScalingStrategy {
 
     public var name: String { "ray-serve" }
     public var summary: String {
-        "target \(Knob.number(targetOngoing)) ongoing per replica, look-back 30s, upscale delay 30s, downscale delay 600s, replicas \(minReplicas)-\(maxReplicas)"
+        "target \(CompactNumber.text(targetOngoing)) ongoing per replica, look-back 30s, upscale delay 30s, downscale delay 600s, replicas \(minReplicas)-\(maxReplicas)"
     }
     public var initialReplicas: Int { minReplicas }
 

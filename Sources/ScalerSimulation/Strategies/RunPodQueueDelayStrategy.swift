@@ -1,3 +1,4 @@
+import ScalerCore
 /// RunPod's own QUEUE_DELAY scaler as documented (docs.runpod.io, "Endpoint configurations"): a
 /// worker is added when a request has waited longer than the threshold, and a worker leaves after
 /// its idle timeout. Our reading of what the docs leave open: it checks every 2 s, adds one worker
@@ -21,7 +22,7 @@ public struct RunPodQueueDelayStrategy: ScalingStrategy {
 
     public var name: String { "runpod-queue-delay" }
     public var summary: String {
-        "threshold \(Knob.number(threshold))s, idle timeout \(Knob.number(idleTimeout))s, replicas \(minReplicas)-\(maxReplicas)"
+        "threshold \(CompactNumber.text(threshold))s, idle timeout \(CompactNumber.text(idleTimeout))s, replicas \(minReplicas)-\(maxReplicas)"
     }
     public var initialReplicas: Int { minReplicas }
 

@@ -1,3 +1,4 @@
+import ScalerCore
 /// RunPod's own REQUEST_COUNT scaler as documented (docs.runpod.io, "Endpoint configurations"):
 /// target = ceil((requests in queue + in progress) / scaler value), checked every 2 s (our reading);
 /// above the target, workers leave only after their idle timeout.
@@ -17,7 +18,7 @@ public struct RunPodRequestCountStrategy: ScalingStrategy {
 
     public var name: String { "runpod-request-count" }
     public var summary: String {
-        "\(Knob.number(requestsPerWorker)) requests per worker, idle timeout \(Knob.number(idleTimeout))s, replicas \(minReplicas)-\(maxReplicas)"
+        "\(CompactNumber.text(requestsPerWorker)) requests per worker, idle timeout \(CompactNumber.text(idleTimeout))s, replicas \(minReplicas)-\(maxReplicas)"
     }
     public var initialReplicas: Int { minReplicas }
 

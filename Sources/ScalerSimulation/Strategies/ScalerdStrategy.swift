@@ -22,7 +22,7 @@ public struct ScalerdStrategy: ScalingStrategy {
 
     public var summary: String {
         let unit = policy.type == .queue ? "s queue delay" : " concurrent per worker"
-        return "\(policy.type.rawValue) \(Knob.number(policy.value))\(unit), replicas \(policy.minReplicas)-\(policy.maxReplicas), idle_timeout \(Knob.number(policy.idleTimeout))s, scale_down window \(Knob.number(policy.scaleDown.stabilization))s, tick \(Knob.number(interval))s"
+        return "\(policy.type.rawValue) \(CompactNumber.text(policy.value))\(unit), replicas \(policy.minReplicas)-\(policy.maxReplicas), idle_timeout \(CompactNumber.text(policy.idleTimeout))s, scale_down window \(CompactNumber.text(policy.scaleDown.stabilization))s, tick \(CompactNumber.text(interval))s"
     }
 
     public mutating func desiredReplicas(_ view: ClusterView) -> Int {
@@ -38,12 +38,5 @@ public struct ScalerdStrategy: ScalingStrategy {
         )
         state = decision.nextState
         return decision.desiredReplicas
-    }
-}
-
-/// Compact numbers for strategy summaries.
-enum Knob {
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
     }
 }
