@@ -1,4 +1,5 @@
 import ScalerCore
+
 /// Everything `scalerd simulate` found: the trace, the worker model, the oracle, and each policy.
 public struct SimulationReport: Sendable, Codable {
     public var trace: String

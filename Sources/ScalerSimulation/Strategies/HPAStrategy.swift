@@ -1,4 +1,5 @@
 import ScalerCore
+
 /// The Kubernetes Horizontal Pod Autoscaler with its defaults (kubernetes.io, "Horizontal Pod
 /// Autoscaling", algorithm details and `behavior` defaults; pkg/controller/podautoscaler):
 /// desired = ceil(current × metric / target), skipped within a 10% tolerance; a 15 s sync period;

@@ -1,4 +1,5 @@
 import ScalerCore
+
 /// Knative Serving's KPA with its defaults (knative.dev "Configuring the autoscaler"; the decider in
 /// pkg/autoscaler/scaling/autoscaler.go): average concurrency over a 60 s stable and a 6 s panic
 /// window, 70% target utilization, a tick of 2 s, panic when the panic window asks for 200% of the

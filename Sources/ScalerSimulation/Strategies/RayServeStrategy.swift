@@ -1,4 +1,5 @@
 import ScalerCore
+
 /// Ray Serve's request-based autoscaler with its defaults (docs.ray.io, "Ray Serve Autoscaling";
 /// python/ray/serve/autoscaling_policy.py): desired = ceil(ongoing requests averaged over a 30 s
 /// look-back / target 2 per replica); a scale-up must be wanted for 30 s in a row and a scale-down

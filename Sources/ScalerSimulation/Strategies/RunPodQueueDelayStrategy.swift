@@ -1,4 +1,5 @@
 import ScalerCore
+
 /// RunPod's own QUEUE_DELAY scaler as documented (docs.runpod.io, "Endpoint configurations"): a
 /// worker is added when a request has waited longer than the threshold, and a worker leaves after
 /// its idle timeout. Our reading of what the docs leave open: it checks every 2 s, adds one worker

@@ -1,4 +1,5 @@
 import ScalerCore
+
 /// RunPod's own REQUEST_COUNT scaler as documented (docs.runpod.io, "Endpoint configurations"):
 /// target = ceil((requests in queue + in progress) / scaler value), checked every 2 s (our reading);
 /// above the target, workers leave only after their idle timeout.
