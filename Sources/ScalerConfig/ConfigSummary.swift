@@ -42,6 +42,15 @@ public enum ConfigSummary {
             if let tolerance = policy.tolerance {
                 lines.append("    tolerance: \(LoadFormat.number(tolerance * 100))%")
             }
+            if let burst = policy.burst {
+                lines.append("    burst: window \(DurationParser.format(burst.window)), threshold \(number(burst.threshold))x ready workers, hold \(DurationParser.format(burst.hold))")
+            }
+            if let lookAhead = policy.lookAhead {
+                lines.append("    look_ahead: trend over \(DurationParser.format(lookAhead.window)), cold start \(DurationParser.format(lookAhead.assumedColdStart)) until measured, utilization \(number(lookAhead.utilization * 100))%")
+            }
+            if let adaptive = policy.adaptiveIdle {
+                lines.append("    adaptive_idle_timeout: \(DurationParser.format(adaptive.minimum))...\(DurationParser.format(adaptive.maximum)), covering \(number(adaptive.coverage * 100))% of idle gaps")
+            }
             if let fallback = policy.fallback {
                 lines.append("    fallback: after \(fallback.afterFailures) failures, \(fallback.replicas.map { "at least \($0) replicas" } ?? "hold")")
             } else {

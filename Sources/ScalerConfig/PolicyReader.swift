@@ -8,6 +8,7 @@ struct PolicyReader {
     private static let keys = [
         "type", "value", "min_replicas", "max_replicas", "idle_timeout", "max_concurrent_per_worker",
         "scale_up", "scale_down", "fallback", "price_per_worker_hour", "max_spend_per_hour", "max_spend_per_day", "tolerance", "schedules",
+        "burst", "look_ahead", "adaptive_idle_timeout",
     ]
 
     func read(maxMetricAge: Double) -> ScalingPolicy? {
@@ -26,6 +27,9 @@ struct PolicyReader {
         let budget = readBudget(mapping)
         let schedulesNode = mapping["schedules"]
         let schedules = schedulesNode.map { ScheduleReader(node: $0, minReplicas: minReplicas, maxReplicas: maxReplicas).read() }
+        let burst = mapping["burst"].map(readBurst)
+        let lookAhead = mapping["look_ahead"].map(readLookAhead)
+        let adaptiveIdle = mapping["adaptive_idle_timeout"].map(readAdaptiveIdle)
         let toleranceNode = mapping["tolerance"]
         let tolerance = toleranceNode.map { $0.number(greaterThan: 0) }
         if let toleranceNode, let value = tolerance ?? nil, value >= 1 {
@@ -43,12 +47,14 @@ struct PolicyReader {
             return nil
         }
         guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, let perWorker,
-              let scaleUp, let scaleDown, budget.valid, tolerance != .some(nil), schedules != .some(nil) else { return nil }
+              let scaleUp, let scaleDown, budget.valid, tolerance != .some(nil), schedules != .some(nil),
+              burst != .some(nil), lookAhead != .some(nil), adaptiveIdle != .some(nil) else { return nil }
         return ScalingPolicy(
             type: type, value: value, minReplicas: minReplicas, maxReplicas: maxReplicas,
             idleTimeout: idleTimeout, maxConcurrentPerWorker: perWorker,
             scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge,
-            budget: budget.budget, tolerance: tolerance ?? nil, schedules: schedules ?? nil
+            budget: budget.budget, tolerance: tolerance ?? nil, schedules: schedules ?? nil,
+            burst: burst ?? nil, lookAhead: lookAhead ?? nil, adaptiveIdle: adaptiveIdle ?? nil
         )
     }
 
@@ -82,6 +88,51 @@ struct PolicyReader {
         }
         let period = periodNode.flatMap { $0.duration(allowZero: false) }
         return stabilization.map { DirectionBehavior(stabilization: $0, maxStep: maxStep, maxPercent: maxPercent, period: period) }
+    }
+
+    private func readBurst(_ node: ConfigNode) -> BurstPolicy? {
+        guard let mapping = node.mapping(keys: ["window", "threshold", "hold"]) else { return nil }
+        let defaults = BurstPolicy()
+        let window = mapping["window"].map { $0.duration(allowZero: false) } ?? defaults.window
+        let threshold = mapping["threshold"].map { $0.number(greaterThan: 1) } ?? defaults.threshold
+        let hold = mapping["hold"].map { $0.duration(allowZero: true) } ?? defaults.hold
+        guard let window, let threshold, let hold else { return nil }
+        return BurstPolicy(window: window, threshold: threshold, hold: hold)
+    }
+
+    private func readLookAhead(_ node: ConfigNode) -> LookAheadPolicy? {
+        guard let mapping = node.mapping(keys: ["window", "cold_start", "utilization"]) else { return nil }
+        let defaults = LookAheadPolicy()
+        let window = mapping["window"].map { $0.duration(allowZero: false) } ?? defaults.window
+        let coldStart = mapping["cold_start"].map { $0.duration(allowZero: false) } ?? defaults.assumedColdStart
+        let utilizationNode = mapping["utilization"]
+        let utilization = utilizationNode.map { $0.number(greaterThan: 0) } ?? defaults.utilization
+        if let utilizationNode, let utilization, utilization > 1 {
+            utilizationNode.report("utilization is the share of a worker's slots planned for arrivals, at most 1 (0.8 is 80%)")
+            return nil
+        }
+        guard let window, let coldStart, let utilization else { return nil }
+        return LookAheadPolicy(window: window, assumedColdStart: coldStart, utilization: utilization)
+    }
+
+    private func readAdaptiveIdle(_ node: ConfigNode) -> AdaptiveIdlePolicy? {
+        guard let mapping = node.mapping(keys: ["min", "max", "coverage"]) else { return nil }
+        let defaults = AdaptiveIdlePolicy()
+        let minimum = mapping["min"].map { $0.duration(allowZero: false) } ?? defaults.minimum
+        let maximumNode = mapping["max"]
+        let maximum = maximumNode.map { $0.duration(allowZero: false) } ?? defaults.maximum
+        let coverageNode = mapping["coverage"]
+        let coverage = coverageNode.map { $0.number(greaterThan: 0) } ?? defaults.coverage
+        if let coverageNode, let coverage, coverage > 1 {
+            coverageNode.report("coverage is the share of idle gaps to keep a worker through, at most 1 (0.9 is 90%)")
+            return nil
+        }
+        if let minimum, let maximum, minimum > maximum {
+            (maximumNode ?? node).report("max \(DurationParser.format(maximum)) is below min \(DurationParser.format(minimum))")
+            return nil
+        }
+        guard let minimum, let maximum, let coverage else { return nil }
+        return AdaptiveIdlePolicy(minimum: minimum, maximum: maximum, coverage: coverage)
     }
 
     private func readFallback(_ node: ConfigNode) -> FallbackPolicy? {

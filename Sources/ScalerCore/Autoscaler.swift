@@ -32,17 +32,41 @@ public enum Autoscaler {
             next.observingSince = state.observingSince ?? now
             let idle = IdleEvidence(sample: sample)
             next.idleSince = idle.provesIdle ? (state.idleSince ?? sample.takenAt) : nil
+            if let since = state.idleSince, next.idleSince == nil {
+                next.idleGaps = Array((state.idleGaps + [now.timeIntervalSince(since)]).suffix(AdaptiveIdlePolicy.gapsRemembered))
+            }
+            next.coldStart.observe(ready: sample.readyWorkers, at: now)
             let recommendation = LoadRecommendation(sample: sample, policy: policy, current: current)
             raw = recommendation.replicas
-            headline = recommendation.explanation
             pipeline = ClampPipeline(value: recommendation.replicas)
+            var steady: Int?
+            if let lookAhead = policy.lookAhead {
+                learnQueue(&next, sample: sample, previous: state.lastSample, lookAhead: lookAhead, now: now)
+                if let serviceTime = next.serviceTime {
+                    steady = applyLookAhead(&pipeline, sample: sample, state: next, serviceTime: serviceTime, lookAhead: lookAhead, policy: policy, current: current, now: now)
+                }
+            }
 
             // The window remembers what the load asked for; the idle timeout alone decides the last
             // step to zero, so that it is not idle_timeout plus a window.
-            next.recommendations = remember(pipeline.value, at: now, in: state.recommendations, policy: policy)
+            next.recommendations = remember(min(pipeline.value, steady ?? pipeline.value), at: now, in: state.recommendations, policy: policy)
             applyTolerance(&pipeline, current: current, policy: policy)
-            applyIdleTimeout(&pipeline, current: current, idle: idle, idleSince: next.idleSince, policy: policy, now: now)
-            applyStabilization(&pipeline, current: current, history: next.recommendations, observingSince: next.observingSince ?? now, policy: policy, now: now)
+            let release = applyIdleTimeout(&pipeline, current: current, idle: idle, idleSince: next.idleSince, gaps: next.idleGaps, policy: policy, now: now)
+            headline = recommendation.explanation + (release.map { "; \($0)" } ?? "")
+            let unstabilized = pipeline.value
+            // A learned idle timeout is opted into to release early: the window's memory of the
+            // last busy minutes does not hold the workers past it. A fixed one waits for both.
+            if release == nil {
+                applyStabilization(&pipeline, current: current, history: next.recommendations, observingSince: next.observingSince ?? now, policy: policy, now: now)
+            }
+            if let burst = policy.burst {
+                applyBurst(&pipeline, burstSeenAt: &next.burstSeenAt, history: next.recommendations, unstabilized: unstabilized,
+                           current: current, ready: sample.readyWorkers ?? current, burst: burst, now: now)
+            }
+            // While workers start, recommendations rise with the backlog of the cold start itself.
+            if let lookAhead = policy.lookAhead, next.serviceTime == nil, next.coldStart.startingWorkers == 0 {
+                applyTrend(&pipeline, history: next.recommendations, coldStart: next.coldStart, lookAhead: lookAhead, now: now)
+            }
             applyStepLimit(&pipeline, current: current, policy: policy)
             applyRateLimit(&pipeline, current: current, history: state.replicaHistory, policy: policy, now: now)
         }
@@ -79,6 +103,7 @@ public enum Autoscaler {
 
         let desired = pipeline.value
         next.lastDesired = desired
+        next.coldStart.asked(desired, at: now)
         if policy.ratePeriod > 0 {
             let horizon = now.addingTimeInterval(-policy.ratePeriod)
             next.replicaHistory = state.replicaHistory.filter { $0.at > horizon && $0.at <= now }
@@ -100,20 +125,29 @@ public enum Autoscaler {
         )
     }
 
-    /// A worker is released only after `idle_timeout` of fresh proof that nothing is queued or running.
+    /// A worker is released only after `idle_timeout` (or the adaptive one) of fresh proof that
+    /// nothing is queued or running. Returns, when an adaptive timeout lets the worker go, why.
     private static func applyIdleTimeout(
         _ pipeline: inout ClampPipeline, current: Int, idle: IdleEvidence,
-        idleSince: Date?, policy: ScalingPolicy, now: Date
-    ) {
-        guard pipeline.value == 0, current > 0 else { return }
+        idleSince: Date?, gaps: [Double], policy: ScalingPolicy, now: Date
+    ) -> String? {
+        guard pipeline.value == 0, current > 0 else { return nil }
         guard idle.provesIdle, let idleSince else {
             pipeline.apply(.idleTimeout, 1, "no proof of idleness (\(idle.gap)): keeping one worker")
-            return
+            return nil
         }
         let idleFor = now.timeIntervalSince(idleSince)
+        if let (timeout, why) = policy.adaptiveIdle?.timeout(gaps: gaps) {
+            if idleFor < timeout {
+                pipeline.apply(.idleTimeout, 1, "idle for \(Seconds(idleFor)) of the \(why)")
+                return nil
+            }
+            return "idle for \(Seconds(idleFor)), past the \(why)"
+        }
         if idleFor < policy.idleTimeout {
             pipeline.apply(.idleTimeout, 1, "idle for \(Seconds(idleFor)) of idle_timeout \(Seconds(policy.idleTimeout))")
         }
+        return nil
     }
 
     private static func remember(
@@ -131,6 +165,7 @@ public enum Autoscaler {
     ) {
         let value = pipeline.value
         if value > current {
+            guard policy.scaleUp.stabilization > 0 else { return }
             let window = now.addingTimeInterval(-policy.scaleUp.stabilization)
             let lowest = history.filter { $0.at >= window }.map(\.replicas).min() ?? value
             let allowed = max(lowest, current)

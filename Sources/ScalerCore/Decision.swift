@@ -22,6 +22,10 @@ public enum ClampKind: String, Sendable, Codable, CaseIterable {
     case budget
     /// A schedule window's `min_replicas` / `max_replicas`.
     case schedule
+    /// A burst: up at once, no scale-down until it has passed.
+    case burst
+    /// The cold-start backlog left to starting workers, or the load one cold start ahead.
+    case lookAhead = "look_ahead"
 }
 
 /// One clamp that changed the value, with its effect.

@@ -11,6 +11,17 @@ public struct TimedRecommendation: Sendable, Hashable, Codable {
     }
 }
 
+/// An arrival rate at one instant.
+public struct TimedRate: Sendable, Hashable, Codable {
+    public var at: Date
+    public var perSecond: Double
+
+    public init(at: Date, perSecond: Double) {
+        self.at = at
+        self.perSecond = perSecond
+    }
+}
+
 /// What one endpoint's autoscaler carries from one decision to the next.
 public struct ScalerState: Sendable, Hashable, Codable {
     public var lastDesired: Int?
@@ -26,6 +37,18 @@ public struct ScalerState: Sendable, Hashable, Codable {
     public var spend: [SpendBucket]
     /// Replica counts running and decided within the longest rate-limit period, for `max_percent`.
     public var replicaHistory: [TimedRecommendation]
+    /// The last tick whose short-window load was a burst.
+    public var burstSeenAt: Date?
+    /// Workers starting and the cold starts measured so far.
+    public var coldStart: ColdStartTracker
+    /// The latest idle gaps in seconds, oldest first, for the adaptive idle timeout.
+    public var idleGaps: [Double]
+    /// The previous fresh sample, for how fast the queue is draining.
+    public var lastSample: MetricSample?
+    /// The latest service times seen in busy stretches, oldest first.
+    public var serviceTimes: [Double]
+    /// Recent arrival rates (requests per second), for the look-ahead's trend.
+    public var arrivalRates: [TimedRate]
 
     public init(
         lastDesired: Int? = nil,
@@ -35,7 +58,13 @@ public struct ScalerState: Sendable, Hashable, Codable {
         observingSince: Date? = nil,
         lastDecisionAt: Date? = nil,
         spend: [SpendBucket] = [],
-        replicaHistory: [TimedRecommendation] = []
+        replicaHistory: [TimedRecommendation] = [],
+        burstSeenAt: Date? = nil,
+        coldStart: ColdStartTracker = ColdStartTracker(),
+        idleGaps: [Double] = [],
+        lastSample: MetricSample? = nil,
+        serviceTimes: [Double] = [],
+        arrivalRates: [TimedRate] = []
     ) {
         self.lastDesired = lastDesired
         self.recommendations = recommendations
@@ -45,5 +74,17 @@ public struct ScalerState: Sendable, Hashable, Codable {
         self.lastDecisionAt = lastDecisionAt
         self.spend = spend
         self.replicaHistory = replicaHistory
+        self.burstSeenAt = burstSeenAt
+        self.coldStart = coldStart
+        self.idleGaps = idleGaps
+        self.lastSample = lastSample
+        self.serviceTimes = serviceTimes
+        self.arrivalRates = arrivalRates
     }
+}
+
+extension ScalerState {
+    /// One request's service time: the median of those seen, since one odd interval (a stuck
+    /// worker, a burst between samples) can be wildly off; `nil` until one is seen.
+    public var serviceTime: Double? { QueueModel.median(serviceTimes) }
 }

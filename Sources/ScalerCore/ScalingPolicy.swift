@@ -62,6 +62,12 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
     public var tolerance: Double?
     /// Time windows that raise the minimum or lower the maximum; `nil` is none.
     public var schedules: [ScheduleWindow]?
+    /// Scale up at once and hold on a burst; `nil` is off.
+    public var burst: BurstPolicy?
+    /// Size scale-ups for the load one cold start ahead; `nil` is off.
+    public var lookAhead: LookAheadPolicy?
+    /// Learn the idle timeout from the endpoint's idle gaps; `nil` uses `idleTimeout` as is.
+    public var adaptiveIdle: AdaptiveIdlePolicy?
 
     public init(
         type: PolicyType,
@@ -76,7 +82,10 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         maxMetricAge: TimeInterval = 30,
         budget: SpendBudget? = nil,
         tolerance: Double? = nil,
-        schedules: [ScheduleWindow]? = nil
+        schedules: [ScheduleWindow]? = nil,
+        burst: BurstPolicy? = nil,
+        lookAhead: LookAheadPolicy? = nil,
+        adaptiveIdle: AdaptiveIdlePolicy? = nil
     ) {
         self.type = type
         self.value = value
@@ -91,10 +100,15 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         self.budget = budget
         self.tolerance = tolerance
         self.schedules = schedules
+        self.burst = burst
+        self.lookAhead = lookAhead
+        self.adaptiveIdle = adaptiveIdle
     }
 
     /// The longest window any decision needs to remember.
-    var historyWindow: TimeInterval { max(scaleUp.stabilization, scaleDown.stabilization) }
+    var historyWindow: TimeInterval {
+        max(scaleUp.stabilization, scaleDown.stabilization, burst?.window ?? 0, lookAhead?.window ?? 0)
+    }
     /// The longest period a rate limit looks back over.
     var ratePeriod: TimeInterval { max(scaleUp.ratePeriod, scaleDown.ratePeriod) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ScalerCore
 import Synchronization
 
@@ -10,16 +11,25 @@ public struct SimulationRunner: Sendable {
     public var policy: ScalingPolicy
     public var endpointName: String
     public var tick: Double
+    /// The wall-clock instant the trace starts at, for schedules.
+    public var epoch: Date
+    /// Receives scalerd's decisions, when set.
+    public var decisionLog: DecisionLog?
 
-    public init(simulator: Simulator, policy: ScalingPolicy, endpointName: String, tick: Double) {
+    public init(
+        simulator: Simulator, policy: ScalingPolicy, endpointName: String, tick: Double,
+        epoch: Date = ScalerdStrategy.defaultEpoch, decisionLog: DecisionLog? = nil
+    ) {
         self.simulator = simulator
         self.policy = policy
         self.endpointName = endpointName
         self.tick = tick
+        self.epoch = epoch
+        self.decisionLog = decisionLog
     }
 
     public func strategies(lowerBound: LowerBound, only names: Set<String>? = nil) -> [any ScalingStrategy] {
-        let all: [any ScalingStrategy] = [ScalerdStrategy(policy: policy, tick: tick)]
+        let all: [any ScalingStrategy] = [ScalerdStrategy(policy: policy, tick: tick, epoch: epoch, log: decisionLog)]
             + Baselines.all(policy: policy, model: simulator.model, lowerBound: lowerBound)
         return all.filter { names?.contains($0.name) ?? true }
     }

@@ -50,6 +50,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Also write a self-contained HTML report with charts to this file.")
     var report: String?
 
+    @Option(help: "Also write scalerd's decisions, one JSON object per line (time, what it saw, clamps, reason), to this file.")
+    var decisions: String?
+
+    @Option(help: "The wall-clock start of the trace, for schedules (ISO 8601, e.g. 2026-03-09T00:00:00Z). Default: 2001-01-01T00:00:00Z, a Monday.")
+    var start: String?
+
     func validate() throws {
         if (trace == nil) == (bursty == nil) { throw ValidationError("give either --trace FILE or --bursty DURATION") }
     }
@@ -62,9 +68,16 @@ struct SimulateCommand: AsyncParsableCommand {
             let model = try workers.model(policy: policy)
             let target = try delayTarget.map { try Self.seconds($0, option: "--delay-target") } ?? (policy.type == .queue ? policy.value : 2)
             let simulator = Simulator(trace: traceData, model: model, seed: seed, delayTarget: target)
-            let runner = SimulationRunner(simulator: simulator, policy: policy, endpointName: endpoint.name, tick: loaded.tick)
+            let log = decisions.map { _ in DecisionLog() }
+            let runner = SimulationRunner(
+                simulator: simulator, policy: policy, endpointName: endpoint.name, tick: loaded.tick,
+                epoch: try startDate(), decisionLog: log
+            )
             let simulationReport = await runner.run(only: try selectedPolicies(), progress: ProgressLine.makeIfTerminal())
             try output(simulationReport)
+            if let decisions, let log {
+                try write(log.jsonLines(), to: decisions, option: "--decisions")
+            }
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data("scalerd: \(failure)\n".utf8))
             throw ExitCode.failure
@@ -102,12 +115,24 @@ struct SimulateCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         }
         if let report {
-            do {
-                try Data(ReportHTML.render(result).utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
-            } catch {
-                throw CommandFailure("--report \(report): cannot write the file: \(error.localizedDescription)")
-            }
+            try write(ReportHTML.render(result), to: report, option: "--report")
         }
+    }
+
+    private func write(_ text: String, to path: String, option: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CommandFailure("\(option) \(path): cannot write the file: \(error.localizedDescription)")
+        }
+    }
+
+    private func startDate() throws -> Date {
+        guard let start else { return ScalerdStrategy.defaultEpoch }
+        guard let date = try? Date(start, strategy: .iso8601) else {
+            throw CommandFailure("--start: '\(start)' is not an ISO 8601 instant such as 2026-03-09T00:00:00Z")
+        }
+        return date
     }
 
     static func seconds(_ text: String, option: String) throws -> Double {

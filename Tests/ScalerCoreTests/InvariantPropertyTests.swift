@@ -38,7 +38,8 @@ import Testing
             }
             if desired == 0 && replicas > 0 {
                 let idleFor = idleSince.map { now.timeIntervalSince($0) } ?? -1
-                #expect(idleFor >= policy.idleTimeout, "zero only after idle_timeout of idle evidence")
+                let shortestTimeout = min(policy.idleTimeout, policy.adaptiveIdle?.minimum ?? .infinity)
+                #expect(idleFor >= shortestTimeout, "zero only after idle_timeout (or the adaptive minimum) of idle evidence")
             }
             let inBounds = (policy.minReplicas...policy.maxReplicas).contains(replicas)
             // The fallback floor is a configured safe value, reached in one move.
@@ -66,6 +67,9 @@ import Testing
         let minReplicas = Int(random.next() % 3)
         let maxReplicas = minReplicas + 1 + Int(random.next() % 12)
         let step = { (random: inout SplitMix64) -> Int? in random.next() % 2 == 0 ? nil : 1 + Int(random.next() % 4) }
+        let burst = random.next() % 2 == 0 ? nil : BurstPolicy(window: Double(1 + random.next() % 4) * 5, threshold: 1.5 + random.unit(), hold: Double(random.next() % 7) * 10)
+        let lookAhead = random.next() % 2 == 0 ? nil : LookAheadPolicy(window: Double(2 + random.next() % 10) * 10, assumedColdStart: Double(1 + random.next() % 90))
+        let adaptiveIdle = random.next() % 2 == 0 ? nil : AdaptiveIdlePolicy(minimum: Double(1 + random.next() % 10), maximum: Double(10 + random.next() % 60), coverage: 0.5 + random.unit() / 2)
         return ScalingPolicy(
             type: random.next() % 2 == 0 ? .queue : .concurrency,
             value: 0.5 + Double(random.next() % 8),
@@ -75,7 +79,8 @@ import Testing
             scaleUp: DirectionBehavior(stabilization: Double(random.next() % 3) * 5, maxStep: step(&random)),
             scaleDown: DirectionBehavior(stabilization: Double(random.next() % 4) * 10, maxStep: step(&random)),
             fallback: random.next() % 2 == 0 ? nil : FallbackPolicy(afterFailures: 1 + Int(random.next() % 3), replicas: minReplicas + Int(random.next() % UInt64(maxReplicas - minReplicas + 1))),
-            maxMetricAge: 10
+            maxMetricAge: 10,
+            burst: burst, lookAhead: lookAhead, adaptiveIdle: adaptiveIdle
         )
     }
 

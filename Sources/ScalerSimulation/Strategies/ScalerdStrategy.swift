@@ -9,20 +9,30 @@ public struct ScalerdStrategy: ScalingStrategy {
     public let interval: Double
     /// The wall-clock instant the trace starts at: schedules and budgets see time of day from it.
     public let epoch: Date
+    /// Where each decision goes, when asked for.
+    public let log: DecisionLog?
     private var state = ScalerState()
 
-    public init(name: String = "scalerd", policy: ScalingPolicy, tick: Double, epoch: Date = Date(timeIntervalSinceReferenceDate: 0)) {
+    /// 2001-01-01 00:00 UTC, a Monday: the epoch when none is given.
+    public static let defaultEpoch = Date(timeIntervalSinceReferenceDate: 0)
+
+    public init(name: String = "scalerd", policy: ScalingPolicy, tick: Double, epoch: Date = defaultEpoch, log: DecisionLog? = nil) {
         self.name = name
         self.policy = policy
         interval = tick
         self.epoch = epoch
+        self.log = log
     }
 
     public var initialReplicas: Int { policy.minReplicas }
 
     public var summary: String {
         let unit = policy.type == .queue ? "s queue delay" : " concurrent per worker"
-        return "\(policy.type.rawValue) \(CompactNumber.text(policy.value))\(unit), replicas \(policy.minReplicas)-\(policy.maxReplicas), idle_timeout \(CompactNumber.text(policy.idleTimeout))s, scale_down window \(CompactNumber.text(policy.scaleDown.stabilization))s, tick \(CompactNumber.text(interval))s"
+        let idle = policy.adaptiveIdle.map { "adaptive idle timeout \(CompactNumber.text($0.minimum))-\(CompactNumber.text($0.maximum))s" }
+            ?? "idle_timeout \(CompactNumber.text(policy.idleTimeout))s"
+        let options = [policy.lookAhead.map { _ in "look_ahead" }, policy.burst.map { _ in "burst" }].compactMap { $0 }
+        return "\(policy.type.rawValue) \(CompactNumber.text(policy.value))\(unit), replicas \(policy.minReplicas)-\(policy.maxReplicas), \(idle), scale_down window \(CompactNumber.text(policy.scaleDown.stabilization))s, tick \(CompactNumber.text(interval))s"
+            + options.map { ", \($0)" }.joined()
     }
 
     public mutating func desiredReplicas(_ view: ClusterView) -> Int {
@@ -37,6 +47,7 @@ public struct ScalerdStrategy: ScalingStrategy {
             policy: policy, now: now
         )
         state = decision.nextState
+        log?.record(decision, seen: view)
         return decision.desiredReplicas
     }
 }
