@@ -63,8 +63,10 @@ struct Controller {
             EndpointEvaluation(runtime: $0, state: states[$0.config.name] ?? ScalerState(), paused: paused.contains($0.config.name), budget: budget, clock: clock)
         }
         let results = await Self.runBounded(evaluations, width: maxConcurrentEndpoints)
-        for result in results {
+        var learned: [String: LearnedTimings] = [:]
+        for (result, runtime) in zip(results, runtimes) {
             states[result.endpoint] = result.decision.nextState
+            learned[result.endpoint] = result.decision.nextState.learned(under: runtime.config.policy)
             log(result)
         }
         let entries = results.map(\.entry)
@@ -81,8 +83,8 @@ struct Controller {
             logger.error("journal write failed; rows kept for retry", metadata: ["error": "\(error)", "pending": "\(unwritten.count)"])
         }
         let now = clock()
-        await status.recordTick(entries, at: now)
-        metrics.recordTick(entries, duration: ContinuousClock.now - started, journalWrite: writeTime, at: now)
+        await status.recordTick(entries, learned: learned, at: now)
+        metrics.recordTick(entries, learned: learned, duration: ContinuousClock.now - started, journalWrite: writeTime, at: now)
     }
 
     /// At shutdown: one last try for rows a failed write kept, then a checkpoint so the journal

@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import ScalerCore
 import ScalerJournal
 
 /// The daemon's Prometheus series, served at `/metrics`.
@@ -33,11 +34,22 @@ final class DaemonMetrics: Sendable {
         generation.set(to: 1)
     }
 
-    func recordTick(_ entries: [JournalEntry], duration: Duration, journalWrite write: Duration?, at time: Date) {
+    func recordTick(
+        _ entries: [JournalEntry], learned: [String: LearnedTimings] = [:], duration: Duration, journalWrite write: Duration?, at time: Date
+    ) {
         tickDuration.record(duration)
         if let write { journalWrite.record(write) }
         lastTick.set(to: time.timeIntervalSince1970)
         for entry in entries { record(entry) }
+        for (endpoint, timings) in learned { record(timings, endpoint: endpoint) }
+    }
+
+    /// Unknown until measured is NaN, as for the observed values.
+    private func record(_ timings: LearnedTimings, endpoint name: String) {
+        let endpoint = [("endpoint", name)]
+        gauge("endpoint_cold_start", "seconds", "Median cold start measured from scale-up to ready workers", endpoint, timings.coldStart ?? .nan)
+        gauge("endpoint_service_time", "seconds", "Median service time of one request, learned from busy stretches", endpoint, timings.serviceTime ?? .nan)
+        gauge("endpoint_idle_timeout", "seconds", "Idle timeout in force, learned when adaptive", endpoint, timings.idleTimeout)
     }
 
     /// One attempt at one provider's API: its HTTP status, or `none` when no answer came.

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerConfig
+import ScalerCore
 import ScalerJournal
 
 /// What the running daemon knows about itself, for the admin API: written by the control loop
@@ -15,6 +16,8 @@ actor DaemonStatus {
         let paused: Bool
         /// The latest decision, with its inputs, reason and the provider's answer.
         let last: JournalEntry?
+        /// The cold start, service time and idle timeout learned from the endpoint's samples.
+        let learned: LearnedTimings?
     }
 
     private(set) var tick: Double
@@ -23,6 +26,7 @@ actor DaemonStatus {
     private(set) var configGeneration = 1
     private var endpoints: [EndpointConfig]
     private var latest: [String: JournalEntry] = [:]
+    private var learned: [String: LearnedTimings] = [:]
     private(set) var paused: Set<String>
 
     init(config: ScalerdConfig, paused: Set<String> = []) {
@@ -40,10 +44,11 @@ actor DaemonStatus {
         if isPaused { paused.insert(name) } else { paused.remove(name) }
     }
 
-    func recordTick(_ entries: [JournalEntry], at time: Date) {
+    func recordTick(_ entries: [JournalEntry], learned timings: [String: LearnedTimings] = [:], at time: Date) {
         ticks += 1
         lastTickAt = time
         for entry in entries { latest[entry.endpoint] = entry }
+        learned.merge(timings) { $1 }
     }
 
     func recordReload(_ config: ScalerdConfig) {
@@ -52,6 +57,7 @@ actor DaemonStatus {
         endpoints = config.endpoints
         let names = Set(config.endpoints.map(\.name))
         latest = latest.filter { names.contains($0.key) }
+        learned = learned.filter { names.contains($0.key) }
     }
 
     /// Healthy while the loop completes ticks: none for three ticks (and a grace for the
@@ -72,7 +78,8 @@ actor DaemonStatus {
         endpoints.map { endpoint in
             EndpointView(
                 name: endpoint.name, provider: endpoint.provider, providerID: endpoint.id, mode: endpoint.mode.rawValue,
-                policyVersion: endpoint.policyVersion, paused: paused.contains(endpoint.name), last: latest[endpoint.name]
+                policyVersion: endpoint.policyVersion, paused: paused.contains(endpoint.name), last: latest[endpoint.name],
+                learned: learned[endpoint.name]
             )
         }
     }

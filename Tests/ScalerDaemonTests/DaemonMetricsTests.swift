@@ -1,4 +1,5 @@
 import Foundation
+import ScalerCore
 @testable import ScalerDaemon
 import Testing
 
@@ -11,5 +12,19 @@ import Testing
         let text = metrics.registry.emitToString()
         #expect(text.contains(#"scalerd_provider_requests_total{provider="rp",method="GET",code="200"} 2"#))
         #expect(text.contains(#"scalerd_provider_requests_total{provider="rp",method="PATCH",code="none"} 1"#))
+    }
+
+    @Test func learnedTimingsAreExposedAndUnknownOnesAreNaN() {
+        let metrics = DaemonMetrics()
+        let learned = [
+            "llm": LearnedTimings(coldStart: 34, serviceTime: 4.25, idleTimeout: 95),
+            "new": LearnedTimings(coldStart: nil, serviceTime: nil, idleTimeout: 300),
+        ]
+        metrics.recordTick([], learned: learned, duration: .milliseconds(3), journalWrite: nil, at: Date())
+        let text = metrics.registry.emitToString()
+        #expect(text.contains(#"scalerd_endpoint_cold_start_seconds{endpoint="llm"} 34.0"#))
+        #expect(text.contains(#"scalerd_endpoint_service_time_seconds{endpoint="llm"} 4.25"#))
+        #expect(text.contains(#"scalerd_endpoint_idle_timeout_seconds{endpoint="llm"} 95.0"#))
+        #expect(text.contains(#"scalerd_endpoint_cold_start_seconds{endpoint="new"} nan"#))
     }
 }

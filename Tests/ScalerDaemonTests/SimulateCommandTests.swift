@@ -84,4 +84,38 @@ import Testing
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(png.count > 20_000, "a blank page compresses to a few kilobytes; charts and the table do not")
     }
+
+    @Test func everyDecisionOfTheScalerdPolicyIsWrittenWithWhatItSaw() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--policies", "scalerd", "--decisions", "decisions.jsonl"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOf: directory.appendingPathComponent("decisions.jsonl"), encoding: .utf8).split(separator: "\n")
+        let decisions = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        // 300 requests 0.4 s apart end near 120 s: about one decision per 5 s tick.
+        #expect((24...40).contains(decisions.count))
+        #expect(decisions.first?["time"] as? Double == 0)
+        #expect(decisions.allSatisfy { $0["reason"] is String && $0["desired_replicas"] is Int && $0["queue_delay"] is Double })
+        #expect(decisions.contains { ($0["reason"] as? String)?.hasPrefix("scale up") == true })
+    }
+
+    @Test func aScheduleOpensAtItsLocalTimeFromTheGivenStart() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scheduled = Self.config.replacing(
+            "max_concurrent_per_worker: 2 }",
+            with: "max_concurrent_per_worker: 2, schedules: [{ name: mornings, start: \"09:00\", end: \"10:00\", time_zone: Asia/Shanghai, min_replicas: 4 }] }"
+        )
+        try scheduled.write(to: directory.appendingPathComponent("scalerd.yaml"), atomically: true, encoding: .utf8)
+        func firstDesired(start: String) throws -> Int? {
+            let result = try runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--policies", "scalerd", "--start", start, "--decisions", "d.jsonl"], in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let first = try String(contentsOf: directory.appendingPathComponent("d.jsonl"), encoding: .utf8).split(separator: "\n")[0]
+            return (try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])?["desired_replicas"] as? Int
+        }
+        #expect(try firstDesired(start: "2026-03-09T01:00:00Z") == 4, "09:00 in Shanghai")
+        #expect(try firstDesired(start: "2026-03-09T03:00:00Z") == 1, "11:00 in Shanghai")
+        let bad = try runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--start", "tomorrow"], in: directory)
+        #expect(bad.stderr == "scalerd: --start: 'tomorrow' is not an ISO 8601 instant such as 2026-03-09T00:00:00Z\n")
+    }
 }
