@@ -39,13 +39,15 @@ public enum ReportTable {
             }.joined(separator: "  ")
         }
         let settings = report.policies.map { "  \($0.name): \($0.summary)" }
-        return (heading(report) + [""] + lines + ["", "settings:"] + settings).joined(separator: "\n")
+        let verdicts = report.verdicts.isEmpty ? [] : ["", "against the baselines:"] + report.verdicts.map { "  \($0.sentence)" }
+        return (heading(report) + [""] + lines + ["", "settings:"] + settings + verdicts).joined(separator: "\n")
     }
 
     public static func markdown(_ report: SimulationReport) -> String {
         let head = "| " + headers.joined(separator: " | ") + " |"
         let rule = "|" + headers.indices.map { $0 == 0 ? " --- |" : " ---: |" }.joined()
         let body = report.policies.map { "| " + row($0).joined(separator: " | ") + " |" }
-        return (heading(report).map { "- \($0)" } + ["", head, rule] + body).joined(separator: "\n")
+        let verdicts = report.verdicts.isEmpty ? [] : [""] + report.verdicts.map { "- \($0.sentence)" }
+        return (heading(report).map { "- \($0)" } + ["", head, rule] + body + verdicts).joined(separator: "\n")
     }
 }

@@ -11,8 +11,10 @@ public struct SimulationReport: Sendable, Codable {
     public var seed: UInt64
     public var lowerBound: LowerBound
     public var policies: [PolicyResult]
+    /// Each scalerd policy against each baseline that ran.
+    public var verdicts: [Verdict]
 
-    public init(simulator: Simulator, lowerBound: LowerBound, policies: [PolicyResult]) {
+    public init(simulator: Simulator, lowerBound: LowerBound, policies: [PolicyResult], baselines: Set<String> = []) {
         trace = simulator.trace.name
         requests = simulator.trace.requests.count
         traceSpan = simulator.trace.span
@@ -24,5 +26,8 @@ public struct SimulationReport: Sendable, Codable {
         seed = simulator.seed
         self.lowerBound = lowerBound
         self.policies = policies
+        let ours = policies.filter { !baselines.contains($0.name) }
+        let theirs = policies.filter { baselines.contains($0.name) }
+        verdicts = ours.flatMap { scalerd in theirs.map { Verdict(scalerd, against: $0) } }
     }
 }

@@ -15,6 +15,21 @@ public struct SimulationRunner: Sendable {
     public var epoch: Date
     /// Receives scalerd's decisions, when set.
     public var decisionLog: DecisionLog?
+    /// Other scalerd policies to run beside the endpoint's own, each reported under its name.
+    public var candidates: [Candidate] = []
+
+    /// A policy to compare with the endpoint's own, as `scalerd simulate --candidate` loads it.
+    public struct Candidate: Sendable {
+        public var name: String
+        public var policy: ScalingPolicy
+        public var tick: Double
+
+        public init(name: String, policy: ScalingPolicy, tick: Double) {
+            self.name = name
+            self.policy = policy
+            self.tick = tick
+        }
+    }
 
     public init(
         simulator: Simulator, policy: ScalingPolicy, endpointName: String, tick: Double,
@@ -29,9 +44,12 @@ public struct SimulationRunner: Sendable {
     }
 
     public func strategies(lowerBound: LowerBound, only names: Set<String>? = nil) -> [any ScalingStrategy] {
-        let all: [any ScalingStrategy] = [ScalerdStrategy(policy: policy, tick: tick, epoch: epoch, log: decisionLog)]
-            + Baselines.all(policy: policy, model: simulator.model, lowerBound: lowerBound)
-        return all.filter { names?.contains($0.name) ?? true }
+        let chosen: [any ScalingStrategy] = ([ScalerdStrategy(policy: policy, tick: tick, epoch: epoch, log: decisionLog)]
+            + Baselines.all(policy: policy, model: simulator.model, lowerBound: lowerBound))
+            .filter { names?.contains($0.name) ?? true }
+        let compared = candidates.map { ScalerdStrategy(name: $0.name, policy: $0.policy, tick: $0.tick, epoch: epoch) }
+        return Array(chosen.prefix { !Self.baselineNames.contains($0.name) }) + compared
+            + chosen.filter { Self.baselineNames.contains($0.name) }
     }
 
     /// `progress` receives the overall share done, from any thread.
@@ -53,7 +71,7 @@ public struct SimulationRunner: Sendable {
             for await (index, result) in group { ordered[index] = result }
             return ordered.compactMap { $0 }
         }
-        return SimulationReport(simulator: simulator, lowerBound: lowerBound, policies: results)
+        return SimulationReport(simulator: simulator, lowerBound: lowerBound, policies: results, baselines: Set(Self.baselineNames))
     }
 }
 

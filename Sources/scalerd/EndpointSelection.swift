@@ -5,24 +5,40 @@ import ScalerConfig
 /// of another host: nothing is resolved or touched here.
 enum EndpointSelection {
     static func load(config path: String, endpoint name: String?) throws -> (ScalerdConfig, EndpointConfig) {
-        let config: ScalerdConfig
-        do {
-            config = try ConfigLoader.offline().load(file: path)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        let config = try read(path)
         if let name {
             guard let endpoint = config.endpoints.first(where: { $0.name == name }) else {
-                let known = config.endpoints.map(\.name).joined(separator: ", ")
-                throw CommandFailure("\(path): no endpoint named '\(name)' (the file has: \(known))")
+                throw CommandFailure("\(path): no endpoint named '\(name)' (the file has: \(names(config)))")
             }
             return (config, endpoint)
         }
         guard config.endpoints.count == 1, let only = config.endpoints.first else {
-            let known = config.endpoints.map(\.name).joined(separator: ", ")
-            throw CommandFailure("\(path) has \(config.endpoints.count) endpoints (\(known)): choose one with --endpoint")
+            throw CommandFailure("\(path) has \(config.endpoints.count) endpoints (\(names(config))): choose one with --endpoint")
         }
         return (config, only)
+    }
+
+    /// The endpoint named `name`, else the file's only endpoint whatever its name: a candidate
+    /// policy written for a comparison need not copy the endpoint's name.
+    static func load(config path: String, preferring name: String) throws -> (ScalerdConfig, EndpointConfig) {
+        let config = try read(path)
+        guard let endpoint = config.endpoints.first(where: { $0.name == name })
+            ?? (config.endpoints.count == 1 ? config.endpoints.first : nil) else {
+            throw CommandFailure("\(path): no endpoint named '\(name)' (the file has: \(names(config)))")
+        }
+        return (config, endpoint)
+    }
+
+    private static func read(_ path: String) throws -> ScalerdConfig {
+        do {
+            return try ConfigLoader.offline().load(file: path)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    private static func names(_ config: ScalerdConfig) -> String {
+        config.endpoints.map(\.name).joined(separator: ", ")
     }
 }
 

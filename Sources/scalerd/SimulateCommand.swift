@@ -50,6 +50,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Also write a self-contained HTML report with charts to this file.")
     var report: String?
 
+    @Option(name: .customLong("candidate"), help: ArgumentHelp(
+        "Another configuration whose policy for the same endpoint runs beside it, reported under the file's name (repeatable).",
+        valueName: "config"
+    ))
+    var candidates: [String] = []
+
     @Option(help: "Also write scalerd's decisions, one JSON object per line (time, what it saw, clamps, reason), to this file.")
     var decisions: String?
 
@@ -69,10 +75,11 @@ struct SimulateCommand: AsyncParsableCommand {
             let target = try delayTarget.map { try Self.seconds($0, option: "--delay-target") } ?? (policy.type == .queue ? policy.value : 2)
             let simulator = Simulator(trace: traceData, model: model, seed: seed, delayTarget: target)
             let log = decisions.map { _ in DecisionLog() }
-            let runner = SimulationRunner(
+            var runner = SimulationRunner(
                 simulator: simulator, policy: policy, endpointName: endpoint.name, tick: loaded.tick,
                 epoch: try startDate(), decisionLog: log
             )
+            runner.candidates = try candidates.map { try candidate($0, endpoint: endpoint.name) }
             let simulationReport = await runner.run(only: try selectedPolicies(), progress: ProgressLine.makeIfTerminal())
             try output(simulationReport)
             if let decisions, let log {
@@ -85,6 +92,16 @@ struct SimulateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// The candidate file's policy for the same endpoint, or its only endpoint's.
+    private func candidate(_ path: String, endpoint name: String) throws -> SimulationRunner.Candidate {
+        let label = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        guard label != "scalerd", !SimulationRunner.baselineNames.contains(label) else {
+            throw CommandFailure("--candidate \(path): '\(label)' already names a policy in the report; rename the file")
+        }
+        let (loaded, endpoint) = try EndpointSelection.load(config: path, preferring: name)
+        return SimulationRunner.Candidate(name: label, policy: endpoint.policy, tick: loaded.tick)
     }
 
     private func loadTrace() throws -> Trace {

@@ -118,4 +118,23 @@ import Testing
         let bad = try runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--start", "tomorrow"], in: directory)
         #expect(bad.stderr == "scalerd: --start: 'tomorrow' is not an ISO 8601 instant such as 2026-03-09T00:00:00Z\n")
     }
+
+    @Test func aCandidatePolicyRunsBesideTheEndpointsOwnAndEachIsJudgedAgainstTheBaselines() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let candidate = Self.config.replacing("name: chat", with: "name: other")
+            .replacing("max_concurrent_per_worker: 2 }", with: "max_concurrent_per_worker: 2, look_ahead: {}, adaptive_idle_timeout: {} }")
+        try candidate.write(to: directory.appendingPathComponent("look-ahead.yaml"), atomically: true, encoding: .utf8)
+        let result = try runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--candidate", "look-ahead.yaml", "--policies", "scalerd,k8s-hpa"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(rows.contains("look-ahead"))
+        #expect(result.stdout.contains("look-ahead: queue 2s queue delay, replicas 0-10, adaptive idle timeout 30-900s"))
+        #expect(result.stdout.contains("  scalerd is ") && result.stdout.contains("  look-ahead is "))
+        #expect(result.stdout.contains(" k8s-hpa: "))
+
+        try candidate.write(to: directory.appendingPathComponent("k8s-hpa.yaml"), atomically: true, encoding: .utf8)
+        let clash = try runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--candidate", "k8s-hpa.yaml"], in: directory)
+        #expect(clash.stderr == "scalerd: --candidate k8s-hpa.yaml: 'k8s-hpa' already names a policy in the report; rename the file\n")
+    }
 }
