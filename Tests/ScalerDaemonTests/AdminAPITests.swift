@@ -77,6 +77,8 @@ import Testing
         let last = try #require(view["last"] as? [String: Any], "the latest decision is shown: \(one.body)")
         #expect(last["reason"] is String)
         #expect(view["policy_version"] is String)
+        let learned = try #require(view["learned"] as? [String: Any], "what scalerd learned is shown: \(one.body)")
+        #expect(learned["idle_timeout"] as? Double == 300)
         #expect(try await get("\(base)/v1/endpoints/nope", token: token).status == 404)
 
         // A reload through the API answers with its outcome: applied, or refused with every reason.
