@@ -28,47 +28,8 @@ public enum Autoscaler {
             }
 
         case .usable(let sample):
-            next.consecutiveFailures = 0
-            next.observingSince = state.observingSince ?? now
-            let idle = IdleEvidence(sample: sample)
-            next.idleSince = idle.provesIdle ? (state.idleSince ?? sample.takenAt) : nil
-            if let since = state.idleSince, next.idleSince == nil {
-                next.idleGaps = Array((state.idleGaps + [now.timeIntervalSince(since)]).suffix(AdaptiveIdlePolicy.gapsRemembered))
-            }
-            next.coldStart.observe(ready: sample.readyWorkers, at: now)
-            let recommendation = LoadRecommendation(sample: sample, policy: policy, current: current)
-            raw = recommendation.replicas
-            pipeline = ClampPipeline(value: recommendation.replicas)
-            var steady: Int?
-            if let lookAhead = policy.lookAhead {
-                learnQueue(&next, sample: sample, previous: state.lastSample, lookAhead: lookAhead, now: now)
-                if let serviceTime = next.serviceTime {
-                    steady = applyLookAhead(&pipeline, sample: sample, state: next, serviceTime: serviceTime, lookAhead: lookAhead, policy: policy, current: current, now: now)
-                }
-            }
-
-            // The window remembers what the load asked for; the idle timeout alone decides the last
-            // step to zero, so that it is not idle_timeout plus a window.
-            next.recommendations = remember(min(pipeline.value, steady ?? pipeline.value), at: now, in: state.recommendations, policy: policy)
-            applyTolerance(&pipeline, current: current, policy: policy)
-            let release = applyIdleTimeout(&pipeline, current: current, idle: idle, idleSince: next.idleSince, gaps: next.idleGaps, policy: policy, now: now)
-            headline = recommendation.explanation + (release.map { "; \($0)" } ?? "")
-            let unstabilized = pipeline.value
-            // A learned idle timeout is opted into to release early: the window's memory of the
-            // last busy minutes does not hold the workers past it. A fixed one waits for both.
-            if release == nil {
-                applyStabilization(&pipeline, current: current, history: next.recommendations, observingSince: next.observingSince ?? now, policy: policy, now: now)
-            }
-            if let burst = policy.burst {
-                applyBurst(&pipeline, burstSeenAt: &next.burstSeenAt, history: next.recommendations, unstabilized: unstabilized,
-                           current: current, ready: sample.readyWorkers ?? current, burst: burst, now: now)
-            }
-            // While workers start, recommendations rise with the backlog of the cold start itself.
-            if let lookAhead = policy.lookAhead, next.serviceTime == nil, next.coldStart.startingWorkers == 0 {
-                applyTrend(&pipeline, history: next.recommendations, coldStart: next.coldStart, lookAhead: lookAhead, now: now)
-            }
-            applyStepLimit(&pipeline, current: current, policy: policy)
-            applyRateLimit(&pipeline, current: current, history: state.replicaHistory, policy: policy, now: now)
+            let shaped = shape(sample: sample, state: state, next: &next, policy: policy, current: current, now: now)
+            (pipeline, raw, headline) = (shaped.pipeline, shaped.raw, shaped.headline)
         }
 
         var ceiling = policy.maxReplicas
@@ -127,7 +88,7 @@ public enum Autoscaler {
 
     /// A worker is released only after `idle_timeout` (or the adaptive one) of fresh proof that
     /// nothing is queued or running. Returns, when an adaptive timeout lets the worker go, why.
-    private static func applyIdleTimeout(
+    static func applyIdleTimeout(
         _ pipeline: inout ClampPipeline, current: Int, idle: IdleEvidence,
         idleSince: Date?, gaps: [Double], policy: ScalingPolicy, now: Date
     ) -> String? {
@@ -150,7 +111,7 @@ public enum Autoscaler {
         return nil
     }
 
-    private static func remember(
+    static func remember(
         _ replicas: Int, at now: Date, in history: [TimedRecommendation], policy: ScalingPolicy
     ) -> [TimedRecommendation] {
         let horizon = now.addingTimeInterval(-policy.historyWindow)
@@ -159,7 +120,7 @@ public enum Autoscaler {
 
     /// Up takes the lowest recommendation of its window, down the highest of its: a burst that lasts
     /// one tick neither adds workers (with an up window) nor lets them go early.
-    private static func applyStabilization(
+    static func applyStabilization(
         _ pipeline: inout ClampPipeline, current: Int, history: [TimedRecommendation],
         observingSince: Date, policy: ScalingPolicy, now: Date
     ) {
@@ -187,7 +148,7 @@ public enum Autoscaler {
         }
     }
 
-    private static func applyStepLimit(_ pipeline: inout ClampPipeline, current: Int, policy: ScalingPolicy) {
+    static func applyStepLimit(_ pipeline: inout ClampPipeline, current: Int, policy: ScalingPolicy) {
         let value = pipeline.value
         if value > current, let step = policy.scaleUp.maxStep, value - current > step {
             pipeline.apply(.stepLimit, current + step, "scale_up.max_step=\(step)")
@@ -198,7 +159,7 @@ public enum Autoscaler {
 
     /// Small moves around the target are noise: the HPA's tolerance band. Never keeps a worker
     /// that the load does not need at all, so that scale to zero is the idle timeout's alone.
-    private static func applyTolerance(_ pipeline: inout ClampPipeline, current: Int, policy: ScalingPolicy) {
+    static func applyTolerance(_ pipeline: inout ClampPipeline, current: Int, policy: ScalingPolicy) {
         guard let tolerance = policy.tolerance, current > 0, pipeline.value > 0, pipeline.value != current else { return }
         let change = Double(abs(pipeline.value - current)) / Double(current)
         if change <= tolerance {
@@ -208,7 +169,7 @@ public enum Autoscaler {
 
     /// At most `max_percent` of the count at the start of the period, in each direction; from
     /// zero, one worker.
-    private static func applyRateLimit(
+    static func applyRateLimit(
         _ pipeline: inout ClampPipeline, current: Int, history: [TimedRecommendation], policy: ScalingPolicy, now: Date
     ) {
         let value = pipeline.value
@@ -232,7 +193,7 @@ public enum Autoscaler {
         }
     }
 
-    private static func reason(action: ScalingAction, current: Int, desired: Int, headline: String, clamps: [Clamp]) -> String {
+    static func reason(action: ScalingAction, current: Int, desired: Int, headline: String, clamps: [Clamp]) -> String {
         let verdict: String
         switch action {
         case .hold: verdict = "hold at \(current)"
