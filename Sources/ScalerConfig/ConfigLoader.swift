@@ -36,7 +36,23 @@ public struct ConfigLoader: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(issues: [ConfigIssue(file: file, keyPath: "", line: nil, message: "not UTF-8 text")])
         }
+        if checksHost, let issue = Self.writableByOthers(file) {
+            throw ConfigError(issues: [issue])
+        }
         return try parse(text, file: file)
+    }
+
+    /// The file chooses where the API keys are sent: whoever may change it may take them.
+    private static func writableByOthers(_ file: String) -> ConfigIssue? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o022 != 0 else { return nil }
+        let who = mode & 0o002 != 0 ? "everyone" : "its group"
+        let octal = String(mode & 0o777, radix: 8)
+        return ConfigIssue(
+            file: file, keyPath: "", line: nil,
+            message: "mode 0\(octal) lets \(who) change it, and the file decides where scalerd sends its API keys; run chmod go-w \(file)"
+        )
     }
 
     public func parse(_ text: String, file: String) throws(ConfigError) -> ScalerdConfig {

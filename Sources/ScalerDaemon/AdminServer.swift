@@ -10,16 +10,19 @@ struct AdminServer: Service {
     let settings: AdminSettings
     let api: AdminAPI
     let logger: Logger
+    /// Told once the API serves: with the config loaded and the journal open before it, the
+    /// daemon is then ready, whatever the providers answer.
+    var onRunning: @Sendable () -> Void = {}
 
     func run() async throws {
         do {
-            try await Self.make(settings: settings, api: api, logger: logger).run()
+            try await Self.make(settings: settings, api: api, logger: logger, onRunning: onRunning).run()
         } catch {
             throw AdminServerError(address: "\(settings.listen)", underlying: "\(error)")
         }
     }
 
-    static func make(settings: AdminSettings, api: AdminAPI, logger: Logger) -> some ApplicationProtocol {
+    static func make(settings: AdminSettings, api: AdminAPI, logger: Logger, onRunning: @escaping @Sendable () -> Void = {}) -> some ApplicationProtocol {
         let address: BindAddress
         switch settings.listen {
         case .tcp(let host, let port):
@@ -36,6 +39,7 @@ struct AdminServer: Service {
             configuration: .init(address: address, serverName: "scalerd"),
             onServerRunning: { channel in
                 logger.notice("admin API listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "\(settings.listen)")"])
+                onRunning()
             },
             logger: logger
         )

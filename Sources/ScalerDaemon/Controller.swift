@@ -54,7 +54,8 @@ struct Controller {
         }
     }
 
-    mutating func tick() async {
+    @discardableResult
+    mutating func tick() async -> TickSummary {
         let started = ContinuousClock.now
         // Observe and act each get under half the tick, so the tick, journal write included, ends in time.
         let budget = max(0.2, config.tick * 0.45)
@@ -85,6 +86,7 @@ struct Controller {
         let now = clock()
         await status.recordTick(entries, learned: learned, at: now)
         metrics.recordTick(entries, learned: learned, duration: ContinuousClock.now - started, journalWrite: writeTime, at: now)
+        return TickSummary(entries: entries, at: now)
     }
 
     /// At shutdown: one last try for rows a failed write kept, then a checkpoint so the journal

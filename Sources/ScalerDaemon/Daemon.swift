@@ -32,12 +32,16 @@ public enum Daemon {
         let factory = RuntimeFactory(http: http, pushed: pushed, metrics: metrics, clock: clock)
         let timer = TickTimer()
         let reloads = ReloadCoordinator(wake: { timer.wake() })
+        let notifier = SystemdNotifier()
         let service = ScalerService(
             configPath: configPath, initialConfig: config, journal: journal, status: status, metrics: metrics, timer: timer, reloads: reloads,
-            factory: factory, loader: loader, logger: logger, clock: clock
+            factory: factory, loader: loader, logger: logger, clock: clock, notifier: notifier
         )
         let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, journal: journal, token: config.admin.token, clock: clock)
-        let admin = AdminServer(settings: config.admin, api: api, logger: logger)
+        let endpointCount = config.endpoints.count
+        let admin = AdminServer(settings: config.admin, api: api, logger: logger) {
+            notifier.ready(status: "running: \(endpointCount) endpoint(s), journal \(journal.path), admin API \(config.admin.listen)")
+        }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service), .init(service: admin)],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -19,6 +19,7 @@ struct ScalerService: Service {
     let loader: ConfigLoader
     let logger: Logger
     let clock: @Sendable () -> Date
+    let notifier: SystemdNotifier
 
     func run() async throws {
         let runtimes = factory.runtimes(for: initialConfig)
@@ -39,15 +40,26 @@ struct ScalerService: Service {
             "config": "\(configPath)", "endpoints": "\(runtimes.count)", "tick": "\(initialConfig.tick)s",
             "journal": "\(journal.path)",
         ])
-        for await wake in timer.wakes.cancelOnGracefulShutdown() {
-            if let waiters = await reloads.take() {
-                let outcome = await reload(&controller)
-                metrics.recordReload(applied: outcome.applied, generation: outcome.configGeneration)
-                reloads.finish(waiters, with: outcome)
+        var watchdog = notifier.watchdogInterval.map(WatchdogPacer.init)
+        await withGracefulShutdownHandler {
+            for await wake in timer.wakes.cancelOnGracefulShutdown() {
+                if let waiters = await reloads.take() {
+                    notifier.reloading()
+                    let outcome = await reload(&controller)
+                    metrics.recordReload(applied: outcome.applied, generation: outcome.configGeneration)
+                    notifier.ready(status: outcome.applied
+                        ? "configuration \(outcome.configGeneration) applied"
+                        : "reload refused, running configuration kept: \(outcome.errors.joined(separator: "; "))")
+                    reloads.finish(waiters, with: outcome)
+                }
+                if wake == .tick {
+                    let summary = await controller.tick()
+                    notifier.status(summary.status)
+                    if watchdog?.tickCompleted(at: .now) == true { notifier.watchdog() }
+                }
             }
-            if wake == .tick {
-                await controller.tick()
-            }
+        } onGracefulShutdown: {
+            notifier.stopping()
         }
         timer.stop()
         await controller.flush()

@@ -59,9 +59,12 @@ struct ConfigFixture {
 
     static let environment = ["TEST_RUNPOD_KEY": "rp_secret_value_123"]
 
+    func loader(environment: [String: String] = Self.environment) -> ConfigLoader {
+        ConfigLoader(secrets: SecretResolver(environment: environment), workingDirectory: directory.path)
+    }
+
     func load(_ text: String, environment: [String: String] = Self.environment) throws -> ScalerdConfig {
-        let path = try write(text)
-        return try ConfigLoader(secrets: SecretResolver(environment: environment), workingDirectory: directory.path).load(file: path)
+        try loader(environment: environment).load(file: try write(text))
     }
 
     /// The issues a broken file is refused with (empty if it loads).

@@ -1,0 +1,23 @@
+import Foundation
+import ScalerJournal
+
+/// One tick in a line, for systemd's `STATUS=` (what `systemctl status` shows).
+struct TickSummary: Sendable {
+    let endpoints: Int
+    let scaledUp: Int
+    let scaledDown: Int
+    let failed: Int
+    let at: Date
+
+    init(entries: [JournalEntry], at time: Date) {
+        endpoints = entries.count
+        scaledUp = entries.filter { $0.action == "scale_up" }.count
+        scaledDown = entries.filter { $0.action == "scale_down" }.count
+        failed = entries.filter { $0.errorKind != nil || $0.metricStatus != "fresh" }.count
+        at = time
+    }
+
+    var status: String {
+        "last tick \(JournalFormatter.timestamp(at)): \(endpoints) endpoint(s), \(scaledUp) scaled up, \(scaledDown) scaled down, \(failed) with metric or provider errors"
+    }
+}
