@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // SHA-256 for the journal's hash chain; already in the graph through AsyncHTTPClient.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "ScalerCore"),
@@ -26,6 +28,7 @@ let package = Package(
         .target(name: "ScalerJournal", dependencies: [
             "ScalerCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ScalerSimulation", dependencies: ["ScalerCore"]),
         .target(name: "ScalerHTTP", dependencies: [

@@ -82,10 +82,18 @@ struct ConfigReader {
 
     private func readJournal(_ node: ConfigNode?) -> JournalSettings? {
         guard let node else { return checkedJournal(Self.defaultJournalPath, node: nil) }
-        guard let mapping = node.mapping(keys: ["path"]) else { return nil }
-        guard let pathNode = mapping["path"] else { return checkedJournal(Self.defaultJournalPath, node: node) }
-        guard let path = pathNode.string() else { return nil }
-        return checkedJournal(path, node: pathNode)
+        guard let mapping = node.mapping(keys: ["path", "retention"]) else { return nil }
+        let retentionNode = mapping["retention"]
+        let retention = retentionNode.map { $0.duration(allowZero: false) }
+        if let retentionNode, let days = retention ?? nil, days < 86_400 {
+            retentionNode.report("retention must be at least 1d: an audit journal kept for less is hardly one")
+            return nil
+        }
+        let pathNode = mapping["path"]
+        guard let path = pathNode.map({ $0.string() }) ?? Self.defaultJournalPath, retention != .some(nil),
+              var settings = checkedJournal(path, node: pathNode ?? node) else { return nil }
+        settings.retention = retention ?? nil
+        return settings
     }
 
     /// The journal's directory must exist and be writable now, so that the daemon does not start

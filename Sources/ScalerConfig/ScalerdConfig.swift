@@ -20,6 +20,13 @@ public struct ScalerdConfig: Sendable, Hashable {
 public struct JournalSettings: Sendable, Hashable, Codable {
     /// Absolute path of the SQLite file.
     public var path: String
+    /// Rows that ended longer ago than this are pruned automatically; `nil` keeps everything.
+    public var retention: Double?
+
+    public init(path: String, retention: Double? = nil) {
+        self.path = path
+        self.retention = retention
+    }
 }
 
 /// The admin HTTP API: where it listens and the token it wants.

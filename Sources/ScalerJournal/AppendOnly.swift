@@ -5,6 +5,7 @@
 /// hold that repeats (`last_at` and `repeats` grow, the input ranges widen). Everything the
 /// decision said stays exactly as first written.
 enum AppendOnly {
+    /// What a decision row recorded when written, as of migration v1.
     static let immutableDecisionColumns = [
         "id", "at", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age",
         "metric_error", "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers",
@@ -12,8 +13,31 @@ enum AppendOnly {
         "error_kind", "error_message", "provider_latency_ms",
     ]
 
+    /// Migration v1's triggers, as released.
     static var triggers: String {
-        let unchanged = immutableDecisionColumns.map { "NEW.\($0) IS OLD.\($0)" }.joined(separator: " AND ")
+        triggers(immutable: immutableDecisionColumns, deletable: nil)
+    }
+
+    /// Since v2: the hashes are recorded too, and a prefix of rows that a `journal_prune` row
+    /// accounts for may be deleted, which is how `journal prune` and retention delete.
+    static var chainedTriggers: String {
+        triggers(immutable: immutableDecisionColumns + ["prev_hash", "hash"], deletable: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)")
+            + """
+
+            CREATE TRIGGER journal_prune_append_only_update BEFORE UPDATE ON journal_prune
+            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: journal_prune rows cannot be updated'); END;
+            CREATE TRIGGER journal_prune_append_only_delete BEFORE DELETE ON journal_prune
+            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: journal_prune rows cannot be deleted'); END;
+            """
+    }
+
+    static let triggerNames = [
+        "decision_append_only_update", "decision_append_only_delete", "endpoint_pause_append_only_update",
+        "endpoint_pause_append_only_delete", "policy_version_append_only_update", "policy_version_append_only_delete",
+    ]
+
+    private static func triggers(immutable: [String], deletable: String?) -> String {
+        let unchanged = immutable.map { "NEW.\($0) IS OLD.\($0)" }.joined(separator: " AND ")
         let widened = ["queue_delay", "queued", "in_flight"].map { column in
             "(OLD.\(column)_min IS NULL OR NEW.\(column)_min <= OLD.\(column)_min) AND (OLD.\(column)_max IS NULL OR NEW.\(column)_max >= OLD.\(column)_max)"
         }.joined(separator: " AND ")
@@ -25,8 +49,8 @@ enum AppendOnly {
             CREATE TRIGGER decision_append_only_update BEFORE UPDATE ON decision
             WHEN NOT (\(unchanged) AND \(widened) AND \(extendsNewestHold))
             BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: a decision row cannot be changed (only the newest hold of an endpoint may be extended)'); END;
-            CREATE TRIGGER decision_append_only_delete BEFORE DELETE ON decision
-            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: decision rows cannot be deleted'); END;
+            CREATE TRIGGER decision_append_only_delete BEFORE DELETE ON decision\(deletable.map { "\n            WHEN NOT (\($0))" } ?? "")
+            BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: decision rows cannot be deleted\(deletable == nil ? "" : " (only journal prune deletes, and records it)")'); END;
             CREATE TRIGGER endpoint_pause_append_only_update BEFORE UPDATE ON endpoint_pause
             BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: endpoint_pause rows cannot be updated'); END;
             CREATE TRIGGER endpoint_pause_append_only_delete BEFORE DELETE ON endpoint_pause

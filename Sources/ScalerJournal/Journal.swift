@@ -36,14 +36,21 @@ public final class Journal: Sendable {
         do {
             let written = try await pool.write { db in
                 var newest = previous
+                var chainEnd = try Self.chainEnd(db)
                 for entry in entries {
                     if let open = newest[entry.endpoint], open.isContinued(by: entry) {
-                        let run = open.extended(by: entry)
+                        var run = open.extended(by: entry)
+                        run.extensionHash = HashChain.extensionHash(rowHash: run.hash ?? "", values: try run.databaseDictionary)
                         try run.update(db)
                         newest[entry.endpoint] = run
                     } else {
                         var row = entry
+                        let values = try row.databaseDictionary
+                        row.prevHash = chainEnd
+                        row.hash = HashChain.rowHash(previous: chainEnd, values: values)
+                        row.extensionHash = HashChain.extensionHash(rowHash: row.hash ?? "", values: values)
                         try row.insert(db)
+                        chainEnd = row.hash ?? chainEnd
                         newest[entry.endpoint] = row
                     }
                 }
@@ -53,6 +60,40 @@ public final class Journal: Sendable {
         } catch {
             throw JournalError(path: path, action: "append \(entries.count) row(s)", underlying: error)
         }
+    }
+
+    /// Deletes, oldest first, the rows that ended before `cutoff`: the only deletion the journal
+    /// allows, recorded in `journal_prune` with the hash the chain continues from. Only a prefix
+    /// can go, so a hold run still open since before the cutoff keeps every row after it.
+    @discardableResult
+    public func prune(before cutoff: Date, reason: String, at now: Date) async throws(JournalError) -> PruneResult {
+        do {
+            return try await pool.write { db in
+                let firstKept = try Int64.fetchOne(db, sql: "SELECT min(id) FROM decision WHERE last_at >= ?", arguments: [cutoff.timeIntervalSince1970])
+                let last = try Row.fetchOne(db, sql: """
+                    SELECT id, hash FROM decision WHERE id < ? ORDER BY id DESC LIMIT 1
+                    """, arguments: [firstKept ?? Int64.max])
+                guard let last, let lastID: Int64 = last["id"], let lastHash: String = last["hash"] else {
+                    return PruneResult(removedRows: 0, lastRemovedID: nil)
+                }
+                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM decision WHERE id <= ?", arguments: [lastID]) ?? 0
+                try db.execute(sql: """
+                    INSERT INTO journal_prune (at, cutoff, removed_rows, last_removed_id, last_removed_hash, reason)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [now.timeIntervalSince1970, cutoff.timeIntervalSince1970, count, lastID, lastHash, reason])
+                try db.execute(sql: "DELETE FROM decision WHERE id <= ?", arguments: [lastID])
+                return PruneResult(removedRows: count, lastRemovedID: lastID)
+            }
+        } catch {
+            throw JournalError(path: path, action: "prune rows before \(cutoff)", underlying: error)
+        }
+    }
+
+    /// The hash the next row chains to: the newest row's, else what the last prune left, else
+    /// the genesis hash.
+    static func chainEnd(_ db: Database) throws -> String {
+        if let newest = try String.fetchOne(db, sql: "SELECT hash FROM decision ORDER BY id DESC LIMIT 1") { return newest }
+        return try String.fetchOne(db, sql: "SELECT last_removed_hash FROM journal_prune ORDER BY id DESC LIMIT 1") ?? HashChain.genesis
     }
 
     /// Records the full effective config behind a policy version, once.
@@ -106,6 +147,11 @@ public final class Journal: Sendable {
             throw JournalError(path: path, action: "checkpoint", underlying: error)
         }
     }
+}
+
+public struct PruneResult: Sendable, Hashable {
+    public var removedRows: Int
+    public var lastRemovedID: Int64?
 }
 
 public struct JournalError: Error, Sendable, CustomStringConvertible {

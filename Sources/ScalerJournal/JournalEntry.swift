@@ -42,6 +42,11 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public var queuedMax: Int?
     public var inFlightMin: Int?
     public var inFlightMax: Int?
+    /// The hash chain (`scalerd journal verify`): the previous row's hash, this row's, and the
+    /// hash of its hold extension; set by the journal when the row is written.
+    public var prevHash: String?
+    public var hash: String?
+    public var extensionHash: String?
 
     public init(
         decision: Decision,

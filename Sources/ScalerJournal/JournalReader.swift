@@ -51,6 +51,15 @@ public struct JournalReader: Sendable {
         }
     }
 
+    /// Walks the hash chain from the oldest row (or the last prune) to the newest.
+    public func verify() throws(JournalError) -> ChainVerification {
+        do {
+            return try queue.read { db in try ChainVerification.check(db) }
+        } catch {
+            throw JournalError(path: path, action: "verify", underlying: error)
+        }
+    }
+
     public func count() throws(JournalError) -> Int {
         do {
             return try queue.read { db in try JournalEntry.fetchCount(db) }

@@ -60,6 +60,38 @@ enum JournalSchema {
             }
             try db.execute(sql: AppendOnly.triggers)
         }
+
+        // Each decision row hashed and chained to the one before; the only deletion, a prune,
+        // leaves a row saying what it removed and the hash the chain continues from.
+        migrator.registerMigration("v2-hash-chain") { db in
+            for name in AppendOnly.triggerNames { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
+            try db.alter(table: "decision") { table in
+                table.add(column: "prev_hash", .text)
+                table.add(column: "hash", .text)
+                table.add(column: "extension_hash", .text)
+            }
+            try db.create(table: "journal_prune") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .double).notNull()
+                table.column("cutoff", .double).notNull()
+                table.column("removed_rows", .integer).notNull()
+                table.column("last_removed_id", .integer).notNull()
+                table.column("last_removed_hash", .text).notNull()
+                table.column("reason", .text).notNull()
+            }
+            // Rows written before the chain existed are chained in the order they were written.
+            var previous = HashChain.genesis
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM decision ORDER BY id") {
+                let values = HashChain.values(of: row)
+                let hash = HashChain.rowHash(previous: previous, values: values)
+                try db.execute(
+                    sql: "UPDATE decision SET prev_hash = ?, hash = ?, extension_hash = ? WHERE id = ?",
+                    arguments: [previous, hash, HashChain.extensionHash(rowHash: hash, values: values), row["id"] as Int64]
+                )
+                previous = hash
+            }
+            try db.execute(sql: AppendOnly.chainedTriggers)
+        }
         return migrator
     }
 }

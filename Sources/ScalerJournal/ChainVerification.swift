@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+
+/// What `scalerd journal verify` found walking the hash chain.
+public struct ChainVerification: Sendable {
+    public var rowsChecked: Int
+    /// Prunes recorded in the journal; the chain continues from the last one's hash.
+    public var prunes: Int
+    /// The first row where the chain breaks, `nil` when intact.
+    public var problem: ChainProblem?
+
+    static func check(_ db: Database) throws -> ChainVerification {
+        let prunes = try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_prune") ?? 0
+        let lastPrune = try Row.fetchOne(db, sql: "SELECT last_removed_id, last_removed_hash FROM journal_prune ORDER BY id DESC LIMIT 1")
+        var expected: String = lastPrune?["last_removed_hash"] ?? HashChain.genesis
+        var previous: (id: Int64, prevHash: String)?
+        var checked = 0
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM decision ORDER BY id")
+        while let row = try rows.next() {
+            checked += 1
+            let id: Int64 = row["id"]
+            let values = HashChain.values(of: row)
+            guard let prevHash: String = row["prev_hash"], let hash: String = row["hash"],
+                  HashChain.rowHash(previous: prevHash, values: values) == hash else {
+                return ChainVerification(rowsChecked: checked, prunes: prunes, problem: ChainProblem(
+                    rowID: id, kind: .changed,
+                    description: "row \(id) does not match its hash: what it records was changed (or it was written) after the fact"
+                ))
+            }
+            if prevHash != expected {
+                // Rows are written in id order, each chained to the one before: of two rows chained
+                // to the same predecessor, the later one was added after the fact.
+                if let previous, previous.prevHash == prevHash {
+                    return ChainVerification(rowsChecked: checked, prunes: prunes, problem: ChainProblem(
+                        rowID: id, kind: .inserted,
+                        description: "row \(id) was inserted after the fact: it is chained to the same row as row \(previous.id)"
+                    ))
+                }
+                return ChainVerification(rowsChecked: checked, prunes: prunes, problem: ChainProblem(
+                    rowID: id, kind: .removed,
+                    description: "rows before row \(id) were removed: it is chained to a row that is no longer there\(previous.map { " (after row \($0.id))" } ?? "")"
+                ))
+            }
+            guard row["extension_hash"] == HashChain.extensionHash(rowHash: hash, values: values) else {
+                return ChainVerification(rowsChecked: checked, prunes: prunes, problem: ChainProblem(
+                    rowID: id, kind: .extensionChanged,
+                    description: "row \(id)'s hold run (last_at, repeats or input ranges) was changed after it was written"
+                ))
+            }
+            expected = hash
+            previous = (id, prevHash)
+        }
+        // AUTOINCREMENT never reuses an id: ids issued beyond the newest row were removed.
+        let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'decision'") ?? 0
+        let prunedThrough: Int64 = lastPrune?["last_removed_id"] ?? 0
+        let newest = previous?.id ?? prunedThrough
+        if issued > newest {
+            return ChainVerification(rowsChecked: checked, prunes: prunes, problem: ChainProblem(
+                rowID: newest + 1, kind: .removed,
+                description: "the newest row(s), ids \(newest + 1) to \(issued), were removed"
+            ))
+        }
+        return ChainVerification(rowsChecked: checked, prunes: prunes, problem: nil)
+    }
+}
+
+/// Where and how the chain breaks.
+public struct ChainProblem: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case changed
+        case extensionChanged = "extension_changed"
+        case removed
+        case inserted
+    }
+
+    public var rowID: Int64
+    public var kind: Kind
+    public var description: String
+}
