@@ -41,6 +41,7 @@ struct ScalerService: Service {
             "journal": "\(journal.path)",
         ])
         var watchdog = notifier.watchdogInterval.map(WatchdogPacer.init)
+        var lastPrune: Date?
         await withGracefulShutdownHandler {
             for await wake in timer.wakes.cancelOnGracefulShutdown() {
                 if let waiters = await reloads.take() {
@@ -56,6 +57,7 @@ struct ScalerService: Service {
                     let summary = await controller.tick()
                     notifier.status(summary.status)
                     if watchdog?.tickCompleted(at: .now) == true { notifier.watchdog() }
+                    await applyRetention(controller.config.journal.retention, lastPrune: &lastPrune)
                 }
             }
         } onGracefulShutdown: {
@@ -64,6 +66,22 @@ struct ScalerService: Service {
         timer.stop()
         await controller.flush()
         logger.notice("scalerd stopped: last tick finished, journal flushed")
+    }
+
+    /// `journal.retention`: at start and hourly after, the rows that ended longer ago go, and the
+    /// prune is recorded like any other.
+    private func applyRetention(_ retention: Double?, lastPrune: inout Date?) async {
+        let now = clock()
+        guard let retention, lastPrune.map({ now.timeIntervalSince($0) >= 3_600 }) ?? true else { return }
+        lastPrune = now
+        do {
+            let result = try await journal.prune(before: now.addingTimeInterval(-retention), reason: "journal.retention \(DurationParser.format(retention))", at: now)
+            if result.removedRows > 0 {
+                logger.notice("journal pruned by journal.retention", metadata: ["removed_rows": "\(result.removedRows)", "through_id": "\(result.lastRemovedID ?? 0)"])
+            }
+        } catch {
+            logger.error("journal retention failed; will retry in an hour", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Validates the file and applies it whole, or logs why not and keeps the running config.

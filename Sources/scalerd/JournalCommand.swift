@@ -6,8 +6,8 @@ import ScalerJournal
 struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
-        abstract: "Query the decision journal (read-only; safe while the daemon runs).",
-        subcommands: [JournalListCommand.self, JournalExplainCommand.self]
+        abstract: "Query, check and prune the decision journal (all but prune read-only; safe while the daemon runs).",
+        subcommands: [JournalListCommand.self, JournalExplainCommand.self, JournalVerifyCommand.self, JournalPruneCommand.self]
     )
 }
 
@@ -19,11 +19,7 @@ struct JournalListCommand: ParsableCommand {
         abstract: "List decisions, oldest first."
     )
 
-    @Option(name: .shortAndLong, help: "Config file whose journal.path to read.")
-    var config = Defaults.configPath
-
-    @Option(help: "Journal file; overrides --config.")
-    var journal: String?
+    @OptionGroup var location: JournalLocation
 
     @Option(help: "Only this endpoint.")
     var endpoint: String?
@@ -59,13 +55,9 @@ struct JournalListCommand: ParsableCommand {
             action: action,
             limit: limit == 0 ? nil : limit
         )
-        do {
-            let path = try journal ?? JournalLocator.path(inConfig: config)
-            let entries = try JournalReader(path: path).entries(query)
+        try reportingFailure {
+            let entries = try JournalReader(path: try location.path()).entries(query)
             print(JournalFormatter.render(entries, as: format))
-        } catch {
-            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
-            throw ExitCode.failure
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ScalerConfig
 import ScalerJournal
 
 struct JournalExplainCommand: ParsableCommand {
@@ -12,22 +11,15 @@ struct JournalExplainCommand: ParsableCommand {
     @Argument(help: "The decision's ID.")
     var id: Int64
 
-    @Option(name: .shortAndLong, help: "Config file whose journal.path to read.")
-    var config = Defaults.configPath
-
-    @Option(help: "Journal file; overrides --config.")
-    var journal: String?
+    @OptionGroup var location: JournalLocation
 
     func run() throws {
-        do {
-            let path = try journal ?? JournalLocator.path(inConfig: config)
+        try reportingFailure {
+            let path = try location.path()
             guard let entry = try JournalReader(path: path).entry(id: id) else {
                 throw CommandFailure("\(path): no decision with ID \(id)")
             }
             print(JournalExplanation.text(entry))
-        } catch {
-            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
-            throw ExitCode.failure
         }
     }
 }

@@ -5,26 +5,27 @@ import ScalerJournal
 import ScalerTestSupport
 import Testing
 
+/// Four decisions of two endpoints over three hours ending `daysAgo` days ago, written by `Journal`.
+func journalWithHistory(in directory: URL, daysAgo: Double = 0) async throws -> String {
+    let path = directory.appendingPathComponent("journal.sqlite").path
+    let journal = try Journal(path: path)
+    let now = Date().addingTimeInterval(-daysAgo * 86_400)
+    func row(_ endpoint: String, _ minutesAgo: Double, _ action: ScalingAction, _ desired: Int) -> JournalEntry {
+        let at = now.addingTimeInterval(-minutesAgo * 60)
+        let decision = Decision(
+            at: at, currentReplicas: 1, metricStatus: .fresh, metricAge: 0.1, rawRecommendation: desired, clamps: [],
+            desiredReplicas: desired, action: action, reason: "\(action.rawValue) of \(endpoint), \(minutesAgo)m ago", nextState: ScalerState()
+        )
+        let observation = Observation(metrics: .sample(MetricSample(takenAt: at, queueDelay: 1, queued: 1, inFlight: 1)), currentReplicas: 1)
+        return JournalEntry(decision: decision, observation: observation, endpoint: endpoint, provider: "sim", mode: "enforce",
+                            policyVersion: "v1", outcome: .applied, providerLatency: 0.01)
+    }
+    try await journal.append([row("chat", 180, .scaleUp, 3), row("embed", 90, .scaleUp, 2), row("chat", 30, .scaleDown, 1), row("chat", 5, .scaleUp, 4)])
+    return path
+}
+
 /// `scalerd journal list`, run as an operator runs it, against a journal written by `Journal`.
 @Suite struct JournalListCommand {
-    private func journalWithHistory(in directory: URL) async throws -> String {
-        let path = directory.appendingPathComponent("journal.sqlite").path
-        let journal = try Journal(path: path)
-        let now = Date()
-        func row(_ endpoint: String, _ minutesAgo: Double, _ action: ScalingAction, _ desired: Int) -> JournalEntry {
-            let at = now.addingTimeInterval(-minutesAgo * 60)
-            let decision = Decision(
-                at: at, currentReplicas: 1, metricStatus: .fresh, metricAge: 0.1, rawRecommendation: desired, clamps: [],
-                desiredReplicas: desired, action: action, reason: "\(action.rawValue) of \(endpoint), \(minutesAgo)m ago", nextState: ScalerState()
-            )
-            let observation = Observation(metrics: .sample(MetricSample(takenAt: at, queueDelay: 1, queued: 1, inFlight: 1)), currentReplicas: 1)
-            return JournalEntry(decision: decision, observation: observation, endpoint: endpoint, provider: "sim", mode: "enforce",
-                                policyVersion: "v1", outcome: .applied, providerLatency: 0.01)
-        }
-        try await journal.append([row("chat", 180, .scaleUp, 3), row("embed", 90, .scaleUp, 2), row("chat", 30, .scaleDown, 1), row("chat", 5, .scaleUp, 4)])
-        return path
-    }
-
     @Test func filtersByEndpointActionAndRelativeTimeAsJSON() async throws {
         let directory = try scratchDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
