@@ -4,6 +4,8 @@ import ScalerCore
 /// Renders journal rows for people (table) and for tools (JSON, CSV).
 public enum JournalFormat: String, Sendable, CaseIterable {
     case table, json, csv
+    /// One JSON object per line, for log pipelines and `jq`.
+    case jsonl
 }
 
 public enum JournalFormatter {
@@ -12,6 +14,7 @@ public enum JournalFormatter {
         case .table: return table(entries)
         case .json: return json(entries)
         case .csv: return csv(entries)
+        case .jsonl: return jsonLines(entries)
         }
     }
 
@@ -80,12 +83,18 @@ public enum JournalFormatter {
         return String(decoding: data, as: UTF8.self)
     }
 
+    private static func jsonLines(_ entries: [JournalEntry]) -> String {
+        let encoder = jsonEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return entries.compactMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
+    }
+
     static let csvColumns = [
         "id", "at", "last_at", "repeats", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age", "metric_error",
         "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers", "current_replicas",
         "raw_desired", "desired", "clamps", "action", "reason", "drift", "pushed", "outcome", "error_kind", "error_message",
         "provider_latency_ms", "queue_delay_min", "queue_delay_max", "queued_min", "queued_max", "in_flight_min",
-        "in_flight_max",
+        "in_flight_max", "prev_hash", "hash", "extension_hash",
     ]
 
     private static func csv(_ entries: [JournalEntry]) -> String {
@@ -114,7 +123,7 @@ public enum JournalFormatter {
             optional(entry.queueDelayMin), optional(entry.queueDelayMax), optional(entry.queuedMin),
             optional(entry.queuedMax), optional(entry.inFlightMin), optional(entry.inFlightMax),
         ]
-        return identity + metrics + decision + outcome + ranges
+        return identity + metrics + decision + outcome + ranges + [entry.prevHash ?? "", entry.hash ?? "", entry.extensionHash ?? ""]
     }
 
     private static func optional<T>(_ value: T?, _ missing: String = "") -> String {

@@ -7,7 +7,10 @@ struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Query, check and prune the decision journal (all but prune read-only; safe while the daemon runs).",
-        subcommands: [JournalListCommand.self, JournalExplainCommand.self, JournalVerifyCommand.self, JournalPruneCommand.self]
+        subcommands: [
+            JournalListCommand.self, JournalExportCommand.self, JournalExplainCommand.self, JournalStatsCommand.self,
+            JournalVerifyCommand.self, JournalPruneCommand.self,
+        ]
     )
 }
 
@@ -21,40 +24,20 @@ struct JournalListCommand: ParsableCommand {
 
     @OptionGroup var location: JournalLocation
 
-    @Option(help: "Only this endpoint.")
-    var endpoint: String?
-
-    @Option(help: "From this time: a duration ago (2h, 30m) or ISO 8601 (2026-11-22T14:00:00Z).")
-    var since: String?
-
-    @Option(help: "Up to this time: a duration ago or ISO 8601.")
-    var until: String?
-
-    @Option(help: "Only this action: hold, scale_up or scale_down.")
-    var action: String?
+    @OptionGroup var filter: JournalFilter
 
     @Option(help: "The most recent N rows (0 for all).")
     var limit = 200
 
-    @Option(help: "table, json or csv.")
+    @Option(help: "table, json, jsonl or csv.")
     var format = JournalFormat.table
 
     func validate() throws {
-        if let action, !["hold", "scale_up", "scale_down"].contains(action) {
-            throw ValidationError("--action must be hold, scale_up or scale_down, not '\(action)'")
-        }
         if limit < 0 { throw ValidationError("--limit must be 0 or more") }
     }
 
     func run() throws {
-        let now = Date()
-        let query = JournalQuery(
-            endpoint: endpoint,
-            since: try since.map { try TimeArgument.parse($0, option: "--since", now: now) },
-            until: try until.map { try TimeArgument.parse($0, option: "--until", now: now) },
-            action: action,
-            limit: limit == 0 ? nil : limit
-        )
+        let query = try filter.query(now: Date(), limit: limit == 0 ? nil : limit)
         try reportingFailure {
             let entries = try JournalReader(path: try location.path()).entries(query)
             print(JournalFormatter.render(entries, as: format))

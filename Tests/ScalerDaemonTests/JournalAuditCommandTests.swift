@@ -44,3 +44,40 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("--before 'last week' is neither a duration"))
     }
 }
+
+/// `scalerd journal export` and `stats`.
+@Suite struct JournalReports {
+    @Test func exportWritesEveryMatchingRowAsJSONLinesWithItsHashes() async throws {
+        let directory = try scratchDirectory("export")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try await journalWithHistory(in: directory)
+        let result = try runScalerd(["journal", "export", "--journal", path, "--endpoint", "chat"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try result.stdout.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(rows.count == 3)
+        #expect(rows.allSatisfy { ($0["hash"] as? String)?.count == 64 && $0["endpoint"] as? String == "chat" })
+        let csv = try runScalerd(["journal", "export", "--journal", path, "--format", "csv"], in: directory)
+        #expect(csv.stdout.split(separator: "\n").count == 5)
+        #expect(csv.stdout.hasPrefix("id,at,") && csv.stdout.split(separator: "\n")[0].hasSuffix(",prev_hash,hash,extension_hash"))
+    }
+
+    @Test func statsTellTimeAtEachCountWorkerSecondsAndScaleEvents() async throws {
+        let directory = try scratchDirectory("stats")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try await journalWithHistory(in: directory)
+        // chat: 3 from 180 to 30 minutes ago, 1 until 5 minutes ago, 4 since.
+        let result = try runScalerd(["journal", "stats", "--journal", path, "--endpoint", "chat", "--since", "4h", "--format", "json"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let stats = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let chat = try #require(stats.first)
+        #expect(chat["scale_ups"] as? Int == 2 && chat["scale_downs"] as? Int == 1 && chat["evaluations"] as? Int == 3)
+        let workerSeconds = try #require(chat["worker_seconds"] as? Double)
+        // The last count runs on until the command's own now, seconds after the rows were written.
+        let minutes: Double = 3 * 150 + 1 * 25 + 4 * 5
+        let written = minutes * 60
+        #expect(workerSeconds >= written - 1 && workerSeconds < written + 4 * 60, "\(workerSeconds)")
+        let text = try runScalerd(["journal", "stats", "--journal", path, "--since", "4h"], in: directory)
+        #expect(text.stdout.contains("chat, ") && text.stdout.contains("embed, ") && text.stdout.contains("time at each replica count:"))
+        #expect(text.stdout.contains("    3    2h30m ("), "\(text.stdout)")
+    }
+}
