@@ -30,7 +30,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "ScalerSimulation", dependencies: ["ScalerCore"]),
+        .target(name: "ScalerCharts"),
+        .target(name: "ScalerSimulation", dependencies: ["ScalerCore", "ScalerCharts"]),
         .target(name: "ScalerHTTP", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
@@ -45,7 +46,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "scalerd", dependencies: [
-            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerDaemon", "ScalerSimulation",
+            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerDaemon", "ScalerSimulation", "ScalerCharts",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,5 @@
+import ScalerCharts
+
 /// `--report FILE.html`: one self-contained page with the summary table and, per policy, arrivals,
 /// replicas and queue delay over time.
 public enum ReportHTML {

@@ -9,7 +9,7 @@ struct JournalCommand: ParsableCommand {
         abstract: "Query, check and prune the decision journal (all but prune read-only; safe while the daemon runs).",
         subcommands: [
             JournalListCommand.self, JournalExportCommand.self, JournalExplainCommand.self, JournalStatsCommand.self,
-            JournalVerifyCommand.self, JournalPruneCommand.self,
+            JournalPlotCommand.self, JournalVerifyCommand.self, JournalPruneCommand.self,
         ]
     )
 }

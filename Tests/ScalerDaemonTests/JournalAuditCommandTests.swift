@@ -81,3 +81,32 @@ import Testing
         #expect(text.stdout.contains("    3    2h30m ("), "\(text.stdout)")
     }
 }
+
+/// `scalerd journal plot`, looked at in a real browser.
+@Suite struct JournalPlotting {
+    @Test func thePlotShowsReplicasDelayAndConcurrencyWithEachScaleEventAndRendersInABrowser() async throws {
+        let directory = try scratchDirectory("plot")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try await journalWithHistory(in: directory)
+        let chart = directory.appendingPathComponent("chat.svg")
+        let result = try runScalerd(["journal", "plot", "--journal", path, "--endpoint", "chat", "--since", "4h", "-o", chart.path], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let svg = try String(contentsOf: chart, encoding: .utf8)
+        #expect(svg.components(separatedBy: "<svg ").count == 1 + 1 + 3, "one document, three charts")
+        #expect(svg.contains("3 row(s), 3 scale event(s)"))
+        #expect(svg.components(separatedBy: "class=\"marker\"").count == 1 + 3 * 3, "each scale event marked on each chart")
+        #expect(!svg.contains("<script") && !svg.contains("href="), "self-contained")
+
+        let browser = try #require(HeadlessChromium.find(), "Chromium is needed to check the plot (.ci/run installs it)")
+        let dom = try browser.dumpDOM(of: chart)
+        #expect(dom.contains("queue delay") && dom.contains("in flight + queued") && dom.contains("desired"))
+        let screenshot = directory.appendingPathComponent("chat.png")
+        try browser.screenshot(of: chart, to: screenshot, size: "920,560")
+        let png = try Data(contentsOf: screenshot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(png.count > 15_000, "a blank page compresses to a few kilobytes; three charts do not")
+
+        let unknown = try runScalerd(["journal", "plot", "--journal", path, "--endpoint", "nope", "-o", chart.path], in: directory)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no decisions of 'nope'"))
+    }
+}
