@@ -1,0 +1,19 @@
+import Foundation
+import ScalerConfig
+import Testing
+
+/// The configuration examples in the docs are real files: each one loads.
+@Suite struct DocumentedConfig {
+    private static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs")
+
+    @Test func everyFullYAMLExampleInTheConfigurationReferenceLoads() throws {
+        let text = try String(contentsOf: Self.docs.appendingPathComponent("configuration.md"), encoding: .utf8)
+        let blocks = text.components(separatedBy: "```yaml\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
+        #expect(!blocks.isEmpty)
+        for block in blocks {
+            let config = try ConfigLoader.offline().parse(block, file: "docs/configuration.md")
+            #expect(!config.endpoints.isEmpty)
+        }
+    }
+}
