@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import ScalerJournal
 @testable import ScalerDaemon
 import ScalerTestSupport
@@ -95,5 +98,65 @@ import Testing
         #expect(listener.messages(setting: "STOPPING").count == 1)
         let journal = try JournalReader(path: directory.appendingPathComponent("journal.sqlite").path)
         #expect(try journal.entries(JournalQuery(endpoint: "llm")).count >= 4, "the journal is intact after the stop")
+    }
+
+    @Test func readyDoesNotWaitForAProviderThatNeverAnswers() async throws {
+        let directory = try scratchDirectory("outage")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let configPath = directory.appendingPathComponent("scalerd.yaml").path
+        try """
+            tick: 4s
+            journal: { path: journal.sqlite }
+            admin: { listen: "127.0.0.1:0" }
+            providers:
+              - { name: rp, kind: runpod, base_url: "http://127.0.0.1:\(silent.port)", health_base_url: "http://127.0.0.1:\(silent.port)", api_key: env:SCALERD_TEST_OUTAGE_KEY }
+            endpoints:
+              - { name: sdxl, provider: rp, id: ep1, policy: { type: queue, value: 1, max_replicas: 3 } }
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let listener = try NotifyListener(address: directory.appendingPathComponent("notify.sock").path)
+        defer { listener.stop() }
+        let daemon = try DaemonProcess(
+            arguments: ["run", "--config", configPath], directory: directory,
+            environment: ["NOTIFY_SOCKET": listener.address, "SCALERD_TEST_OUTAGE_KEY": "rp_test"]
+        )
+        #expect(await DaemonProcess.eventually(within: 20) { !listener.messages(setting: "READY").isEmpty }, "\(daemon.stderr)")
+        // The first tick waits out its budget on the silent provider; READY came before it ended.
+        #expect(await DaemonProcess.eventually(within: 20) { listener.messages.contains { $0.fields["STATUS"]?.hasPrefix("last tick ") == true } })
+        let ready = try #require(listener.messages(setting: "READY").first)
+        let firstTick = try #require(listener.messages.first { $0.fields["STATUS"]?.hasPrefix("last tick ") == true })
+        #expect(ready.at < firstTick.at)
+        #expect(firstTick.fields["STATUS"]?.contains("1 with metric or provider errors") == true, "\(firstTick.text)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(within: 20) == 0)
+    }
+}
+
+/// A TCP port that accepts connections (the kernel completes them) and never answers.
+private final class SilentListener {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 64) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
     }
 }
