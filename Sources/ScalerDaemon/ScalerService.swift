@@ -68,7 +68,7 @@ struct ScalerService: Service {
         logger.notice("scalerd stopped: last tick finished, journal flushed")
     }
 
-    /// `journal.retention`: at start and hourly after, the rows that ended longer ago go, and the
+    /// `journal.retention`: after the first tick and hourly after, the rows that ended longer ago go, and the
     /// prune is recorded like any other.
     private func applyRetention(_ retention: Double?, lastPrune: inout Date?) async {
         let now = clock()

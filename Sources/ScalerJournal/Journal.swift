@@ -68,7 +68,7 @@ public final class Journal: Sendable {
     @discardableResult
     public func prune(before cutoff: Date, reason: String, at now: Date) async throws(JournalError) -> PruneResult {
         do {
-            return try await pool.write { db in
+            let result = try await pool.write { db in
                 let firstKept = try Int64.fetchOne(db, sql: "SELECT min(id) FROM decision WHERE last_at >= ?", arguments: [cutoff.timeIntervalSince1970])
                 let last = try Row.fetchOne(db, sql: """
                     SELECT id, hash FROM decision WHERE id < ? ORDER BY id DESC LIMIT 1
@@ -84,6 +84,11 @@ public final class Journal: Sendable {
                 try db.execute(sql: "DELETE FROM decision WHERE id <= ?", arguments: [lastID])
                 return PruneResult(removedRows: count, lastRemovedID: lastID)
             }
+            // A pruned row can no longer be extended: the next hold starts a new one.
+            if let lastID = result.lastRemovedID {
+                newestRows.withLock { $0 = $0.filter { ($0.value.id ?? 0) > lastID } }
+            }
+            return result
         } catch {
             throw JournalError(path: path, action: "prune rows before \(cutoff)", underlying: error)
         }

@@ -100,6 +100,18 @@ private func tamper(_ path: String, _ sql: String) throws {
         #expect(refused?.contains("only journal prune deletes") == true, "outside a prune, deletion is still refused")
     }
 
+    @Test func aHoldRunThatWasPrunedIsNotExtendedButStartedAgain() async throws {
+        let path = try await written()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        try await journal.append(entry(at: 80, desired: 2, action: .hold))
+        try await journal.prune(before: Date(timeIntervalSince1970: 1_000), reason: "test", at: Date(timeIntervalSince1970: 1_000))
+        try await journal.append(entry(at: 90, desired: 2, action: .hold))
+        let rows = try JournalReader(path: path).entries(JournalQuery())
+        #expect(rows.count == 1 && rows[0].repeats == 1)
+        #expect(try verify(path).problem == nil)
+    }
+
     @Test func aJournalFromBeforeTheChainIsChainedWhenOpened() async throws {
         let path = try await written()
         defer { removeJournal(path) }
