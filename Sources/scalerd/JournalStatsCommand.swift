@@ -33,8 +33,15 @@ struct JournalStatsCommand: ParsableCommand {
         let from = try TimeArgument.parse(since, option: "--since", now: now)
         let to = try until.map { try TimeArgument.parse($0, option: "--until", now: now) } ?? now
         try reportingFailure {
-            // Rows from before the range tell which count was in force when it began.
-            let rows = try JournalReader(path: try location.path()).entries(JournalQuery(endpoint: endpoint, until: to))
+            let reader = try JournalReader(path: try location.path())
+            var rows = try reader.entries(JournalQuery(endpoint: endpoint, since: from, until: to))
+            // Each endpoint's row from before the range tells which count was in force when it began.
+            for name in Set(rows.map(\.endpoint)) {
+                if let before = try reader.entries(JournalQuery(endpoint: name, until: from, limit: 1)).last,
+                   !rows.contains(where: { $0.id == before.id }) {
+                    rows.insert(before, at: 0)
+                }
+            }
             let stats = EndpointStats.compute(rows, from: from, to: to)
             switch format {
             case .json:
