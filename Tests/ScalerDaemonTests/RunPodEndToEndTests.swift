@@ -63,7 +63,7 @@ import Testing
                 (await state.endpoint("ep1"))?["workers"]?["max"] == 6
             }
             #expect(corrected)
-            #expect(try await DaemonProcess.eventually(within: 5) { try rows().contains { $0.drift.contains { $0.field == "max_replicas" && $0.live == "2" } } })
+            #expect(try await DaemonProcess.eventually(within: 15) { try rows().contains { $0.drift.contains { $0.field == "max_replicas" && $0.live == "2" } } })
 
             daemon.signal(SIGTERM)
             #expect(await daemon.waitForExit(within: 15) == 0, "\(daemon.stderr)")
