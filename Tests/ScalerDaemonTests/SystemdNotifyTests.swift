@@ -97,7 +97,8 @@ import Testing
         #expect(await daemon.waitForExit(within: 20) == 0, "\(daemon.stderr)")
         #expect(listener.messages(setting: "STOPPING").count == 1)
         let journal = try JournalReader(path: directory.appendingPathComponent("journal.sqlite").path)
-        #expect(try journal.entries(JournalQuery(endpoint: "llm")).count >= 4, "the journal is intact after the stop")
+        #expect(try journal.entries(JournalQuery(endpoint: "llm")).count >= 4, "the journal kept every tick")
+        #expect(try journal.verify().problem == nil, "and its hash chain is intact after the stop")
     }
 
     @Test func readyDoesNotWaitForAProviderThatNeverAnswers() async throws {
