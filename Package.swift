@@ -21,8 +21,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "ScalerCore"),
+        // The ports: what a provider and a metric source are, and the descriptors' pure facts.
+        .target(name: "ScalerPorts", dependencies: ["ScalerCore"]),
         .target(name: "ScalerConfig", dependencies: [
-            "ScalerCore",
+            "ScalerCore", "ScalerPorts",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "ScalerJournal", dependencies: [
@@ -33,12 +35,13 @@ let package = Package(
         .target(name: "ScalerCharts"),
         .target(name: "ScalerSimulation", dependencies: ["ScalerCore", "ScalerCharts"]),
         .target(name: "ScalerHTTP", dependencies: [
+            "ScalerCore", "ScalerPorts",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .target(name: "ScalerProviders", dependencies: ["ScalerCore", "ScalerSimulation", "ScalerHTTP"]),
-        .target(name: "ScalerMetrics", dependencies: ["ScalerCore", "ScalerSimulation", "ScalerHTTP"]),
+        .target(name: "ScalerProviders", dependencies: ["ScalerCore", "ScalerPorts", "ScalerSimulation", "ScalerHTTP", "ScalerMetrics"]),
+        .target(name: "ScalerMetrics", dependencies: ["ScalerCore", "ScalerPorts", "ScalerSimulation", "ScalerHTTP"]),
         .target(name: "ScalerDaemon", dependencies: [
-            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerMetrics", "ScalerHTTP",
+            "ScalerCore", "ScalerPorts", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerMetrics", "ScalerHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -46,32 +49,32 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "scalerd", dependencies: [
-            "ScalerCore", "ScalerConfig", "ScalerJournal", "ScalerDaemon", "ScalerSimulation", "ScalerCharts",
+            "ScalerCore", "ScalerPorts", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerDaemon", "ScalerSimulation", "ScalerCharts",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ScalerCoreTests", dependencies: ["ScalerCore", "ScalerSimulation"]),
-        .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore"]),
+        .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore", "ScalerPorts", "ScalerProviders"]),
         .testTarget(name: "ScalerJournalTests", dependencies: ["ScalerJournal", "ScalerCore"]),
         .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore"]),
         // Fake provider servers and process helpers, shared by the test targets.
         .target(name: "ScalerTestSupport", dependencies: [
-            "ScalerHTTP",
+            "ScalerHTTP", "ScalerPorts",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/ScalerTestSupport"),
         .testTarget(name: "ScalerMetricsTests", dependencies: [
-            "ScalerMetrics", "ScalerCore", "ScalerHTTP", "ScalerTestSupport",
+            "ScalerMetrics", "ScalerCore", "ScalerPorts", "ScalerHTTP", "ScalerTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "ScalerProvidersTests", dependencies: [
-            "ScalerProviders", "ScalerMetrics", "ScalerCore", "ScalerHTTP", "ScalerTestSupport",
+            "ScalerProviders", "ScalerMetrics", "ScalerCore", "ScalerPorts", "ScalerHTTP", "ScalerTestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "ScalerDaemonTests", dependencies: [
-            "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore", "ScalerProviders", "ScalerMetrics",
+            "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore", "ScalerPorts", "ScalerProviders", "ScalerMetrics",
             "ScalerSimulation", "ScalerHTTP", "ScalerTestSupport",
         ]),
     ],

@@ -1,10 +1,13 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 import Yams
 
 /// Reads a config file into a validated `ScalerdConfig`, or every reason it cannot be one.
 /// Loading never creates or touches the journal: it only checks that its directory is writable.
 public struct ConfigLoader: Sendable {
+    /// The provider kinds this build drives, whose descriptors the file is checked against.
+    public var catalog: ProviderCatalog
     public var secrets: SecretResolver
     /// Base for relative paths in the file (the journal's).
     public var workingDirectory: String
@@ -13,18 +16,20 @@ public struct ConfigLoader: Sendable {
     public var checksHost: Bool
 
     public init(
+        catalog: ProviderCatalog,
         secrets: SecretResolver = SecretResolver(),
         workingDirectory: String = FileManager.default.currentDirectoryPath,
         checksHost: Bool = true
     ) {
+        self.catalog = catalog
         self.secrets = secrets
         self.workingDirectory = workingDirectory
         self.checksHost = checksHost
     }
 
     /// For tools that read policies on any machine: nothing is resolved or touched on this host.
-    public static func offline() -> ConfigLoader {
-        ConfigLoader(secrets: SecretResolver(readsValues: false), checksHost: false)
+    public static func offline(catalog: ProviderCatalog) -> ConfigLoader {
+        ConfigLoader(catalog: catalog, secrets: SecretResolver(readsValues: false), checksHost: false)
     }
 
     public func load(file: String) throws(ConfigError) -> ScalerdConfig {
@@ -68,7 +73,7 @@ public struct ConfigLoader: Sendable {
             throw ConfigError(issues: [Self.syntaxIssue(error, file: file)])
         }
         let log = IssueLog(file: file)
-        let reader = ConfigReader(log: log, secrets: secrets, workingDirectory: workingDirectory, checksHost: checksHost)
+        let reader = ConfigReader(log: log, secrets: secrets, catalog: catalog, workingDirectory: workingDirectory, checksHost: checksHost)
         let config = reader.read(ConfigNode(node: root, path: "", log: log), file: file)
         guard log.issues.isEmpty, let config else {
             throw ConfigError(issues: log.issues)

@@ -132,9 +132,13 @@ struct ConfigNode {
     }
 
     func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> T? where T.RawValue == String {
+        choice(among: T.allCases.map(\.rawValue)).flatMap(T.init(rawValue:))
+    }
+
+    /// One of `names`, or a report naming the nearest and every valid one.
+    func choice(among names: [String]) -> String? {
         guard let text = string() else { return nil }
-        if let value = T(rawValue: text) { return value }
-        let names = T.allCases.map(\.rawValue)
+        if names.contains(text) { return text }
         let hint = NearestName.to(text, among: names).map { "did you mean '\($0)'? " } ?? ""
         report("unknown value '\(text)'; \(hint)valid: \(names.joined(separator: ", "))")
         return nil

@@ -1,10 +1,12 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 
 /// Walks the YAML tree into typed config, reporting every problem on the way.
 struct ConfigReader {
     let log: IssueLog
     let secrets: SecretResolver
+    let catalog: ProviderCatalog
     let workingDirectory: String
     let checksHost: Bool
 
@@ -17,7 +19,7 @@ struct ConfigReader {
         let logSettings = readLog(top["log"])
         let admin = AdminReader(node: top["admin"], secrets: secrets).read()
         let providerNodes = top.required("providers")?.sequence() ?? []
-        let providers = providerNodes.compactMap { ProviderReader(node: $0, secrets: secrets).read() }
+        let providers = providerNodes.compactMap { ProviderReader(node: $0, secrets: secrets, catalog: catalog, tick: tick ?? 5).read() }
         // Names of invalid providers count too: their own errors are reported, and endpoints that
         // name them should not add a second, misleading one.
         let declaredProviders = providerNodes.compactMap { $0.node.mapping?["name"]?.string }
@@ -37,39 +39,52 @@ struct ConfigReader {
         )
     }
 
-    /// Checks that depend on the provider's kind: a GPUGeek pool needs a template to create
-    /// instances from (nothing else takes one), and PPIO and Novita cap replicas at 1000.
+    /// Checks that depend on the provider's kind, all from its descriptor: the API's documented
+    /// ranges, what its metrics can report, and whether endpoints need an instance template.
     private func checkProviderSpecifics(
         _ endpoints: [(node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?)],
         providers: [ProviderConfig]
     ) {
         for endpoint in endpoints {
-            guard let kind = providers.first(where: { $0.name == endpoint.config.provider })?.kind else { continue }
-            // PPIO's and Novita's documented range; a wider policy could never be applied.
-            if [.ppio, .novita].contains(kind), endpoint.config.policy.maxReplicas > 1000 {
-                endpoint.node.report("endpoint '\(endpoint.config.name)': \(kind.rawValue) allows at most 1000 replicas, max_replicas is \(endpoint.config.policy.maxReplicas)")
+            guard let provider = providers.first(where: { $0.name == endpoint.config.provider }) else { continue }
+            let name = endpoint.config.name, kind = provider.kind, limits = provider.api.limits
+            let policy = endpoint.config.policy
+            // A wider policy could never be applied.
+            if policy.maxReplicas > limits.replicas.upperBound {
+                endpoint.node.report("endpoint '\(name)': \(kind) allows at most \(limits.replicas.upperBound) replicas, max_replicas is \(policy.maxReplicas)")
             }
-            checkProviderMetrics(endpoint.config, kind: kind, node: endpoint.node)
-            if kind == .gpugeek, endpoint.instanceNode == nil {
-                endpoint.node.report("endpoint '\(endpoint.config.name)' on a gpugeek provider needs an instance: block (gpu_name, gpu_num, image_id, sku_name)")
-            } else if kind != .gpugeek, let instanceNode = endpoint.instanceNode {
-                instanceNode.report("only endpoints on a gpugeek provider take an instance: block")
+            if let seconds = policy.providerIdleTimeout {
+                if let range = limits.idleTimeout {
+                    if !range.contains(Int(seconds.rounded())) {
+                        endpoint.node.report("endpoint '\(name)': policy.provider_idle_timeout \(DurationParser.format(seconds)) is outside \(kind)'s \(range.lowerBound)s...\(range.upperBound)s")
+                    }
+                } else {
+                    endpoint.node.report("endpoint '\(name)': \(kind) has no per-worker idle timeout; remove policy.provider_idle_timeout")
+                }
+            }
+            checkProviderMetrics(endpoint.config, provider: provider.descriptor, node: endpoint.node)
+            if provider.descriptor.needsInstanceTemplate, endpoint.instanceNode == nil {
+                endpoint.node.report("endpoint '\(name)' on a \(kind) provider needs an instance: block (gpu_name, gpu_num, image_id, sku_name)")
+            } else if !provider.descriptor.needsInstanceTemplate, let instanceNode = endpoint.instanceNode {
+                instanceNode.report("only endpoints on a provider whose instances scalerd pools (gpugeek) take an instance: block")
             }
         }
     }
 
-    /// Only RunPod and the simulator report queue counts for every endpoint; PPIO and Novita do
-    /// for async endpoints, on their gateway; GPUGeek never.
-    private func checkProviderMetrics(_ endpoint: EndpointConfig, kind: ProviderKind, node: ConfigNode) {
+    /// `source: provider` reads what the descriptor says the provider reports.
+    private func checkProviderMetrics(_ endpoint: EndpointConfig, provider: ProviderDescriptor, node: ConfigNode) {
         guard endpoint.metrics.source == .provider else { return }
-        let name = endpoint.name
+        let name = endpoint.name, kind = provider.kind
         let hasGateway = endpoint.metrics.gatewayName != nil
-        if [.ppio, .novita].contains(kind), !hasGateway {
-            node.report("endpoint '\(name)': \(kind.rawValue) sync endpoints report only workers; set metrics.gateway_name (<endpoint-id>-<app-name>) for an async endpoint, or use metrics.source prometheus, http or push")
-        } else if kind == .gpugeek {
-            node.report("endpoint '\(name)': gpugeek reports no request metrics; use metrics.source prometheus, http or push")
-        } else if [.runpod, .simulated].contains(kind), hasGateway {
-            node.report("endpoint '\(name)': metrics.gateway_name is for PPIO and Novita async endpoints only")
+        switch provider.metrics {
+        case .asyncGateway where !hasGateway:
+            node.report("endpoint '\(name)': \(kind) sync endpoints report only workers; set metrics.gateway_name (<endpoint-id>-<app-name>) for an async endpoint, or use metrics.source prometheus, http or push")
+        case .none:
+            node.report("endpoint '\(name)': \(kind) reports no request metrics; use metrics.source prometheus, http or push")
+        case .everyEndpoint where hasGateway:
+            node.report("endpoint '\(name)': metrics.gateway_name is for async gateways (\(catalog.descriptors.filter { $0.metrics == .asyncGateway }.map(\.kind.rawValue).joined(separator: ", ")))")
+        default:
+            break
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 
 /// What `scalerd check` prints: what the daemon would run, with secrets masked.
 public enum ConfigSummary {
@@ -13,12 +14,13 @@ public enum ConfigSummary {
             "providers:",
         ]
         for provider in config.providers {
-            var line = "  \(provider.name): kind \(provider.kind.rawValue)"
-            if let api = provider.api { line += ", api \(api.rawValue)" }
+            var line = "  \(provider.name): kind \(provider.kind)"
+            if let api = provider.api.name { line += ", api \(api)" }
             if let url = provider.baseURL { line += ", base_url \(url)" }
             if let url = provider.healthBaseURL { line += ", health_base_url \(url)" }
-            if provider.kind != .simulated {
-                line += ", rate_limit \(LoadFormat.number(provider.rateLimit))/s, timeout \(DurationParser.format(provider.requestTimeout))"
+            if provider.descriptor.credentials == .apiKey {
+                let timeout = provider.requestTimeout.map { DurationParser.format($0) } ?? "\(DurationParser.format(ProviderConfig.callBudget(tick: config.tick))) (the tick's share)"
+                line += ", rate_limit \(LoadFormat.number(provider.rateLimit))/s, timeout \(timeout)"
             }
             if let key = provider.apiKey { line += ", api_key \(key)" }
             lines.append(line)
@@ -32,6 +34,9 @@ public enum ConfigSummary {
             lines.append("  \(endpoint.name): provider \(endpoint.provider), id \(endpoint.id), mode \(endpoint.mode.rawValue), policy version \(endpoint.policyVersion)")
             let target = policy.type == .queue ? "queue delay <= \(number(policy.value))s" : "\(number(policy.value)) concurrent requests per worker"
             lines.append("    policy: \(policy.type.rawValue) (\(target)), replicas \(policy.minReplicas)...\(policy.maxReplicas), idle_timeout \(DurationParser.format(policy.idleTimeout)), max_concurrent_per_worker \(policy.maxConcurrentPerWorker)")
+            if let provider = config.provider(named: endpoint.provider) {
+                lines.append("    pushes: \(pushesText(policy, api: provider.api))")
+            }
             lines.append("    scale_up: \(directionText(policy.scaleUp))")
             lines.append("    scale_down: \(directionText(policy.scaleDown))")
             for window in policy.schedules ?? [] {
@@ -70,6 +75,25 @@ public enum ConfigSummary {
     }
 
     private static func number(_ value: Double) -> String { LoadFormat.number(value) }
+
+    /// What scalerd sets on the provider, in the provider's terms: the floor it decides, and the
+    /// provider's own scaler and idle timeout that run above it between ticks.
+    static func pushesText(_ policy: ScalingPolicy, api: APIDescriptor) -> String {
+        let wanted = api.limits.normalized(.wanted(replicas: 0, ceiling: policy.maxReplicas, policy: policy))
+        guard api.writes != .instancePool else {
+            return "an instance pool of the decided size (at most \(policy.maxReplicas) instances at any moment); no scaler of the provider's own"
+        }
+        var parts = ["min = the decided replicas", "max = \(wanted.maxReplicas.map(String.init) ?? "-")"]
+        switch wanted.scaler {
+        case .queueDelay(let seconds)?: parts.append("the provider's scaler on queue delay \(number(seconds))s")
+        case .requestCount(let count)?: parts.append("the provider's scaler on \(count) requests per worker")
+        case nil: parts.append("no scaler of the provider's own")
+        }
+        if let idle = wanted.idleTimeout {
+            parts.append("provider idle timeout \(idle)s per worker\(policy.providerIdleTimeout == nil ? " (idle_timeout)" : "")")
+        }
+        return parts.joined(separator: ", ")
+    }
 
     private static func metricsText(_ metrics: MetricSettings) -> String {
         guard metrics.source != .provider, let url = metrics.url else { return "source \(metrics.source.rawValue)" }

@@ -1,3 +1,5 @@
+import ScalerPorts
+
 /// Reads a GPUGeek endpoint's `instance:` block: what each pool instance is created with.
 struct InstanceTemplateReader {
     let node: ConfigNode
@@ -12,7 +14,12 @@ struct InstanceTemplateReader {
         let gpuName = mapping.required("gpu_name")?.string()
         let gpuNum = mapping.required("gpu_num")?.integer(atLeast: 1)
         let imageID = mapping.required("image_id")?.string()
-        let sku = mapping.required("sku_name")?.choice(InstanceTemplate.Billing.self)
+        let skuNode = mapping.required("sku_name")
+        var sku = skuNode?.choice(InstanceTemplate.Billing.self)
+        if let skuNode, let billing = sku, billing.isPrepaid {
+            skuNode.report("'\(billing.rawValue)' is prepaid: each instance is paid a whole \(billing.period ?? "period") ahead however soon scalerd releases it, and a pool creates and releases instances as the load moves; use payg or bidding")
+            sku = nil
+        }
         let httpPorts = mapping["http_ports"].map(ports) ?? []
         let servicePorts = mapping["service_ports"].map(ports) ?? []
         if httpPorts.count + servicePorts.count > 3 {

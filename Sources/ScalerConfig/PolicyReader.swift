@@ -6,7 +6,7 @@ struct PolicyReader {
     let node: ConfigNode
 
     private static let keys = [
-        "type", "value", "min_replicas", "max_replicas", "idle_timeout", "max_concurrent_per_worker",
+        "type", "value", "min_replicas", "max_replicas", "idle_timeout", "provider_idle_timeout", "max_concurrent_per_worker",
         "scale_up", "scale_down", "fallback", "price_per_worker_hour", "max_spend_per_hour", "max_spend_per_day", "tolerance", "schedules",
         "burst", "look_ahead", "adaptive_idle_timeout",
     ]
@@ -19,6 +19,7 @@ struct PolicyReader {
         let maxReplicasNode = mapping.required("max_replicas")
         let maxReplicas = maxReplicasNode?.integer(atLeast: 1)
         let idleTimeout = mapping["idle_timeout"].map { $0.duration(allowZero: false) } ?? 300
+        let providerIdleTimeout = mapping["provider_idle_timeout"].map { $0.duration(allowZero: false) }
         let perWorker = mapping["max_concurrent_per_worker"].map { $0.integer(atLeast: 1) } ?? 1
         let scaleUp = readDirection(mapping["scale_up"], defaultStabilization: 0)
         let scaleDown = readDirection(mapping["scale_down"], defaultStabilization: 300)
@@ -46,12 +47,12 @@ struct PolicyReader {
             fallbackNode.report("fallback.replicas \(floor) is outside min_replicas..max_replicas (\(minReplicas)...\(maxReplicas))")
             return nil
         }
-        guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, let perWorker,
+        guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, providerIdleTimeout != .some(nil), let perWorker,
               let scaleUp, let scaleDown, budget.valid, tolerance != .some(nil), schedules != .some(nil),
               burst != .some(nil), lookAhead != .some(nil), adaptiveIdle != .some(nil) else { return nil }
         return ScalingPolicy(
             type: type, value: value, minReplicas: minReplicas, maxReplicas: maxReplicas,
-            idleTimeout: idleTimeout, maxConcurrentPerWorker: perWorker,
+            idleTimeout: idleTimeout, providerIdleTimeout: providerIdleTimeout ?? nil, maxConcurrentPerWorker: perWorker,
             scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge,
             budget: budget.budget, tolerance: tolerance ?? nil, schedules: schedules ?? nil,
             burst: burst ?? nil, lookAhead: lookAhead ?? nil, adaptiveIdle: adaptiveIdle ?? nil

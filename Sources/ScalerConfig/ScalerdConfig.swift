@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 
 /// The validated configuration the daemon runs.
 public struct ScalerdConfig: Sendable, Hashable {
@@ -71,53 +72,12 @@ public struct LogSettings: Sendable, Hashable, Codable {
     public var format: LogFormat
 }
 
-public enum ProviderKind: String, Sendable, Hashable, Codable, CaseIterable {
-    case runpod, ppio, novita, gpugeek, simulated
-}
-
-/// Parameters of the built-in simulated cloud (`kind: simulated`).
-public struct SimulationSettings: Sendable, Hashable, Codable {
-    public var seed: UInt64 = 1
-    /// Seconds from pushing a replica to the worker taking requests.
-    public var coldStart: TimeInterval = 10
-    /// Mean seconds one request takes on a worker.
-    public var serviceTime: TimeInterval = 2
-    /// Requests per second at the top of the load cycle.
-    public var peakRPS: Double = 4
-    /// One idle -> rise -> burst -> fall -> idle cycle, in seconds.
-    public var cycle: TimeInterval = 240
-    /// Requests one simulated worker serves at once.
-    public var workerConcurrency = 1
-
-    public init() {}
-}
-
-/// Which of a provider's APIs to drive.
-public enum ProviderAPI: String, Sendable, Hashable, Codable, CaseIterable {
-    /// RunPod REST v2 (RunPod's default).
-    case rest
-    /// RunPod GraphQL `saveEndpoint`.
-    case graphql
-    /// Novita's v1 endpoint API (Novita's default).
-    case v1
-    /// The PPIO/Novita v2 endpoint API (PPIO's only one).
-    case v2
-
-    /// The APIs a kind offers, its default first.
-    public static func offered(by kind: ProviderKind) -> [ProviderAPI] {
-        switch kind {
-        case .runpod: return [.rest, .graphql]
-        case .novita: return [.v1, .v2]
-        case .ppio: return [.v2]
-        case .gpugeek, .simulated: return []
-        }
-    }
-}
-
-public struct ProviderConfig: Sendable, Hashable, Codable {
+public struct ProviderConfig: Sendable, Hashable {
     public var name: String
-    public var kind: ProviderKind
-    public var api: ProviderAPI?
+    /// What the provider's `kind` names: its APIs, ranges and capabilities.
+    public var descriptor: ProviderDescriptor
+    /// The API chosen with `api`, or the kind's default.
+    public var api: APIDescriptor
     /// Overrides the provider's control-plane host.
     public var baseURL: String?
     /// Overrides the host of the provider's data plane (RunPod's `/health`).
@@ -125,9 +85,15 @@ public struct ProviderConfig: Sendable, Hashable, Codable {
     public var apiKey: Secret?
     /// Requests per second scalerd allows itself against this provider, all endpoints together.
     public var rateLimit: Double
-    /// Seconds one request may take.
-    public var requestTimeout: Double
+    /// Seconds one request may take; `nil` is all of a call's share of the tick.
+    public var requestTimeout: Double?
     public var simulation: SimulationSettings?
+
+    public var kind: ProviderKind { descriptor.kind }
+
+    /// Seconds one provider call (a read, or a write with its retries) may take: the share of a
+    /// tick that leaves the rest of it for deciding and journalling.
+    public static func callBudget(tick: TimeInterval) -> TimeInterval { max(0.2, tick * 0.4) }
 }
 
 public enum EndpointMode: String, Sendable, Hashable, Codable, CaseIterable {
@@ -172,24 +138,6 @@ public struct MetricSettings: Sendable, Hashable, Codable {
         self.readyWorkers = readyWorkers
         self.bearerToken = bearerToken
     }
-}
-
-/// What each instance of a GPUGeek pool is created with (`kind: gpugeek` endpoints only).
-public struct InstanceTemplate: Sendable, Hashable, Codable {
-    public enum Billing: String, Sendable, Hashable, Codable, CaseIterable {
-        case payg, bidding, daily, weekly, monthly
-    }
-
-    public var gpuName: String
-    public var gpuNum: Int
-    public var imageID: String
-    public var skuName: Billing
-    public var command: String?
-    public var datacenterID: String?
-    public var httpPorts: [Int]
-    public var servicePorts: [Int]
-    public var systemDiskSize: Int?
-    public var dataDiskSize: Int?
 }
 
 public struct EndpointConfig: Sendable, Hashable, Codable {

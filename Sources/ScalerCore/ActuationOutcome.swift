@@ -4,12 +4,13 @@ public enum ActuationOutcome: Sendable, Hashable {
     case unchanged
     /// `mode: dry-run`: decided and journalled, never pushed.
     case dryRun
-    /// Not attempted, and why (e.g. the provider could not be read first).
-    case skipped(String)
+    /// Not attempted, and why: an operator's pause (no `kind`), or a provider that could not be
+    /// read or asked to be left alone for a while (its failure's `kind`).
+    case skipped(String, kind: FailureKind? = nil)
     /// Pushed and accepted.
     case applied
-    /// Pushed and refused or lost; `kind` is a stable category for filtering.
-    case failed(kind: String, message: String)
+    /// Pushed and refused or lost.
+    case failed(kind: FailureKind, message: String)
 
     public var pushed: Bool {
         switch self {
@@ -25,6 +26,15 @@ public enum ActuationOutcome: Sendable, Hashable {
         case .skipped: return "skipped"
         case .applied: return "ok"
         case .failed: return "error"
+        }
+    }
+
+    /// The category of what went wrong, if anything did.
+    public var failureKind: FailureKind? {
+        switch self {
+        case .failed(let kind, _): return kind
+        case .skipped(_, let kind): return kind
+        case .unchanged, .dryRun, .applied: return nil
         }
     }
 }

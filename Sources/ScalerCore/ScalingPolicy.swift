@@ -50,6 +50,10 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
     public var minReplicas: Int
     public var maxReplicas: Int
     public var idleTimeout: TimeInterval
+    /// The provider's own per-worker idle timeout, which scalerd pushes: how long the provider
+    /// keeps a worker its scaler added above scalerd's floor once it is idle. `nil` pushes
+    /// `idleTimeout`. Not part of any decision.
+    public var providerIdleTimeout: TimeInterval?
     public var maxConcurrentPerWorker: Int
     public var scaleUp: DirectionBehavior
     public var scaleDown: DirectionBehavior
@@ -75,6 +79,7 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         minReplicas: Int = 0,
         maxReplicas: Int,
         idleTimeout: TimeInterval = 300,
+        providerIdleTimeout: TimeInterval? = nil,
         maxConcurrentPerWorker: Int = 1,
         scaleUp: DirectionBehavior = DirectionBehavior(stabilization: 0),
         scaleDown: DirectionBehavior = DirectionBehavior(stabilization: 300),
@@ -92,6 +97,7 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         self.minReplicas = minReplicas
         self.maxReplicas = maxReplicas
         self.idleTimeout = idleTimeout
+        self.providerIdleTimeout = providerIdleTimeout
         self.maxConcurrentPerWorker = maxConcurrentPerWorker
         self.scaleUp = scaleUp
         self.scaleDown = scaleDown

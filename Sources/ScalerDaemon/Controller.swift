@@ -64,10 +64,11 @@ struct Controller {
             EndpointEvaluation(runtime: $0, state: states[$0.config.name] ?? ScalerState(), paused: paused.contains($0.config.name), budget: budget, clock: clock)
         }
         let results = await Self.runBounded(evaluations, width: maxConcurrentEndpoints)
+        let policies = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.config.name, $0.config.policy) })
         var learned: [String: LearnedTimings] = [:]
-        for (result, runtime) in zip(results, runtimes) {
+        for result in results {
             states[result.endpoint] = result.decision.nextState
-            learned[result.endpoint] = result.decision.nextState.learned(under: runtime.config.policy)
+            if let policy = policies[result.endpoint] { learned[result.endpoint] = result.decision.nextState.learned(under: policy) }
             log(result)
         }
         let entries = results.map(\.entry)

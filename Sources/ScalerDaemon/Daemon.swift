@@ -8,11 +8,12 @@ import ScalerConfig
 import ScalerHTTP
 import ScalerJournal
 import ScalerMetrics
+import ScalerProviders
 import ServiceLifecycle
 
 /// `scalerd run`: loads the config, opens the journal and runs the controller until SIGTERM.
 public enum Daemon {
-    public static func run(configPath: String, loader: ConfigLoader = ConfigLoader()) async throws {
+    public static func run(configPath: String, loader: ConfigLoader = ConfigLoader(catalog: ProviderModules.catalog)) async throws {
         // SIGHUP's default action ends the process: until the reload watcher is up, a reload sent
         // early (systemd's ExecReload during start-up) is dropped rather than fatal.
         signal(SIGHUP, SIG_IGN)
@@ -29,7 +30,8 @@ public enum Daemon {
         let http = ProviderTransport.makeSharedClient()
         let pushed = PushedSamples()
         let metrics = DaemonMetrics()
-        let factory = RuntimeFactory(http: http, pushed: pushed, metrics: metrics, clock: clock)
+        let ledger = JournalPoolLedger.make(journal: journal, now: clock(), logger: logger)
+        let factory = RuntimeFactory(http: http, pushed: pushed, metrics: metrics, ledger: ledger, clock: clock)
         let timer = TickTimer()
         let reloads = ReloadCoordinator(wake: { timer.wake() })
         let notifier = SystemdNotifier()

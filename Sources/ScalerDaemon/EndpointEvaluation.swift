@@ -3,8 +3,7 @@ import ScalerConfig
 import ScalerCore
 import ScalerHTTP
 import ScalerJournal
-import ScalerMetrics
-import ScalerProviders
+import ScalerPorts
 
 /// One endpoint's observe -> decide -> act for one tick, ending in the row that records it.
 struct EndpointEvaluation: Sendable {
@@ -24,12 +23,11 @@ struct EndpointEvaluation: Sendable {
     }
 
     func run() async -> Outcome {
-        let endpointID = runtime.config.id
         let runtime = self.runtime
-        async let metricReading = Self.observeMetrics(runtime.metrics, endpointID: endpointID, budget: budget)
-        async let providerRead = Self.observeProvider(runtime.provider, endpointID: endpointID, budget: budget)
-        let reading = await metricReading
+        async let metricReading = Self.observeMetrics(runtime.metrics, endpointID: runtime.config.id, budget: budget)
+        async let providerRead = Self.observeProvider(runtime.provider, endpoint: runtime.target, budget: budget)
         let status = await providerRead
+        let reading = Self.completed(await metricReading, from: try? status.get())
         let observation = Observation(metrics: reading, currentReplicas: try? status.get().replicas)
         let decision = Autoscaler.decide(state: state, observation: observation, policy: runtime.config.policy, now: clock())
         let (outcome, drift, latency) = await act(decision, status: status)
@@ -41,17 +39,12 @@ struct EndpointEvaluation: Sendable {
         return Outcome(endpoint: runtime.config.name, decision: decision, outcome: outcome, entry: entry)
     }
 
-    /// Everything scalerd wants the endpoint to be, in the provider's own terms.
-    private func wantedSettings(replicas: Int, ceiling: Int) -> ManagedSettings {
-        let policy = runtime.config.policy
-        let scaler: ProviderScaler = policy.type == .queue
-            ? .queueDelay(policy.value)
-            : .requestCount(Int(policy.value.rounded(.up)))
-        let wanted = ManagedSettings(
-            minReplicas: replicas, maxReplicas: ceiling,
-            idleTimeout: Int(policy.idleTimeout.rounded()), scaler: scaler
-        )
-        return runtime.provider.normalized(wanted)
+    /// A provider's read says how many workers are ready in the same answer that gives the
+    /// replicas; where the metric source does not say, that count is used rather than none.
+    static func completed(_ reading: MetricReading, from status: EndpointStatus?) -> MetricReading {
+        guard case .sample(var sample) = reading, sample.readyWorkers == nil, let ready = status?.readyWorkers else { return reading }
+        sample.readyWorkers = ready
+        return .sample(sample)
     }
 
     /// Pushes only when the replica count or a drifted setting differs: a steady endpoint costs
@@ -62,27 +55,29 @@ struct EndpointEvaluation: Sendable {
         let current: EndpointStatus
         switch status {
         case .failure(let error):
-            let outcome: ActuationOutcome = runtime.config.mode == .dryRun ? .dryRun : .skipped("provider read failed: \(error)")
+            let outcome: ActuationOutcome = runtime.config.mode == .dryRun ? .dryRun : .skipped("provider read failed: \(error.message)", kind: error.kind)
             return (outcome, [], nil)
         case .success(let read): current = read
         }
-        let wanted = wantedSettings(replicas: decision.desiredReplicas, ceiling: decision.ceiling ?? runtime.config.policy.maxReplicas)
+        let wanted = runtime.limits.normalized(.wanted(
+            replicas: decision.desiredReplicas, ceiling: decision.ceiling ?? runtime.config.policy.maxReplicas, policy: runtime.config.policy
+        ))
         let drift = current.settings.drift(toward: wanted)
         if runtime.config.mode == .dryRun { return (.dryRun, drift, nil) }
         if paused { return (.skipped("paused by an operator"), drift, nil) }
         guard decision.desiredReplicas != current.replicas || !drift.isEmpty else { return (.unchanged, [], nil) }
         let provider = runtime.provider
-        let endpointID = runtime.config.id
+        let target = runtime.target
         let started = ContinuousClock.now
         do {
-            try await withDeadline(budget) { try await provider.apply(wanted, endpointID: endpointID) }
+            try await withDeadline(budget) { try await provider.apply(wanted, to: target) }
             return (.applied, drift, Self.seconds(since: started))
         } catch let error as ProviderError {
-            return (.failed(kind: error.kind.rawValue, message: error.message), drift, Self.seconds(since: started))
+            return (.failed(kind: error.kind, message: error.message), drift, Self.seconds(since: started))
         } catch let error as DeadlineExceeded {
-            return (.failed(kind: ProviderError.Kind.timeout.rawValue, message: error.description), drift, Self.seconds(since: started))
+            return (.failed(kind: .timeout, message: error.description), drift, Self.seconds(since: started))
         } catch {
-            return (.failed(kind: ProviderError.Kind.cancelled.rawValue, message: "\(error)"), drift, Self.seconds(since: started))
+            return (.failed(kind: .cancelled, message: "\(error)"), drift, Self.seconds(since: started))
         }
     }
 
@@ -94,9 +89,9 @@ struct EndpointEvaluation: Sendable {
         }
     }
 
-    private static func observeProvider(_ provider: any Provider, endpointID: String, budget: Double) async -> Result<EndpointStatus, ProviderError> {
+    private static func observeProvider(_ provider: any Provider, endpoint: EndpointTarget, budget: Double) async -> Result<EndpointStatus, ProviderError> {
         do {
-            return .success(try await withDeadline(budget) { try await provider.read(endpointID: endpointID) })
+            return .success(try await withDeadline(budget) { try await provider.read(endpoint) })
         } catch let error as ProviderError {
             return .failure(error)
         } catch let error as DeadlineExceeded {

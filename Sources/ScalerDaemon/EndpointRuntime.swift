@@ -1,19 +1,24 @@
 import Foundation
 import ScalerConfig
 import ScalerCore
-import ScalerMetrics
-import ScalerProviders
+import ScalerPorts
 
 /// One configured endpoint with the provider and metric source that serve it.
 struct EndpointRuntime: Sendable {
     let config: EndpointConfig
+    /// The endpoint as its provider's client needs it.
+    let target: EndpointTarget
     let provider: any Provider
+    /// The provider API's documented ranges, which every push is put within.
+    let limits: SettingLimits
     let metrics: any MetricSource
     let policyVersion: String
 
-    init(config: EndpointConfig, provider: any Provider, metrics: any MetricSource) {
+    init(config: EndpointConfig, provider: any Provider, limits: SettingLimits, metrics: any MetricSource) {
         self.config = config
+        target = EndpointTarget(id: config.id, pool: config.instance.map { PoolSpec(template: $0, maxCreatesPerApply: config.policy.scaleUp.maxStep) })
         self.provider = provider
+        self.limits = limits
         self.metrics = metrics
         policyVersion = config.policyVersion
     }

@@ -4,22 +4,18 @@ import ScalerConfig
 import ScalerCore
 import ScalerHTTP
 import ScalerMetrics
+import ScalerPorts
 import ScalerProviders
-import ScalerSimulation
 import Synchronization
 
-/// Builds providers and metric sources from config, by `kind` and `metrics.source`. What a
-/// provider shares across its endpoints (its rate limit, the simulated world, the history a
-/// health source estimates from) is kept across reloads while the provider's config is unchanged.
+/// Builds each endpoint's provider and metric source from config, through its provider's module.
+/// What a provider shares across its endpoints (its client, its rate limit and the wait it asked
+/// for, the simulated world, the history a health source estimates from) is kept across reloads
+/// while the provider's config is unchanged; the pool ledger is kept always.
 final class RuntimeFactory: Sendable {
-    /// One provider's shared parts.
     private struct Shared: Sendable {
         let key: CacheKey
-        let limiter: RateLimiter
-        /// The endpoint-independent provider; `nil` for GPUGeek, whose pools differ per endpoint.
-        let provider: (any Provider)?
-        /// What the provider itself reports, where it reports anything.
-        let providerMetrics: (any MetricSource)?
+        let parts: ProviderParts
     }
 
     private struct CacheKey: Hashable {
@@ -31,112 +27,81 @@ final class RuntimeFactory: Sendable {
     private let http: HTTPClient
     let pushed: PushedSamples
     private let metrics: DaemonMetrics?
+    private let ledger: PoolLedger
     private let cache = Mutex<[String: Shared]>([:])
 
-    init(http: HTTPClient, pushed: PushedSamples = PushedSamples(), metrics: DaemonMetrics? = nil, clock: @escaping @Sendable () -> Date) {
+    init(
+        http: HTTPClient, pushed: PushedSamples = PushedSamples(), metrics: DaemonMetrics? = nil, ledger: PoolLedger = PoolLedger(),
+        clock: @escaping @Sendable () -> Date
+    ) {
         self.http = http
         self.pushed = pushed
         self.metrics = metrics
+        self.ledger = ledger
         self.clock = clock
     }
 
     /// Config validation has already refused every endpoint whose metrics cannot be had.
     func runtimes(for config: ScalerdConfig) -> [EndpointRuntime] {
-        config.endpoints.map { endpoint in
-            let providerConfig = config.provider(named: endpoint.provider)!
-            let shared = shared(providerConfig, tick: config.tick)
-            let provider = shared.provider ?? GPUGeekPoolProvider(
-                transport: transport(providerConfig, tick: config.tick, base: providerConfig.baseURL ?? GPUGeekPoolProvider.defaultBaseURL,
-                                     limiter: shared.limiter, auth: .header("gz-api-token")),
-                template: GPUGeekInstanceTemplate(endpoint.instance!),
-                followFor: max(0.2, config.tick * 0.3)
-            )
+        config.endpoints.compactMap { endpoint in
+            guard let providerConfig = config.provider(named: endpoint.provider) else { return nil }
+            let parts = shared(providerConfig, tick: config.tick)
             let metrics: any MetricSource
             switch endpoint.metrics.source {
             case .http: metrics = httpMetrics(endpoint.metrics, tick: config.tick)
             case .prometheus: metrics = prometheusMetrics(endpoint.metrics, tick: config.tick)
             case .push: metrics = PushSource(samples: pushed, endpointName: endpoint.name, ttl: endpoint.metrics.ttl ?? endpoint.policy.maxMetricAge, clock: clock)
             case .provider:
-                metrics = shared.providerMetrics ?? gatewayHealth(providerConfig, endpoint: endpoint, tick: config.tick, limiter: shared.limiter)
+                metrics = parts.metrics(endpoint.id, endpoint.metrics.gatewayName)
+                    ?? UnavailableMetrics(reason: "\(providerConfig.kind) reports no metrics for endpoint \(endpoint.id)")
             }
-            return EndpointRuntime(config: endpoint, provider: provider, metrics: metrics)
+            return EndpointRuntime(config: endpoint, provider: parts.provider, limits: providerConfig.api.limits, metrics: metrics)
         }
     }
 
-    private func shared(_ config: ProviderConfig, tick: Double) -> Shared {
+    private func shared(_ config: ProviderConfig, tick: Double) -> ProviderParts {
         let key = CacheKey(config: config, tick: tick)
         return cache.withLock { cache in
-            if let existing = cache[config.name], existing.key == key { return existing }
+            if let existing = cache[config.name], existing.key == key { return existing.parts }
             // One budget of requests per provider, whichever of its hosts they go to.
-            let limiter = RateLimiter(requestsPerSecond: config.rateLimit)
-            func on(_ base: String, _ auth: Auth = .bearer) -> ProviderTransport {
-                transport(config, tick: tick, base: config.baseURL ?? base, limiter: limiter, auth: auth)
-            }
-            let shared: Shared
-            switch (config.kind, config.api) {
-            case (.simulated, _):
-                let provider = simulatedProvider(config)
-                shared = Shared(key: key, limiter: limiter, provider: provider, providerMetrics: SimulatedMetricSource(cloud: provider.cloud, clock: clock))
-            case (.runpod, let api):
-                let provider: any Provider = api == .graphql
-                    // GraphQL takes the key in its query string, never in a header.
-                    ? RunPodGraphQLProvider(transport: on(RunPodGraphQLProvider.defaultBaseURL, .none), apiKey: config.apiKey?.reveal() ?? "")
-                    : RunPodRESTProvider(transport: on(RunPodRESTProvider.defaultBaseURL))
-                let health = transport(config, tick: tick, base: config.healthBaseURL ?? RunPodHealthSource.defaultBaseURL, limiter: limiter, auth: .bearer)
-                shared = Shared(key: key, limiter: limiter, provider: provider, providerMetrics: RunPodHealthSource(transport: health, clock: clock))
-            case (.novita, .v1?):
-                shared = Shared(key: key, limiter: limiter, provider: NovitaV1Provider(transport: on(NovitaV1Provider.defaultBaseURL)), providerMetrics: nil)
-            case (.novita, _):
-                shared = Shared(key: key, limiter: limiter, provider: EndpointsV2Provider(transport: on(EndpointsV2Provider.novitaBaseURL)), providerMetrics: nil)
-            case (.ppio, _):
-                shared = Shared(key: key, limiter: limiter, provider: EndpointsV2Provider(transport: on(EndpointsV2Provider.ppioBaseURL)), providerMetrics: nil)
-            case (.gpugeek, _):
-                shared = Shared(key: key, limiter: limiter, provider: nil, providerMetrics: nil)
-            }
-            cache[config.name] = shared
-            return shared
+            let limiter = RateLimiter(requestsPerSecond: config.rateLimit, now: clock)
+            let context = ProviderContext(
+                name: config.name, api: config.api, baseURL: config.baseURL, healthBaseURL: config.healthBaseURL,
+                transport: { [self] base, auth in transport(config, tick: tick, base: base, auth: auth, limiter: limiter) },
+                clock: clock, followFor: max(0.2, tick * 0.3), ledger: ledger, simulation: config.simulation ?? SimulationSettings()
+            )
+            let parts = ProviderModules.parts(config.kind, context)
+            cache[config.name] = Shared(key: key, parts: parts)
+            return parts
         }
     }
 
-    private enum Auth {
-        case bearer
-        case header(String)
-        case none
-    }
-
-    /// The whole retry budget fits in the share of a tick that observe or act may take.
-    private func transport(_ config: ProviderConfig, tick: Double, base: String, limiter: RateLimiter?, auth: Auth) -> ProviderTransport {
+    /// A transport authenticated as the provider's API documents, whose retries fit in a call's
+    /// share of the tick.
+    private func transport(_ config: ProviderConfig, tick: Double, base: String, auth: APIDescriptor.Auth, limiter: RateLimiter?) -> ProviderTransport {
         let key = config.apiKey?.reveal() ?? ""
-        let headers: [(String, String)]
+        var headers: [(String, String)] = []
+        var query: [URLQueryItem] = []
         switch auth {
         case .bearer: headers = [("Authorization", "Bearer \(key)")]
         case .header(let name): headers = [(name, key)]
-        case .none: headers = []
+        case .query(let name): query = [URLQueryItem(name: name, value: key)]
+        case .none: break
         }
         let metrics = self.metrics
         let provider = config.name
         return ProviderTransport(
-            client: http, baseURL: base, headers: headers, secrets: [key], limiter: limiter,
-            settings: settings(timeout: config.requestTimeout, tick: tick),
+            client: http, baseURL: base, headers: headers, authQuery: query, secrets: [key], limiter: limiter,
+            settings: settings(timeout: config.requestTimeout, tick: tick), now: clock,
             observer: { request, status in metrics?.recordProviderRequest(provider: provider, method: request.method.rawValue, status: status) }
         )
     }
 
-    private func settings(timeout: Double, tick: Double) -> ProviderTransport.Settings {
+    private func settings(timeout: Double?, tick: Double) -> ProviderTransport.Settings {
         var settings = ProviderTransport.Settings()
-        settings.requestTimeout = min(timeout, max(0.2, tick * 0.4))
-        settings.retry.budget = max(0.2, tick * 0.4)
+        settings.retry.budget = ProviderConfig.callBudget(tick: tick)
+        settings.requestTimeout = timeout ?? settings.retry.budget
         return settings
-    }
-
-    /// The `/health` of a PPIO or Novita async endpoint's gateway.
-    private func gatewayHealth(_ config: ProviderConfig, endpoint: EndpointConfig, tick: Double, limiter: RateLimiter) -> RunPodHealthSource {
-        let base = config.healthBaseURL ?? (config.kind == .ppio ? RunPodHealthSource.ppioGatewayURL : RunPodHealthSource.novitaGatewayURL)
-        let gateway = endpoint.metrics.gatewayName ?? endpoint.id
-        return RunPodHealthSource(
-            transport: transport(config, tick: tick, base: base, limiter: limiter, auth: .bearer),
-            path: { _ in "/v1/\(gateway)/health" }, clock: clock
-        )
     }
 
     /// A metrics service's transport: its own host, so none of a provider's rate limit.
@@ -144,7 +109,7 @@ final class RuntimeFactory: Sendable {
         let token = metrics.bearerToken?.reveal()
         return ProviderTransport(
             client: http, baseURL: metrics.url ?? "", headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [],
-            secrets: token.map { [$0] } ?? [], settings: settings(timeout: 10, tick: tick)
+            secrets: token.map { [$0] } ?? [], settings: settings(timeout: nil, tick: tick), now: clock
         )
     }
 
@@ -161,25 +126,14 @@ final class RuntimeFactory: Sendable {
         )
         return HTTPJSONSource(transport: transport, pointers: pointers, clock: clock)
     }
-
-    private func simulatedProvider(_ config: ProviderConfig) -> SimulatedProvider {
-        let settings = config.simulation ?? SimulationSettings()
-        let cloud = SimulatedCloud(settings: .init(
-            seed: settings.seed,
-            cycle: LoadCycle(period: settings.cycle, peakRPS: settings.peakRPS),
-            cluster: .init(coldStart: settings.coldStart, meanServiceTime: settings.serviceTime, concurrencyPerWorker: settings.workerConcurrency)
-        ))
-        return SimulatedProvider(cloud: cloud, clock: clock)
-    }
 }
 
-extension GPUGeekInstanceTemplate {
-    init(_ template: InstanceTemplate) {
-        self.init(
-            gpuName: template.gpuName, gpuNum: template.gpuNum, imageID: template.imageID, skuName: template.skuName.rawValue,
-            command: template.command, datacenterID: template.datacenterID, httpPorts: template.httpPorts,
-            servicePorts: template.servicePorts, systemDiskSize: template.systemDiskSize, dataDiskSize: template.dataDiskSize
-        )
+/// The metrics of an endpoint whose provider reports none: every sample is missing, so the
+/// endpoint holds, and the journal says why.
+struct UnavailableMetrics: MetricSource {
+    let reason: String
+
+    func sample(endpointID: String) async throws(MetricError) -> MetricSample {
+        throw MetricError(reason)
     }
 }
-

@@ -1,4 +1,5 @@
 import Foundation
+import ScalerPorts
 
 /// Parses provider answers defensively: a hostile or broken body is a `malformed` error for that
 /// endpoint, never a crash or a stack overflow.

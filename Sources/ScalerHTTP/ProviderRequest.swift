@@ -11,12 +11,17 @@ public struct ProviderRequest: Sendable {
     public var path: String
     public var query: [URLQueryItem]
     public var body: JSON?
+    /// Whether sending it twice does no harm. A request that is not (a GPUGeek create) is retried
+    /// only when the provider surely did nothing with it (429); after a timeout or a 5xx it is not
+    /// sent again, and its error says it may have been carried out.
+    public var idempotent: Bool
 
-    public init(_ method: ProviderMethod, _ path: String, query: [URLQueryItem] = [], body: JSON? = nil) {
+    public init(_ method: ProviderMethod, _ path: String, query: [URLQueryItem] = [], body: JSON? = nil, idempotent: Bool = true) {
         self.method = method
         self.path = path
         self.query = query
         self.body = body
+        self.idempotent = idempotent
     }
 
     public var label: String { "\(method.rawValue) \(path)" }

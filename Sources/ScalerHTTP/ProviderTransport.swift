@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ScalerPorts
 
 /// Sends provider requests over one shared HTTP client: never follows redirects (a custom auth
 /// header must not reach another host), times out each request, retries transient failures
@@ -18,11 +19,15 @@ public struct ProviderTransport: Sendable {
     public let baseURL: String
     private let client: HTTPClient
     private let headers: [(String, String)]
+    /// Query items every request carries (a key passed as `api_key`); never part of a message.
+    private let authQuery: [URLQueryItem]
     /// Values that must never appear in a message: API keys, wherever they travel.
     private let secrets: [String]
     private let limiter: RateLimiter?
     private let settings: Settings
     private let jitter: @Sendable () -> Double
+    /// Wall-clock time, for `Retry-After` dates and the instant a wait ends.
+    private let now: @Sendable () -> Date
     /// Told of every attempt: the status it got, or `nil` when no answer came (for metrics).
     private let observer: (@Sendable (ProviderRequest, Int?) -> Void)?
 
@@ -35,23 +40,26 @@ public struct ProviderTransport: Sendable {
     }
 
     public init(
-        client: HTTPClient, baseURL: String, headers: [(String, String)], secrets: [String],
+        client: HTTPClient, baseURL: String, headers: [(String, String)], authQuery: [URLQueryItem] = [], secrets: [String],
         limiter: RateLimiter? = nil, settings: Settings = Settings(),
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        now: @escaping @Sendable () -> Date = { Date() },
         observer: (@Sendable (ProviderRequest, Int?) -> Void)? = nil
     ) {
         self.observer = observer
         self.client = client
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.headers = headers
-        self.secrets = secrets.filter { !$0.isEmpty }
+        self.authQuery = authQuery
+        self.secrets = (secrets + authQuery.compactMap(\.value)).filter { !$0.isEmpty }
         self.limiter = limiter
         self.settings = settings
         self.jitter = jitter
+        self.now = now
     }
 
     /// The answer to `request` with a 2xx status, or the error after the retries it earned.
-    public func send(_ request: ProviderRequest, secretQuery: [URLQueryItem] = []) async throws(ProviderError) -> ProviderResponse {
+    public func send(_ request: ProviderRequest) async throws(ProviderError) -> ProviderResponse {
         let started = ContinuousClock.now
         var attempt = 0
         while true {
@@ -62,7 +70,7 @@ public struct ProviderTransport: Sendable {
                 if let limiter { try await limiter.acquire() }
                 let response: ProviderResponse
                 do {
-                    response = try await once(request, secretQuery: secretQuery)
+                    response = try await once(request)
                 } catch {
                     observer?(request, nil)
                     throw error
@@ -70,17 +78,29 @@ public struct ProviderTransport: Sendable {
                 observer?(request, response.status)
                 if (200..<300).contains(response.status) { return response }
                 failure = classify(response, request: request)
-                retryAfter = RetryPolicy.retryAfter(response.headers["retry-after"], now: Date())
+                retryAfter = RetryPolicy.retryAfter(response.headers["retry-after"], now: now())
+                if response.status == 429, let retryAfter, let limiter {
+                    await limiter.hold(until: now().addingTimeInterval(retryAfter), reason: "\(request.label) answered 429 with Retry-After \(Self.format(retryAfter))s")
+                }
             } catch let error as ProviderError {
                 failure = error
             } catch {
                 failure = ProviderError(.cancelled, "\(request.label): cancelled")
             }
             let policy = settings.retry
-            guard failure.isTransient, attempt < policy.maxAttempts else { throw failure }
+            let retriable = request.idempotent ? failure.isTransient : failure.kind == .rateLimited && retryAfter != nil
+            guard retriable, attempt < policy.maxAttempts else {
+                if !request.idempotent, [.timeout, .unavailable, .network].contains(failure.kind) {
+                    throw ProviderError(failure.kind, "\(failure.message) (not sent again: the provider may have carried it out)")
+                }
+                throw failure
+            }
             let wait = retryAfter ?? policy.backoff(retry: attempt, unit: jitter())
             let spent = Self.seconds(ContinuousClock.now - started)
             guard spent + wait <= policy.budget else {
+                if retryAfter != nil, failure.kind == .rateLimited {
+                    throw ProviderError(.rateLimited, "\(failure.message) (asked to wait \(Self.format(wait))s, longer than this tick allows: no request to this provider until then)")
+                }
                 throw ProviderError(failure.kind, "\(failure.message) (gave up after \(attempt) attempt(s): the next retry, in \(Self.format(wait))s, would pass the \(Self.format(policy.budget))s budget)")
             }
             do {
@@ -92,14 +112,14 @@ public struct ProviderTransport: Sendable {
     }
 
     /// Sends and decodes a JSON answer.
-    public func json(_ request: ProviderRequest, secretQuery: [URLQueryItem] = []) async throws(ProviderError) -> JSON {
-        let response = try await send(request, secretQuery: secretQuery)
+    public func json(_ request: ProviderRequest) async throws(ProviderError) -> JSON {
+        let response = try await send(request)
         return try JSONReader.parse(response.body, context: request.label)
     }
 
-    private func once(_ request: ProviderRequest, secretQuery: [URLQueryItem]) async throws -> ProviderResponse {
+    private func once(_ request: ProviderRequest) async throws -> ProviderResponse {
         var components = URLComponents(string: baseURL + request.path)
-        let items = request.query + secretQuery
+        let items = request.query + authQuery
         if !items.isEmpty { components?.queryItems = items }
         guard let url = components?.string else {
             throw ProviderError(.rejected, "\(request.label): cannot form a URL from base_url")

@@ -31,6 +31,15 @@ enum AppendOnly {
             """
     }
 
+    /// Since v3: pool events are never changed, and go only with a prune whose cutoff they predate.
+    static let poolEventTriggers = """
+        CREATE TRIGGER pool_event_append_only_update BEFORE UPDATE ON pool_event
+        BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: pool_event rows cannot be updated'); END;
+        CREATE TRIGGER pool_event_append_only_delete BEFORE DELETE ON pool_event
+        WHEN NOT (OLD.at < coalesce((SELECT max(cutoff) FROM journal_prune), 0))
+        BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: pool_event rows cannot be deleted (only journal prune deletes, and records it)'); END;
+        """
+
     static let triggerNames = [
         "decision_append_only_update", "decision_append_only_delete", "endpoint_pause_append_only_update",
         "endpoint_pause_append_only_delete", "policy_version_append_only_update", "policy_version_append_only_delete",

@@ -6,7 +6,7 @@ import Synchronization
 /// The daemon's writable journal: one writer, WAL so that readers never block it.
 public final class Journal: Sendable {
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// The newest row this process wrote per endpoint: only these may be extended, so a restart
     /// always starts a new row and stays visible.
     private let newestRows = Mutex<[String: JournalEntry]>([:])
@@ -82,6 +82,7 @@ public final class Journal: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """, arguments: [now.timeIntervalSince1970, cutoff.timeIntervalSince1970, count, lastID, lastHash, reason])
                 try db.execute(sql: "DELETE FROM decision WHERE id <= ?", arguments: [lastID])
+                try db.execute(sql: "DELETE FROM pool_event WHERE at < ?", arguments: [cutoff.timeIntervalSince1970])
                 return PruneResult(removedRows: count, lastRemovedID: lastID)
             }
             // A pruned row can no longer be extended: the next hold starts a new one.

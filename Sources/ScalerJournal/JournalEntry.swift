@@ -85,16 +85,10 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         self.drift = drift
         pushed = outcome.pushed
         self.outcome = outcome.label
+        errorKind = outcome.failureKind?.rawValue
         switch outcome {
-        case .failed(let kind, let message):
-            errorKind = kind
-            errorMessage = message
-        case .skipped(let why):
-            errorKind = nil
-            errorMessage = why
-        default:
-            errorKind = nil
-            errorMessage = nil
+        case .failed(_, let message), .skipped(let message, _): errorMessage = message
+        case .unchanged, .dryRun, .applied: errorMessage = nil
         }
         providerLatencyMs = providerLatency.map { ($0 * 1_000_000).rounded() / 1000 }
         (queueDelayMin, queueDelayMax) = (queueDelay, queueDelay)

@@ -92,6 +92,23 @@ enum JournalSchema {
             }
             try db.execute(sql: AppendOnly.chainedTriggers)
         }
+
+        // What instance pools asked their provider for and had not yet seen happen.
+        migrator.registerMigration("v3-pool-events") { db in
+            try db.create(table: "pool_event") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .double).notNull()
+                table.column("pool", .text).notNull()
+                table.column("event", .text).notNull()
+                table.column("instance_name", .text)
+                table.column("instance_id", .text)
+                table.column("operation_id", .text)
+                table.column("ambiguous", .boolean).notNull()
+                table.column("detail", .text)
+            }
+            try db.create(index: "pool_event_at", on: "pool_event", columns: ["at"])
+            try db.execute(sql: AppendOnly.poolEventTriggers)
+        }
         return migrator
     }
 }

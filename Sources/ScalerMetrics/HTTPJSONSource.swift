@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 import ScalerHTTP
 
 /// `source: http`: any URL answering JSON, with a JSON Pointer per metric. A pointer that finds

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 import ScalerHTTP
 
 /// `source: prometheus`: one instant PromQL query per metric through `/api/v1/query`. An empty

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 
 /// Samples that gateways POST to the admin API (`source: push`), each kept until its TTL runs out.
 public actor PushedSamples {

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 import ScalerHTTP
 
 /// RunPod's data-plane `GET /v2/{id}/health` (and the same-shaped `/health` of PPIO's and

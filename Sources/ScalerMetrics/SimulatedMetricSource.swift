@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 import ScalerSimulation
 
 /// Reads queue and workers straight from the simulated cloud, as a provider's health API would.

@@ -1,14 +1,13 @@
 import Foundation
 import ScalerHTTP
+import ScalerPorts
 import Synchronization
 
 /// The PPIO/Novita v2 endpoint API (`/gpus/v2/endpoints`), one client for both hosts. Whether
-/// `PUT` replaces or merges is undocumented, so an update always sends the complete
-/// `worker_config` and echoes every other updatable field from a fresh read.
+/// `PUT` replaces or merges is undocumented and `worker_config` requires `max_replicas`, so an
+/// update sends every updatable field and the complete `worker_config` from a fresh read, with
+/// only the managed fields changed: safe under either reading.
 public final class EndpointsV2Provider: Provider {
-    public static let ppioBaseURL = "https://api.ppio.com"
-    public static let novitaBaseURL = "https://api.novita.ai"
-
     /// Top-level fields the update accepts; everything else in a read (`type`, `app_name`,
     /// `status`, `workers`, ...) is read-only.
     static let updatableFields = [
@@ -24,70 +23,63 @@ public final class EndpointsV2Provider: Provider {
         self.transport = transport
     }
 
-    public func read(endpointID: String) async throws(ProviderError) -> EndpointStatus {
-        let (_, endpoint) = try await fetch(endpointID)
-        return try Self.status(from: endpoint)
+    public func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus {
+        let (id, found) = try await fetch(endpoint.id)
+        return try Self.status(from: found, context: "GET /gpus/v2/endpoints/\(id)")
     }
 
-    public func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError) {
-        let (id, endpoint) = try await fetch(endpointID)
-        guard var workerConfig = endpoint["worker_config"], workerConfig.object != nil else {
-            throw ProviderError(.malformed, "GET /gpus/v2/endpoints/\(id): worker_config missing")
+    public func apply(_ wanted: ManagedSettings, to endpoint: EndpointTarget) async throws(ProviderError) {
+        let (id, found) = try await fetch(endpoint.id)
+        let context = "GET /gpus/v2/endpoints/\(id)"
+        guard var workerConfig = found["worker_config"], workerConfig.object != nil else {
+            throw ProviderError(.malformed, "\(context): worker_config missing; refusing to send an incomplete update")
         }
+        let liveMax = try Count.read(workerConfig["max_replicas"], "worker_config.max_replicas", context: context)
         workerConfig["min_replicas"] = JSON(wanted.minReplicas)
-        workerConfig["max_replicas"] = JSON(wanted.maxReplicas ?? max(wanted.minReplicas, workerConfig["max_replicas"]?.int ?? 0))
+        workerConfig["max_replicas"] = JSON(wanted.maxReplicas ?? max(wanted.minReplicas, liveMax))
         if let idle = wanted.idleTimeout { workerConfig["idle_timeout"] = JSON(idle) }
         var body: [String: JSON] = [:]
         for field in Self.updatableFields {
-            if let value = endpoint[field], !value.isNull { body[field] = value }
+            if let value = found[field], !value.isNull { body[field] = value }
         }
         body["worker_config"] = workerConfig
         if let scaler = wanted.scaler { body["policy"] = scaler.policy }
         _ = try await transport.send(ProviderRequest(.put, "/gpus/v2/endpoints/\(id)", body: .object(body)))
     }
 
-    /// Documented ranges: replicas 0-1000, idle_timeout 1-1000, policy value a whole 1-1000.
-    public func normalized(_ wanted: ManagedSettings) -> ManagedSettings {
-        var settings = wanted
-        settings.minReplicas = min(max(wanted.minReplicas, 0), 1000)
-        settings.maxReplicas = wanted.maxReplicas.map { min(max($0, 0), 1000) }
-        settings.idleTimeout = wanted.idleTimeout.map { min(max($0, 1), 1000) }
-        switch wanted.scaler {
-        case .queueDelay(let seconds)?: settings.scaler = .queueDelay(Double(min(max(Int(seconds.rounded(.up)), 1), 1000)))
-        case .requestCount(let count)?: settings.scaler = .requestCount(min(max(count, 1), 1000))
-        case nil: break
-        }
-        return settings
-    }
-
-    static func status(from endpoint: JSON) throws(ProviderError) -> EndpointStatus {
-        guard let config = endpoint["worker_config"], let min = config["min_replicas"]?.int, let max = config["max_replicas"]?.int else {
-            throw ProviderError(.malformed, "endpoint: worker_config.min_replicas and max_replicas must be numbers")
-        }
-        let scaler = ProviderScaler(policy: endpoint["policy"])
+    static func status(from endpoint: JSON, context: String) throws(ProviderError) -> EndpointStatus {
+        let config = endpoint["worker_config"]
+        let min = try Count.read(config?["min_replicas"], "worker_config.min_replicas", context: context)
+        let max = try Count.read(config?["max_replicas"], "worker_config.max_replicas", context: context)
         let ready = endpoint["workers"]?.array.map { workers in
             workers.filter { $0["status"]?["status"]?.string == "ready" && $0["health"]?.bool != false && $0["drain"]?.bool != true }.count
         }
         return EndpointStatus(
-            settings: ManagedSettings(minReplicas: min, maxReplicas: max, idleTimeout: config["idle_timeout"]?.int, scaler: scaler),
+            settings: ManagedSettings(minReplicas: min, maxReplicas: max, idleTimeout: config?["idle_timeout"]?.int, scaler: ProviderScaler(policy: endpoint["policy"])),
             readyWorkers: ready
         )
     }
 
-    /// The endpoint by id, or by name through the paginated list when no id matches.
+    /// The endpoint by id, or by name through the paginated list when no id matches (or the
+    /// config names it with characters an id never has).
     private func fetch(_ idOrName: String) async throws(ProviderError) -> (id: String, endpoint: JSON) {
         let known = resolved.withLock { $0[idOrName] } ?? idOrName
-        do {
-            return (known, try await get(known))
-        } catch where error.kind == .notFound {
-            guard let id = try await findByName(idOrName) else { throw error }
-            resolved.withLock { $0[idOrName] = id }
-            return (id, try await get(id))
+        if let segment = PathSegment.valid(known) {
+            do {
+                return (known, try await get(segment))
+            } catch where error.kind != .notFound {
+                throw error
+            } catch {}
         }
+        guard let id = try await findByName(idOrName) else {
+            throw ProviderError(.notFound, "no endpoint with id or name '\(idOrName)'")
+        }
+        resolved.withLock { $0[idOrName] = id }
+        return (id, try await get(try PathSegment.checked(id)))
     }
 
     private func get(_ id: String) async throws(ProviderError) -> JSON {
-        let endpoint = try await transport.json(ProviderRequest(.get, "/gpus/v2/endpoints/\(try PathSegment.checked(id))"))
+        let endpoint = try await transport.json(ProviderRequest(.get, "/gpus/v2/endpoints/\(id)"))
         guard endpoint.object != nil else { throw ProviderError(.malformed, "GET /gpus/v2/endpoints/\(id): not an object") }
         return endpoint
     }

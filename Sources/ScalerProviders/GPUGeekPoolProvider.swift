@@ -1,90 +1,137 @@
 import Foundation
 import ScalerHTTP
+import ScalerPorts
 
 /// GPUGeek has no serverless product: scalerd owns a pool of instances per endpoint, named
-/// `scalerd-<endpoint id>-<suffix>` so that it adopts its own pool after a restart and never
-/// touches an instance it did not create. Replicas are the pool's instances that are running or
-/// being created.
+/// `scalerd-<endpoint id>-<suffix>`, so that it adopts its own pool after a restart and never
+/// touches an instance it did not create. A read counts only a complete listing; an instance
+/// with an operation in progress is never ready and never asked for anything else; creates are
+/// never repeated blindly; and no more instances ever exist than `max_replicas`.
 public struct GPUGeekPoolProvider: Provider {
-    public static let defaultBaseURL = "https://api-cloud.gpugeek.com"
-
-    struct Instance {
-        var id: String
-        var name: String
-        var status: String
-        var createdAt: String
-        var pending: Bool
-    }
+    /// How long a create the listing does not show (or whose answer was lost) still counts.
+    static let unlistedGrace: TimeInterval = 120
 
     let api: GPUGeekAPI
-    let template: GPUGeekInstanceTemplate
-    /// How long to follow operations through `op/result` within one apply.
+    let ledger: PoolLedger
+    /// The provider entry's name, so that two accounts' pools never share ledger entries.
+    let account: String
+    /// How long one apply follows the operations it started through `op/result`.
     let followFor: Double
     let pollInterval: Double
+    let clock: @Sendable () -> Date
     let suffix: @Sendable () -> String
 
     public init(
-        transport: ProviderTransport, template: GPUGeekInstanceTemplate, followFor: Double = 2, pollInterval: Double = 0.5,
+        transport: ProviderTransport, account: String = "gpugeek", ledger: PoolLedger = PoolLedger(), followFor: Double = 2,
+        pollInterval: Double = 0.5, clock: @escaping @Sendable () -> Date = { Date() },
         suffix: @escaping @Sendable () -> String = { String(UUID().uuidString.prefix(8)).lowercased() }
     ) {
         api = GPUGeekAPI(transport: transport)
-        self.template = template
+        self.account = account
+        self.ledger = ledger
         self.followFor = followFor
         self.pollInterval = pollInterval
+        self.clock = clock
         self.suffix = suffix
     }
 
-    public func read(endpointID: String) async throws(ProviderError) -> EndpointStatus {
-        let pool = try await members(of: endpointID)
-        let live = pool.filter { ["running", "creating"].contains($0.status) }
+    public func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus {
+        let pool = try await current(endpoint.id)
         return EndpointStatus(
-            settings: ManagedSettings(minReplicas: live.count),
-            readyWorkers: pool.filter { $0.status == "running" && !$0.pending }.count
+            settings: ManagedSettings(minReplicas: pool.replicas, stoppedMembers: pool.strays.count),
+            readyWorkers: pool.ready
         )
     }
 
-    public func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError) {
-        let pool = try await members(of: endpointID).filter { ["running", "creating"].contains($0.status) }
+    public func apply(_ wanted: ManagedSettings, to endpoint: EndpointTarget) async throws(ProviderError) {
+        guard let spec = endpoint.pool else {
+            throw ProviderError(.rejected, "endpoint \(endpoint.id) has no instance template to create instances from")
+        }
+        let pool = try await current(endpoint.id)
         var operations: [String] = []
-        if wanted.minReplicas > pool.count {
-            for _ in pool.count..<wanted.minReplicas {
-                operations.append(try await create(endpointID))
+        for stray in pool.strays where !stray.pending {
+            operations.append(try await release(stray, pool: key(endpoint.id)))
+        }
+        if wanted.minReplicas > pool.replicas {
+            // Whatever exists or may (leaving and stopped members too) counts against the ceiling.
+            let room = (wanted.maxReplicas ?? Int.max) - pool.footprint
+            let count = min(wanted.minReplicas - pool.replicas, room, spec.maxCreatesPerApply ?? Int.max)
+            for _ in 0..<max(0, count) {
+                operations.append(try await create(endpoint.id, template: spec.template))
             }
-        } else if wanted.minReplicas < pool.count {
-            // Still-creating instances go first (nothing runs on them yet), then the newest.
-            let order = pool.sorted { lhs, rhs in
-                if (lhs.status == "creating") != (rhs.status == "creating") { return lhs.status == "creating" }
-                return lhs.createdAt > rhs.createdAt
-            }
-            for instance in order.prefix(pool.count - wanted.minReplicas) {
-                operations.append(try await release(instance))
+        } else if wanted.minReplicas < pool.replicas {
+            for member in pool.releasable.prefix(pool.replicas - wanted.minReplicas) {
+                operations.append(try await release(member, pool: key(endpoint.id)))
             }
         }
         try await follow(operations)
     }
 
-    private func create(_ endpointID: String) async throws(ProviderError) -> String {
-        var body: [String: JSON] = [
-            "type": 2, "gpuName": .string(template.gpuName), "skuName": .string(template.skuName),
-            "gpuNum": JSON(template.gpuNum), "imageId": .string(template.imageID),
-            "name": .string("\(Self.prefix(endpointID))\(suffix())"),
-        ]
-        if let command = template.command { body["cmd"] = .string(command) }
-        if let datacenter = template.datacenterID { body["dcId"] = .string(datacenter) }
-        if !template.httpPorts.isEmpty { body["httpServicePort"] = .array(template.httpPorts.map(JSON.init)) }
-        if !template.servicePorts.isEmpty { body["servicePort"] = .array(template.servicePorts.map(JSON.init)) }
-        if let size = template.systemDiskSize { body["systemDiskSize"] = JSON(size) }
-        if let size = template.dataDiskSize { body["dataDiskSize"] = JSON(size) }
-        let data = try await api.call(ProviderRequest(.post, "/api/v1/openapi/instance/create", body: .object(body)))
-        guard let operation = data.field("operationId")?.string, data.field("instanceId")?.string != nil else {
+    private func key(_ endpointID: String) -> String { "\(account)/\(endpointID)" }
+    static func prefix(_ endpointID: String) -> String { "scalerd-\(endpointID)-" }
+
+    /// The pool now: a complete listing, reconciled with the ledger.
+    private func current(_ endpointID: String) async throws(ProviderError) -> GPUGeekPool {
+        let members = try await api.members(prefix: Self.prefix(endpointID))
+        let pool = key(endpointID)
+        let now = clock()
+        let listedNames = Set(members.map(\.name)), listedIDs = Set(members.map(\.id))
+        var unlisted: [PoolLedger.Creation] = []
+        for creation in await ledger.outstandingCreations(pool: pool) {
+            if listedNames.contains(creation.name) || creation.instanceID.map(listedIDs.contains) == true {
+                await ledger.record(.createSettled(pool: pool, name: creation.name, why: "listed"), at: now)
+            } else if now.timeIntervalSince(creation.requestedAt) > Self.unlistedGrace {
+                await ledger.record(.createSettled(pool: pool, name: creation.name, why: "never listed in \(Int(Self.unlistedGrace))s"), at: now)
+            } else {
+                unlisted.append(creation)
+            }
+        }
+        var leaving: Set<String> = []
+        for release in await ledger.outstandingReleases(pool: pool) {
+            let member = members.first { $0.id == release.instanceID }
+            if member == nil {
+                await ledger.record(.releaseSettled(pool: pool, instanceID: release.instanceID, why: "gone"), at: now)
+            } else if member?.pending == false && now.timeIntervalSince(release.requestedAt) > Self.unlistedGrace {
+                // Still listed, idle, long after: the release did not take; it may be asked again.
+                await ledger.record(.releaseSettled(pool: pool, instanceID: release.instanceID, why: "still listed"), at: now)
+            } else {
+                leaving.insert(release.instanceID)
+            }
+        }
+        return GPUGeekPool(members: members, unlisted: unlisted, leaving: leaving)
+    }
+
+    /// Sends one create under a name recorded first, so that even a create whose answer is lost
+    /// is recognised when the listing shows it. Not retried: after a timeout or a 5xx the next
+    /// apply lists the pool before it creates again.
+    private func create(_ endpointID: String, template: InstanceTemplate) async throws(ProviderError) -> String {
+        let name = "\(Self.prefix(endpointID))\(suffix())"
+        let pool = key(endpointID)
+        var creation = PoolLedger.Creation(pool: pool, name: name, instanceID: nil, operationID: nil, requestedAt: clock(), ambiguous: true)
+        await ledger.record(.createSent(creation), at: creation.requestedAt)
+        let data: JSON
+        do {
+            data = try await api.call(ProviderRequest(.post, "/api/v1/openapi/instance/create", body: GPUGeekAPI.createBody(template, name: name), idempotent: false))
+        } catch {
+            if ![.timeout, .unavailable, .network, .cancelled].contains(error.kind) {
+                await ledger.record(.createSettled(pool: pool, name: name, why: "refused: \(error.kind.rawValue)"), at: clock())
+            }
+            throw error
+        }
+        guard let operation = data.field("operationId")?.string, let instance = data.field("instanceId")?.string else {
             throw ProviderError(.malformed, "POST /api/v1/openapi/instance/create: instanceId and operationId missing")
         }
+        creation.instanceID = instance
+        creation.operationID = operation
+        creation.ambiguous = false
+        await ledger.record(.created(creation), at: clock())
         return operation
     }
 
-    private func release(_ instance: Instance) async throws(ProviderError) -> String {
-        let id: JSON = Int64(instance.id).map(JSON.integer) ?? .string(instance.id)
-        let data = try await api.call(ProviderRequest(.post, "/api/v1/openapi/instance/action", body: ["instanceId": id, "action": "release"]))
+    private func release(_ member: GPUGeekPool.Member, pool: String) async throws(ProviderError) -> String {
+        let id: JSON = Int64(member.id).map(JSON.integer) ?? .string(member.id)
+        await ledger.record(.releaseSent(PoolLedger.Release(pool: pool, instanceID: member.id, requestedAt: clock())), at: clock())
+        let data = try await api.call(ProviderRequest(.post, "/api/v1/openapi/instance/action", body: ["instanceId": id, "action": "release"], idempotent: false))
         guard let operation = data.field("operationId")?.string else {
             throw ProviderError(.malformed, "POST /api/v1/openapi/instance/action: operationId missing")
         }
@@ -94,16 +141,11 @@ public struct GPUGeekPoolProvider: Provider {
     /// Polls `op/result` until every operation completes, one fails, or the time is up; work
     /// still in progress then shows as `isPending` to the next tick's read.
     private func follow(_ operations: [String]) async throws(ProviderError) {
-        guard !operations.isEmpty else { return }
+        guard !operations.isEmpty, followFor > 0 else { return }
         let deadline = ContinuousClock.now + .milliseconds(Int64(followFor * 1000))
         var open = Set(operations)
         while !open.isEmpty {
-            let ids: [JSON] = open.sorted().map { Int64($0).map(JSON.integer) ?? .string($0) }
-            let data = try await api.call(ProviderRequest(.post, "/api/v1/openapi/instance/op/result", body: ["ids": .array(ids)]))
-            guard let results = data["operations"]?.array else {
-                throw ProviderError(.malformed, "POST /api/v1/openapi/instance/op/result: operations must be a list")
-            }
-            for result in results {
+            for result in try await api.operations(open.sorted()) {
                 guard let id = result.field("operationId")?.string, open.contains(id) else { continue }
                 if result["status"]?.int == 3 {
                     let action = result["action"]?.string ?? "operation"
@@ -119,37 +161,4 @@ public struct GPUGeekPoolProvider: Provider {
             }
         }
     }
-
-    /// Every unreleased instance of this endpoint's pool, across all pages.
-    private func members(of endpointID: String) async throws(ProviderError) -> [Instance] {
-        let prefix = Self.prefix(endpointID)
-        var pool: [Instance] = []
-        var seen = 0
-        let pageSize = 100
-        for page in 1...100 {
-            let query = [URLQueryItem(name: "pn", value: "\(page)"), URLQueryItem(name: "ps", value: "\(pageSize)")]
-            let data = try await api.call(ProviderRequest(.get, "/api/v1/openapi/instance/query", query: query))
-            guard let instances = data["instances"]?.array else {
-                throw ProviderError(.malformed, "GET /api/v1/openapi/instance/query: instances must be a list")
-            }
-            for item in instances {
-                // The suffix has no '-', so pool "a" never claims pool "a-b"'s instances.
-                guard let name = item["name"]?.string, name.hasPrefix(prefix), !name.dropFirst(prefix.count).contains("-") else { continue }
-                guard let id = item.field("instanceId")?.string, let status = item["status"]?.string else {
-                    throw ProviderError(.malformed, "GET /api/v1/openapi/instance/query: instance \(name) lacks instanceId or status")
-                }
-                pool.append(Instance(id: id, name: name, status: status, createdAt: item["createdAt"]?.string ?? "", pending: item["isPending"]?.int == 1))
-            }
-            // The server may cap the page size below what was asked: go by `total`, not by `ps`.
-            seen += instances.count
-            guard let total = data["total"]?.int else {
-                if instances.count < pageSize { break }
-                continue
-            }
-            if instances.isEmpty || seen >= total { break }
-        }
-        return pool
-    }
-
-    static func prefix(_ endpointID: String) -> String { "scalerd-\(endpointID)-" }
 }

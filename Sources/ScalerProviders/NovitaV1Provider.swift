@@ -1,12 +1,12 @@
 import Foundation
 import ScalerHTTP
+import ScalerPorts
 
 /// Novita's v1 endpoint API: read `GET /gpu-instance/openapi/v1/endpoint?id=` (wrapped in
 /// `endpoint`), update `POST .../endpoint/update`, which replaces the endpoint whole ("all
-/// parameters must be provided in full"). Numbers come back as strings (`"300"`) and are sent
-/// as numbers.
+/// parameters must be provided in full"). Every documented parameter goes back as read, numbers
+/// that reads answer as strings (`"300"`) as numbers; only the managed ones change.
 public struct NovitaV1Provider: Provider {
-    public static let defaultBaseURL = "https://api.novita.ai"
     static let prefix = "/gpu-instance/openapi/v1"
 
     let transport: ProviderTransport
@@ -15,61 +15,74 @@ public struct NovitaV1Provider: Provider {
         self.transport = transport
     }
 
-    public func read(endpointID: String) async throws(ProviderError) -> EndpointStatus {
-        let endpoint = try await fetch(endpointID)
-        guard let config = endpoint["workerConfig"], let min = config["minNum"]?.int, let max = config["maxNum"]?.int else {
-            throw ProviderError(.malformed, "GET \(Self.prefix)/endpoint: workerConfig.minNum and maxNum must be numbers")
-        }
-        let scaler = ProviderScaler(policy: endpoint["policy"])
-        let ready = endpoint["workers"]?.array.map { workers in
+    public func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus {
+        let found = try await fetch(endpoint.id)
+        let context = "GET \(Self.prefix)/endpoint"
+        let config = found["workerConfig"]
+        let min = try Count.read(config?["minNum"], "workerConfig.minNum", context: context)
+        let max = try Count.read(config?["maxNum"], "workerConfig.maxNum", context: context)
+        let ready = found["workers"]?.array.map { workers in
             workers.filter { $0["state"]?["state"]?.string == "running" && $0["healthy"]?.bool != false }.count
         }
         return EndpointStatus(
-            settings: ManagedSettings(minReplicas: min, maxReplicas: max, idleTimeout: config["freeTimeout"]?.int, scaler: scaler),
+            settings: ManagedSettings(minReplicas: min, maxReplicas: max, idleTimeout: config?["freeTimeout"]?.int, scaler: ProviderScaler(policy: found["policy"])),
             readyWorkers: ready
         )
     }
 
-    public func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError) {
-        let endpoint = try await fetch(endpointID)
-        let body = try Self.updateBody(from: endpoint, id: endpointID, wanted: wanted)
-        _ = try await transport.send(ProviderRequest(.post, "\(Self.prefix)/endpoint/update", body: body))
+    public func apply(_ wanted: ManagedSettings, to endpoint: EndpointTarget) async throws(ProviderError) {
+        let found = try await fetch(endpoint.id)
+        let body = try Self.updateBody(from: found, id: endpoint.id, wanted: wanted)
+        let answer = try await transport.send(ProviderRequest(.post, "\(Self.prefix)/endpoint/update", body: body))
+        try Self.checkAnswer(answer.body)
     }
 
-    /// What a read reports about the running endpoint, not how it is configured.
-    static let runtimeFields: Set<String> = ["state", "workers", "url", "log", "createdAt", "updatedAt"]
+    /// The update's documented parameters (`novita-update-endpoint.txt`), each as read.
+    static let updateParameters = ["name", "clusterID", "workerConfig", "ports", "policy", "image", "volumeMounts", "envs", "healthy"]
+    static let workerConfigNumbers = ["minNum", "maxNum", "freeTimeout", "maxConcurrent", "gpuNum", "requestTimeout"]
 
-    /// Every parameter the read returned, changed only where scalerd means to: a full-replacement
-    /// update must not reset what it was not sent.
     static func updateBody(from endpoint: JSON, id: String, wanted: ManagedSettings) throws(ProviderError) -> JSON {
         let context = "GET \(prefix)/endpoint"
-        guard var body = endpoint.object, var workerConfig = endpoint["workerConfig"]?.object else {
-            throw ProviderError(.malformed, "\(context): workerConfig missing")
+        guard var workerConfig = endpoint["workerConfig"]?.object else {
+            throw ProviderError(.malformed, "\(context): workerConfig missing; refusing to send an incomplete update")
         }
-        for field in ["minNum", "maxNum", "freeTimeout", "maxConcurrent", "gpuNum", "requestTimeout"] {
-            guard let value = workerConfig[field]?.int else {
-                throw ProviderError(.malformed, "\(context): workerConfig.\(field) missing or not a number; refusing to send an incomplete update")
-            }
-            workerConfig[field] = JSON(value)
+        for field in workerConfigNumbers {
+            workerConfig[field] = JSON(try Count.read(workerConfig[field], "workerConfig.\(field)", context: "\(context) (refusing to send an incomplete update)"))
         }
         workerConfig["minNum"] = JSON(wanted.minReplicas)
         if let max = wanted.maxReplicas { workerConfig["maxNum"] = JSON(max) }
         if let idle = wanted.idleTimeout { workerConfig["freeTimeout"] = JSON(idle) }
 
-        guard let policyType = endpoint["policy"]?["type"]?.string, let policyValue = endpoint["policy"]?["value"]?.int else {
-            throw ProviderError(.malformed, "\(context): policy.type and policy.value missing")
+        guard let policy = ProviderScaler(policy: endpoint["policy"]) else {
+            throw ProviderError(.malformed, "\(context): policy.type and a whole policy.value are required to update")
         }
         guard endpoint["image"]?.object != nil, endpoint["ports"]?.array != nil else {
             throw ProviderError(.malformed, "\(context): image and ports are required to update")
         }
-        for field in runtimeFields { body[field] = nil }
-        body = body.filter { !$0.value.isNull }
-        body["id"] = .string(id)
+        var body: [String: JSON] = ["id": .string(id)]
+        for parameter in updateParameters {
+            if let value = endpoint[parameter], !value.isNull { body[parameter] = value }
+        }
         body["workerConfig"] = .object(workerConfig)
-        body["policy"] = wanted.scaler?.policy ?? ["type": .string(policyType), "value": JSON(policyValue)]
+        body["policy"] = (wanted.scaler ?? policy).policy
+        if let mounts = endpoint["volumeMounts"]?.array {
+            var sent: [JSON] = []
+            for (index, mount) in mounts.enumerated() {
+                var copy = mount
+                if mount["size"] != nil { copy["size"] = JSON(try Count.read(mount["size"], "volumeMounts[\(index)].size", context: context)) }
+                sent.append(copy)
+            }
+            body["volumeMounts"] = .array(sent)
+        }
         // The update takes the health check's path only; its timing is fixed by the platform.
         if let path = endpoint["healthy"]?["path"] { body["healthy"] = ["path": path] }
         return .object(body)
+    }
+
+    /// A 200 whose body says otherwise is a refusal.
+    static func checkAnswer(_ data: Data) throws(ProviderError) {
+        guard let answer = try? JSONDecoder().decode(JSON.self, from: data), let code = answer["code"]?.int, code != 0, code != 200 else { return }
+        throw ProviderError(.rejected, "POST \(prefix)/endpoint/update answered 200 with code \(code): \(answer["message"]?.string ?? "no message")")
     }
 
     private func fetch(_ id: String) async throws(ProviderError) -> JSON {

@@ -1,6 +1,6 @@
 import Foundation
 import ScalerCore
-import ScalerHTTP
+import ScalerPorts
 import ScalerSimulation
 import Synchronization
 
@@ -16,14 +16,16 @@ public final class SimulatedProvider: Provider {
         self.clock = clock
     }
 
-    public func read(endpointID: String) async throws(ProviderError) -> EndpointStatus {
+    public func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus {
+        let endpointID = endpoint.id
         let snapshot = await cloud.snapshot(endpointID: endpointID, at: clock())
         var settings = applied.withLock { $0[endpointID] } ?? ManagedSettings(minReplicas: snapshot.replicas)
         settings.minReplicas = snapshot.replicas
         return EndpointStatus(settings: settings, readyWorkers: snapshot.readyWorkers)
     }
 
-    public func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError) {
+    public func apply(_ wanted: ManagedSettings, to endpoint: EndpointTarget) async throws(ProviderError) {
+        let endpointID = endpoint.id
         applied.withLock { $0[endpointID] = wanted }
         await cloud.setReplicas(wanted.minReplicas, endpointID: endpointID, at: clock())
     }

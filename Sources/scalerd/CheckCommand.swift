@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScalerConfig
+import ScalerProviders
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let loaded: ScalerdConfig
         do {
-            loaded = try ConfigLoader().load(file: config)
+            loaded = try ConfigLoader(catalog: ProviderModules.catalog).load(file: config)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(78)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ScalerConfig
+import ScalerProviders
 
 /// Offline commands read one endpoint's policy from a config file that may name secrets and paths
 /// of another host: nothing is resolved or touched here.
@@ -31,7 +32,7 @@ enum EndpointSelection {
 
     private static func read(_ path: String) throws -> ScalerdConfig {
         do {
-            return try ConfigLoader.offline().load(file: path)
+            return try ConfigLoader.offline(catalog: ProviderModules.catalog).load(file: path)
         } catch {
             throw CommandFailure("\(error)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerConfig
+import ScalerProviders
 import ScalerCore
 import Testing
 
@@ -22,9 +23,9 @@ import Testing
     }
 
     @Test func missingFile() throws {
-        #expect(throws: ConfigError.self) { try ConfigLoader().load(file: "/nonexistent/scalerd.yaml") }
+        #expect(throws: ConfigError.self) { try ConfigLoader(catalog: ProviderModules.catalog).load(file: "/nonexistent/scalerd.yaml") }
         do {
-            _ = try ConfigLoader().load(file: "/nonexistent/scalerd.yaml")
+            _ = try ConfigLoader(catalog: ProviderModules.catalog).load(file: "/nonexistent/scalerd.yaml")
         } catch {
             #expect(error.description.contains("/nonexistent/scalerd.yaml: no such file"))
         }
@@ -142,7 +143,7 @@ import Testing
     @Test func anAPITheProviderDoesNotOfferIsRefused() throws {
         let issues = try refuse { $0.replacing("    kind: runpod\n", with: "    kind: runpod\n    api: v2\n") }
         #expect(issues.map(\.keyPath) == ["providers[1].api"])
-        #expect(issues[0].message.contains("offers api rest or graphql"))
+        #expect(issues[0].message.contains("unknown value 'v2'; valid: rest, graphql"))
     }
 
     @Test func httpMetricsNeedAURLAndRealPointers() throws {
@@ -209,7 +210,7 @@ import Testing
         let gpugeek = try refuse { $0.replacing("kind: runpod", with: "kind: gpugeek") }
         #expect(gpugeek.contains { $0.message.contains("gpugeek reports no request metrics") })
         let misplaced = try refuse { $0.replacing("    mode: dry-run\n", with: "    mode: dry-run\n    metrics: { gateway_name: abc-app }\n") }
-        #expect(misplaced.map(\.message).contains { $0.contains("for PPIO and Novita async endpoints only") })
+        #expect(misplaced.map(\.message).contains { $0.contains("is for async gateways (ppio, novita)") })
     }
 
     @Test func aMappingWhereAListBelongs() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerConfig
+import ScalerProviders
 
 /// A scratch directory holding one config file; the journal path points inside it.
 struct ConfigFixture {
@@ -60,7 +61,7 @@ struct ConfigFixture {
     static let environment = ["TEST_RUNPOD_KEY": "rp_secret_value_123"]
 
     func loader(environment: [String: String] = Self.environment) -> ConfigLoader {
-        ConfigLoader(secrets: SecretResolver(environment: environment), workingDirectory: directory.path)
+        ConfigLoader(catalog: ProviderModules.catalog, secrets: SecretResolver(environment: environment), workingDirectory: directory.path)
     }
 
     func load(_ text: String, environment: [String: String] = Self.environment) throws -> ScalerdConfig {

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerConfig
+import ScalerProviders
 import ScalerCore
 import Testing
 
@@ -22,7 +23,7 @@ import Testing
         #expect(embed.policy.minReplicas == 0)
         #expect(embed.policy.scaleDown.stabilization == 300)
         #expect(config.provider(named: "rp")?.apiKey?.reveal() == "rp_secret_value_123")
-        #expect(config.provider(named: "rp")?.api == .rest)
+        #expect(config.provider(named: "rp")?.api.name == "rest")
         #expect(config.provider(named: "rp")?.rateLimit == 5)
         #expect(config.admin.listen == .tcp(host: "127.0.0.1", port: 9465))
         #expect(config.admin.token == nil)
@@ -30,9 +31,9 @@ import Testing
 
     @Test func theShippedDemoConfigIsValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let config = try ConfigLoader(workingDirectory: FileManager.default.temporaryDirectory.path)
+        let config = try ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: FileManager.default.temporaryDirectory.path)
             .load(file: root.appendingPathComponent("config/demo.yaml").path)
-        #expect(config.providers.first?.kind == .simulated)
+        #expect(config.providers.first?.kind == "simulated")
         #expect(!config.endpoints.isEmpty)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerConfig
+import ScalerProviders
 import Testing
 
 @Suite struct ConfigFilePermissions {
@@ -31,6 +32,6 @@ import Testing
         defer { fixture.remove() }
         let path = try fixture.write(fixture.validYAML())
         try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: path)
-        #expect(try ConfigLoader.offline().load(file: path).endpoints.count == 2)
+        #expect(try ConfigLoader.offline(catalog: ProviderModules.catalog).load(file: path).endpoints.count == 2)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerConfig
+import ScalerProviders
 import Testing
 
 /// The configuration examples in the docs are real files: each one loads.
@@ -12,7 +13,7 @@ import Testing
         let blocks = text.components(separatedBy: "```yaml\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
         #expect(!blocks.isEmpty)
         for block in blocks {
-            let config = try ConfigLoader.offline().parse(block, file: "docs/configuration.md")
+            let config = try ConfigLoader.offline(catalog: ProviderModules.catalog).parse(block, file: "docs/configuration.md")
             #expect(!config.endpoints.isEmpty)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 @testable import ScalerDaemon
 import Testing
 

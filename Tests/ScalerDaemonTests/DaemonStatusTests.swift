@@ -1,5 +1,6 @@
 import Foundation
 import ScalerConfig
+import ScalerProviders
 @testable import ScalerDaemon
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
             providers: [ { name: sim, kind: simulated } ]
             endpoints: [ { name: chat, provider: sim, id: c1, policy: { type: queue, value: 4, max_replicas: 2 } } ]
             """
-        let config = try ConfigLoader(workingDirectory: FileManager.default.temporaryDirectory.path).parse(yaml, file: "test.yaml")
+        let config = try ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: FileManager.default.temporaryDirectory.path).parse(yaml, file: "test.yaml")
         let status = DaemonStatus(config: config)
         let start = Date(timeIntervalSince1970: 1_000)
         #expect(await !status.isHealthy(now: start), "no tick yet")

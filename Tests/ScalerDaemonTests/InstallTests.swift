@@ -1,5 +1,6 @@
 import Foundation
 import ScalerConfig
+import ScalerProviders
 import ScalerTestSupport
 import Testing
 
@@ -45,7 +46,7 @@ import Testing
         #expect(try mode(config) == 0o640, "a config only root may change")
         #expect(try mode(stage.appendingPathComponent("etc/scalerd/credentials")) == 0o700)
         #expect(try String(contentsOf: unit, encoding: .utf8).contains("ExecStart=/usr/local/bin/scalerd run --config /etc/scalerd/scalerd.yaml"))
-        #expect(try ConfigLoader.offline().load(file: config.path).endpoints.isEmpty == false, "the example config is valid")
+        #expect(try ConfigLoader.offline(catalog: ProviderModules.catalog).load(file: config.path).endpoints.isEmpty == false, "the example config is valid")
 
         // A config the operator changed survives a reinstall and an uninstall; the journal too.
         try "# mine\n".appending(String(contentsOf: config, encoding: .utf8)).write(to: config, atomically: true, encoding: .utf8)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 @testable import ScalerDaemon
 import ScalerHTTP
+import ScalerPorts
 import Synchronization
 import Testing
 

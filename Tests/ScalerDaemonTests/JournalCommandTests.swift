@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 import ScalerHTTP
 import ScalerJournal
 import ScalerTestSupport

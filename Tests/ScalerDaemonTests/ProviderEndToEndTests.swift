@@ -1,5 +1,6 @@
 import Foundation
 import ScalerHTTP
+import ScalerPorts
 import ScalerJournal
 import ScalerTestSupport
 import Testing
@@ -82,7 +83,7 @@ import Testing
                     metricsURL: "\(metricsURL)/metrics/nv1"
                 ) { await state.endpoint("nv1")?["workerConfig"]?["minNum"]?.int == 3 }
                 expectClean(run, key: FakeNovitaV1.apiKey)
-                #expect(await state.endpoint("nv1")?["envs"] == [["key": "MODEL", "value": "llama"]], "nothing lost by the full replacement")
+                #expect(await state.endpoint("nv1")?["envs"] == FakeNovitaV1.endpoint(id: "nv1")["envs"], "nothing lost by the full replacement")
             }
         }
     }
@@ -91,7 +92,7 @@ import Testing
         let cloud = FakeGPUGeekCloud()
         let state = FakeProviderState(endpoints: [:])
         let metrics = await metricsState("pool")
-        let foreign = await cloud.seed(name: "prod-db", status: "running", createdAt: "2026-11-22 08:00:00")
+        let foreign = await cloud.seed(name: "prod-db", status: "running")
         try await withFakeServer(FakeGPUGeek.router(cloud, state)) { providerURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
                 let run = try await runDaemon(

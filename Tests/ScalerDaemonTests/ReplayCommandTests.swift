@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 import ScalerJournal
 import ScalerTestSupport
 import Testing

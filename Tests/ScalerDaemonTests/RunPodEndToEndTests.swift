@@ -1,5 +1,6 @@
 import Foundation
 import ScalerHTTP
+import ScalerPorts
 import ScalerJournal
 import ScalerTestSupport
 import Testing
@@ -121,7 +122,8 @@ import Testing
                 #expect(await daemon.waitForExit(within: 15) == 0)
 
                 let saved = try #require(await graphql.endpoint("gq1"))
-                #expect(saved["templateId"] == "xkhgg72fuo" && saved["gpuIds"] == "AMPERE_16" && saved["networkVolumeId"] == "vol-1")
+                #expect(saved["templateId"] == "xkhgg72fuo" && saved["gpuIds"] == "AMPERE_16,ADA_24" && saved["networkVolumeId"] == "vol-1")
+                #expect(saved["flashBootType"] == "FLASHBOOT" && saved["executionTimeoutMs"] == 300_000, "nothing reset by the full replace")
                 #expect(saved["workersMax"] == 4 && saved["idleTimeout"] == 60 && saved["scalerType"] == "QUEUE_DELAY")
                 #expect((0...4).contains(saved["workersMin"]?.int ?? -1))
                 let rows = try JournalReader(path: directory.appendingPathComponent("journal.sqlite").path).entries(JournalQuery())

@@ -1,5 +1,6 @@
 import Foundation
 import ScalerCore
+import ScalerPorts
 import ScalerHTTP
 import ScalerMetrics
 import ScalerProviders
@@ -12,7 +13,7 @@ struct ScriptedProvider: Provider {
     /// Live settings to report; by default only the replica count.
     var settings: ManagedSettings?
 
-    func read(endpointID: String) async throws(ProviderError) -> EndpointStatus {
+    func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus {
         do {
             try await Task.sleep(for: readDelay)
         } catch {
@@ -21,7 +22,7 @@ struct ScriptedProvider: Provider {
         return EndpointStatus(settings: settings ?? ManagedSettings(minReplicas: replicas), readyWorkers: replicas)
     }
 
-    func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError) {
+    func apply(_ wanted: ManagedSettings, to endpoint: EndpointTarget) async throws(ProviderError) {
         if let applyError { throw applyError }
     }
 }
@@ -39,4 +40,11 @@ struct FixedMetrics: MetricSource {
         }
         return MetricSample(takenAt: Date(), queueDelay: 0, queued: 0, inFlight: inFlight, readyWorkers: 1)
     }
+}
+
+extension SettingLimits {
+    /// A provider that takes any value, for doubles that keep what they are given.
+    static let anything = SettingLimits(
+        replicas: 0...Int.max, idleTimeout: 0...Int.max, queueDelay: 0...Double.greatestFiniteMagnitude, requestCount: 1...Int.max
+    )
 }

@@ -57,7 +57,7 @@ private func readOnlyWriteFails(path: String) throws -> Bool {
         let path = scratchPath()
         defer { removeJournal(path) }
         let journal = try Journal(path: path)
-        let written = entry(at: 1_800_000_000.5, outcome: .failed(kind: "rate_limited", message: "429 retry after 3s"))
+        let written = entry(at: 1_800_000_000.5, outcome: .failed(kind: .rateLimited, message: "429 retry after 3s"))
         try await journal.append(written)
         let read = try JournalReader(path: path).entries(JournalQuery())
         #expect(read.count == 1)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ScalerCore
+import ScalerPorts
 import ScalerHTTP
 import ScalerMetrics
 import ScalerTestSupport

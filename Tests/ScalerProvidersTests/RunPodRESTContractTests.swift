@@ -1,23 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import ScalerCore
+import ScalerPorts
 import ScalerHTTP
 import ScalerProviders
 import ScalerTestSupport
 import Testing
-
-/// The error `operation` fails with, or nil if it succeeds.
-func failure(of operation: () async throws -> Void) async -> ProviderError? {
-    do {
-        try await operation()
-        return nil
-    } catch let error as ProviderError {
-        return error
-    } catch {
-        Issue.record("not a ProviderError: \(error)")
-        return nil
-    }
-}
 
 /// RunPod REST v2 against a server that implements the documented API strictly.
 @Suite struct RunPodRESTContract {
@@ -32,11 +20,29 @@ func failure(of operation: () async throws -> Void) async -> ProviderError? {
         }
     }
 
-    @Test func readsWorkerSettingsScalerAndReadyWorkers() async throws {
-        try await run { _, provider in
+    @Test func aReadIsOneRequestForTheEndpointAlone() async throws {
+        try await run { state, provider in
             let status = try await provider.read(endpointID: "ep1")
             #expect(status.settings == ManagedSettings(minReplicas: 1, maxReplicas: 10, idleTimeout: 5, scaler: .queueDelay(4)))
-            #expect(status.readyWorkers == 2)
+            #expect(status.readyWorkers == nil, "ready workers come from /health, not a second request")
+            #expect(await state.requests.map(\.path) == ["/v2/serverless/ep1"])
+        }
+    }
+
+    @Test func fiftyScaleCyclesChangeNothingButWorkersAndScaling() async throws {
+        try await run { state, provider in
+            try await ProviderContract.cyclesKeepEveryUnmanagedField(
+                provider, state: state, id: "ep1", limits: ProviderContract.limits(.runpod, api: "rest"), scaler: .queueDelay(2.5)
+            ) { $0.removing([["workers", "min"], ["workers", "max"], ["workers", "idleTimeout"], ["scaling"]]) }
+            #expect(await state.writes().allSatisfy { Set($0.body?.object?.keys ?? [:].keys).isSubset(of: ["workers", "scaling"]) })
+        }
+    }
+
+    @Test func aPatchAnsweredWithAnErrorBodyIsNotApplied() async throws {
+        try await run { state, provider in
+            await state.inject(.malformed(#"{"error":"endpoint is locked"}"#))
+            let error = await failure { try await provider.apply(ManagedSettings(minReplicas: 2, maxReplicas: 10), endpointID: "ep1") }
+            #expect(error?.kind == .malformed)
         }
     }
 
@@ -63,7 +69,7 @@ func failure(of operation: () async throws -> Void) async -> ProviderError? {
 
     @Test func aConcurrencyPolicyBecomesRequestCountWithoutIdleTimeout() async throws {
         try await run { state, provider in
-            let wanted = provider.normalized(ManagedSettings(minReplicas: 2, maxReplicas: 6, idleTimeout: 300, scaler: .requestCount(4)))
+            let wanted = ProviderContract.limits(.runpod, api: "rest").normalized(ManagedSettings(minReplicas: 2, maxReplicas: 6, idleTimeout: 300, scaler: .requestCount(4)))
             #expect(wanted.idleTimeout == nil)
             try await provider.apply(wanted, endpointID: "ep1")
             let body = try #require(await state.writes().first?.body)

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import ScalerHTTP
+import ScalerPorts
 import ScalerTestSupport
 import Testing
 
@@ -48,9 +49,61 @@ import Testing
             let started = ContinuousClock.now
             let error = await failure { _ = try await transport(baseURL).send(read) }
             #expect(error?.kind == .rateLimited)
-            #expect(error?.message.contains("budget") == true)
+            #expect(error?.message.contains("asked to wait 30.0s") == true)
             #expect(ContinuousClock.now - started < .seconds(2), "the tick is not held for 30 s")
         }
+    }
+
+    @Test func aRetryAfterIsRememberedAcrossCallsUntilItPasses() async throws {
+        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            let clock = TestClock(start: Date(timeIntervalSince1970: 1_800_000_000))
+            let limiter = RateLimiter(requestsPerSecond: 100, now: { clock.now })
+            let limited = ProviderTransport(
+                client: sharedTestClient, baseURL: baseURL, headers: [("Authorization", "Bearer \(FakeRunPodREST.apiKey)")],
+                secrets: [], limiter: limiter, now: { clock.now }
+            )
+            await state.inject(.status(429, body: #"{"title":"Too Many Requests","status":429}"#, retryAfter: "30"))
+            #expect(await failure { _ = try await limited.send(read) }?.kind == .rateLimited)
+            #expect(await limiter.heldUntil == clock.now.addingTimeInterval(30))
+            clock.advance(29)
+            let waiting = await failure { _ = try await limited.send(read) }
+            #expect(waiting?.kind == .rateLimited)
+            #expect(waiting?.message.contains("waiting until 2027-01-15T08:00:30Z") == true)
+            #expect(await state.requests.count == 1, "nothing was sent while the provider's wait ran")
+            clock.advance(1)
+            _ = try await limited.send(read)
+            #expect(await state.requests.count == 2)
+        }
+    }
+
+    @Test func aRequestThatIsNotIdempotentIsNotSentAgainAfterAnAmbiguousFailure() async throws {
+        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            let create = ProviderRequest(.get, "/v2/serverless/ep1", idempotent: false)
+            await state.inject(.status(502, body: "bad gateway"))
+            let error = await failure { _ = try await transport(baseURL).send(create) }
+            #expect(error?.kind == .unavailable)
+            #expect(error?.message.contains("may have carried it out") == true)
+            #expect(await state.requests.count == 1)
+            await state.inject(.status(429, body: "{}", retryAfter: "0"))
+            _ = try await transport(baseURL).send(create)
+            #expect(await state.requests.count == 3, "a 429 means nothing was done: that one is sent again")
+        }
+    }
+
+    @Test func aKeyCarriedInTheQueryNeverAppearsInAMessage() async throws {
+        let secret = "rpa_query_secret_123"
+        var settings = ProviderTransport.Settings()
+        settings.requestTimeout = 0.3
+        settings.retry = RetryPolicy(maxAttempts: 1, budget: 0.3)
+        let unreachable = ProviderTransport(
+            client: sharedTestClient, baseURL: "http://127.0.0.1:1", headers: [], authQuery: [URLQueryItem(name: "api_key", value: secret)],
+            secrets: [], settings: settings
+        )
+        let error = await failure { _ = try await unreachable.send(read) }
+        #expect(error?.kind == .network || error?.kind == .timeout)
+        #expect(error?.message.contains(secret) == false)
     }
 
     @Test func theRateLimitSpacesRequests() async throws {

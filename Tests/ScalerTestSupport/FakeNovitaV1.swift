@@ -3,46 +3,59 @@ import HTTPTypes
 import Hummingbird
 import ScalerHTTP
 
-/// Novita's v1 endpoint API as documented: reads wrapped in `endpoint` with numbers as strings;
-/// an update must carry every parameter in full, and is refused otherwise.
+/// Novita's v1 endpoint API as `novita-update-endpoint.txt` and `provider-notes.md` §2.2
+/// describe it: reads wrapped in `endpoint`, some numbers answered as strings; an update is a full
+/// replacement of the documented parameters ("all parameters must be provided in full"), so an
+/// optional parameter left out is emptied and a required one left out is refused.
 public enum FakeNovitaV1 {
     public static let apiKey = "sk_novita_v1_test_key"
 
-    public static func endpoint(id: String, min: Int = 0, max: Int = 3) -> JSON {
+    /// The update's parameters (§2.2); nothing else in a body is stored.
+    public static let updateParameters: Set<String> = [
+        "id", "name", "clusterID", "workerConfig", "ports", "policy", "image", "volumeMounts", "envs", "healthy",
+    ]
+    static let workerConfigFields = ["minNum", "maxNum", "freeTimeout", "maxConcurrent", "gpuNum", "requestTimeout"]
+
+    /// Every configurable field off its default, so that an update that drops one is seen.
+    public static func endpoint(id: String, min: Int = 1, max: Int = 3) -> JSON {
         [
-            "id": .string(id), "name": "chat", "appName": "chat-app", "url": "https://x.example/chat", "clusterID": "cluster-1",
-            "rootfsSize": 100, "state": ["state": "serving", "error": "", "message": ""],
+            "id": .string(id), "name": "chat", "appName": "chat-app", "url": "https://x.example/chat", "log": "https://logs.example/chat",
+            "clusterID": "cluster-1", "rootfsSize": 100, "state": ["state": "serving", "error": "", "message": ""],
             "workerConfig": [
-                "minNum": JSON(min), "maxNum": JSON(max), "freeTimeout": "300", "maxConcurrent": "10", "gpuNum": 1,
-                "requestTimeout": 3600, "cudaVersion": "12.4",
+                "minNum": JSON(min), "maxNum": JSON(max), "freeTimeout": "45", "maxConcurrent": "4", "gpuNum": 2,
+                "requestTimeout": 900, "cudaVersion": "12.4",
             ],
-            "policy": ["type": "queue", "value": "60"],
-            "image": ["image": "registry.example/chat:1", "authId": "", "command": "python serve.py"],
-            "volumeMounts": [["type": "local", "id": "", "size": 50, "mountPath": "/data"]],
-            "envs": [["key": "MODEL", "value": "llama"]],
+            "policy": ["type": "concurrency", "value": "7"],
+            "image": ["image": "registry.example/chat:1", "authId": "auth-1", "command": "python serve.py"],
+            "volumeMounts": [["type": "network", "id": "vol-9", "size": 50, "mountPath": "/models"]],
+            "envs": [["key": "MODEL", "value": "llama"], ["key": "HF_HOME", "value": "/models"]],
             "ports": [["port": 8000]],
-            "workers": [["id": "w1", "state": ["state": "running", "error": "", "message": ""], "healthy": true]],
+            "workers": [
+                ["id": "w1", "state": ["state": "running", "error": "", "message": ""], "log": "", "metrics": "", "healthy": true],
+                ["id": "w2", "state": ["state": "running", "error": "", "message": ""], "log": "", "metrics": "", "healthy": false],
+            ],
             "products": [["id": "1"]],
-            "healthy": ["path": "/health", "initialDelay": 10, "period": 10, "timeout": 10, "successThreshold": 1, "failureThreshold": 3],
+            "healthy": ["path": "/ready", "initialDelay": 10, "period": 10, "timeout": 10, "successThreshold": 1, "failureThreshold": 3],
         ]
     }
+
+    /// What an update's optional parameter becomes when it is not sent.
+    static let emptied: [String: JSON] = ["name": "", "clusterID": "", "volumeMounts": [], "envs": [], "healthy": ["path": ""]]
 
     static func error(_ status: Int, _ message: String) -> Response {
         FakeResponse.json(["code": JSON(status), "message": .string(message)], status: HTTPResponse.Status(code: status))
     }
 
-    static func validate(_ body: [String: JSON], against stored: JSON) -> [String] {
+    static func isInteger(_ value: JSON?) -> Bool {
+        if case .integer? = value { return true }
+        return false
+    }
+
+    static func validate(_ body: [String: JSON]) -> [String] {
         var errors: [String] = []
         for field in ["id", "workerConfig", "ports", "policy", "image"] where body[field] == nil { errors.append("\(field) is required") }
-        // "All parameters must be provided in full": anything the endpoint has must be sent again.
-        let runtime: Set<String> = ["state", "workers", "url", "log", "createdAt", "updatedAt"]
-        for field in (stored.object ?? [:]).keys.sorted() where !runtime.contains(field) && body[field] == nil {
-            errors.append("\(field) must be provided in full")
-        }
         if let config = body["workerConfig"] {
-            for field in ["minNum", "maxNum", "freeTimeout", "maxConcurrent", "gpuNum", "requestTimeout"] {
-                guard case .integer? = config[field] else { errors.append("workerConfig.\(field) must be an integer"); continue }
-            }
+            for field in workerConfigFields where !isInteger(config[field]) { errors.append("workerConfig.\(field) must be an integer") }
         }
         if let ports = body["ports"]?.array {
             let port = ports.first?["port"]?.int ?? 0
@@ -50,9 +63,12 @@ public enum FakeNovitaV1 {
         }
         if let policy = body["policy"] {
             if !["queue", "concurrency"].contains(policy["type"]?.string ?? "") { errors.append("policy.type must be queue or concurrency") }
-            guard case .integer? = policy["value"] else { errors.append("policy.value must be an integer"); return errors }
+            if !isInteger(policy["value"]) { errors.append("policy.value must be an integer") }
         }
-        if body["image"]?["image"]?.string == nil { errors.append("image.image is required") }
+        if let image = body["image"], image["image"]?.string == nil { errors.append("image.image is required") }
+        for mount in body["volumeMounts"]?.array ?? [] where mount["size"] != nil && !isInteger(mount["size"]) {
+            errors.append("volumeMounts.size must be an integer")
+        }
         return errors
     }
 
@@ -74,14 +90,21 @@ public enum FakeNovitaV1 {
             guard let body = seen.body?.object, let id = body["id"]?.string, var stored = await state.endpoint(id) else {
                 return error(400, "id of an existing endpoint is required")
             }
-            let problems = validate(body, against: stored)
+            let problems = validate(body)
             guard problems.isEmpty else { return error(400, problems.joined(separator: "; ")) }
-            // Full replacement, answered the way reads answer: numbers as strings.
-            for (key, value) in body where key != "id" { stored[key] = value }
-            for field in ["freeTimeout", "maxConcurrent"] {
-                stored["workerConfig"]?[field] = .string(String(body["workerConfig"]?[field]?.int ?? 0))
+            // Full replacement of the documented parameters, answered the way reads answer.
+            for parameter in updateParameters where parameter != "id" {
+                stored[parameter] = body[parameter] ?? emptied[parameter] ?? .null
             }
+            var workerConfig = body["workerConfig"] ?? [:]
+            workerConfig["cudaVersion"] = body["workerConfig"]?["cudaVersion"] ?? .null
+            for field in ["freeTimeout", "maxConcurrent"] { workerConfig[field] = .string(String(workerConfig[field]?.int ?? 0)) }
+            stored["workerConfig"] = workerConfig
             stored["policy"]?["value"] = .string(String(body["policy"]?["value"]?.int ?? 0))
+            // The platform fixes the health check's timing; the update sets its path only.
+            var healthy = (await state.endpoint(id))?["healthy"] ?? [:]
+            healthy["path"] = body["healthy"]?["path"] ?? ""
+            stored["healthy"] = healthy
             await state.setEndpoint(id, stored)
             return FakeResponse.json([:])
         }

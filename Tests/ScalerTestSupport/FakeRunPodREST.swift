@@ -2,20 +2,24 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ScalerHTTP
-import ScalerHTTP
 
 /// RunPod's REST v2 serverless API as documented: strict about paths, the bearer key, the PATCH
 /// body (`unevaluatedProperties: false`) and its ranges; RFC 9457 problem documents on error.
 public enum FakeRunPodREST {
     public static let apiKey = "rp_test_key_0123456789"
 
+    /// Every field the v2 Endpoint schema lists (§3.2) off its default, so that a PATCH that
+    /// touches one it should not is seen.
     public static func endpoint(id: String, min: Int = 1, max: Int = 10, idle: Int = 5) -> JSON {
         [
             "id": .string(id), "name": "sdxl-prod", "type": "QUEUE", "createdAt": "2026-06-01T12:00:00Z",
             "workers": ["min": JSON(min), "max": JSON(max), "idleTimeout": JSON(idle)],
             "scaling": ["type": "QUEUE_DELAY", "queueDelay": 4],
-            "dataCenterIds": ["US-KS-2"], "networkVolumes": [], "timeout": 600_000, "flashboot": "FLASHBOOT",
-            "gpu": ["pools": ["ADA_24"], "count": 1],
+            "dataCenterIds": ["US-KS-2", "EU-RO-1"], "networkVolumes": ["vol-eu"], "timeout": 300_000, "flashboot": "FLASHBOOT",
+            "gpu": ["pools": ["ADA_24", "AMPERE_48"], "count": 2, "allowedCudaVersions": ["12.4", "12.6"], "minCudaVersion": "12.4"],
+            "requestUrls": ["base": .string("https://api.runpod.ai/v2/" + id), "health": .string("https://api.runpod.ai/v2/" + id + "/health")],
+            "image": "registry.example/sdxl:3", "args": "--fast", "disk": 40, "ports": ["8000/http"],
+            "env": ["MODEL": "sdxl"], "registry": "reg-1", "templateId": "tmpl-9",
         ]
     }
 

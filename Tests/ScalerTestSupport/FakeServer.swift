@@ -4,7 +4,6 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import ScalerHTTP
-import ScalerHTTP
 
 /// What a fake provider saw: every request, for asserting on what scalerd sent.
 public struct RecordedRequest: Sendable {
@@ -18,6 +17,8 @@ public struct RecordedRequest: Sendable {
 
 /// A canned failure the fake answers with, once, before behaving again.
 public enum Fault: Sendable {
+    /// No fault for this request: lets a later one in the queue meet the next request.
+    case pass
     case status(Int, body: String, retryAfter: String? = nil)
     case malformed(String)
     case hang(seconds: Double)
@@ -72,7 +73,7 @@ public enum FakeResponse {
     /// Answers with the queued fault, if any, before the real handler runs.
     public static func fault(_ fault: Fault?) async throws -> Response? {
         switch fault {
-        case nil: return nil
+        case nil, .pass?: return nil
         case .status(let code, let body, let retryAfter)?:
             var extra: HTTPFields = [:]
             if let retryAfter { extra[.retryAfter] = retryAfter }

@@ -1,6 +1,5 @@
 import Foundation
 import ScalerCore
-import ScalerHTTP
 
 /// The provider's own scaler, set to the same target as scalerd's policy so that it reacts in
 /// the same direction between scalerd's ticks.
@@ -10,24 +9,6 @@ public enum ProviderScaler: Sendable, Hashable, CustomStringConvertible {
     /// Concurrent requests per worker.
     case requestCount(Int)
 
-    /// PPIO's and Novita's `policy {type, value}`: `queue` (seconds of waiting) or `concurrency`.
-    init?(policy: JSON?) {
-        guard let value = policy?["value"]?.int else { return nil }
-        switch policy?["type"]?.string {
-        case "queue": self = .queueDelay(Double(value))
-        case "concurrency": self = .requestCount(value)
-        default: return nil
-        }
-    }
-
-    /// The same, as PPIO and Novita take it: a whole number of seconds or requests.
-    var policy: JSON {
-        switch self {
-        case .queueDelay(let seconds): return ["type": "queue", "value": JSON(Int(seconds.rounded(.up)))]
-        case .requestCount(let count): return ["type": "concurrency", "value": JSON(count)]
-        }
-    }
-
     public var description: String {
         switch self {
         case .queueDelay(let seconds): return "queue_delay \(String(format: "%g", seconds))s"
@@ -36,20 +17,25 @@ public enum ProviderScaler: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// The settings scalerd manages on an endpoint. A field a provider does not report is `nil` and
-/// is never counted as drift.
+/// The settings scalerd manages on an endpoint; everything else on it is the operator's and is
+/// left as it is. A field a provider does not report is `nil` and is never counted as drift.
 public struct ManagedSettings: Sendable, Hashable {
     /// Workers kept running: the replica count scalerd decides.
     public var minReplicas: Int
     public var maxReplicas: Int?
+    /// The provider's per-worker idle timeout, in seconds.
     public var idleTimeout: Int?
     public var scaler: ProviderScaler?
+    /// Instance pools: members scalerd created that are stopped. They bill storage, take no
+    /// requests, and scalerd releases them, so the wanted count is always zero.
+    public var stoppedMembers: Int?
 
-    public init(minReplicas: Int, maxReplicas: Int? = nil, idleTimeout: Int? = nil, scaler: ProviderScaler? = nil) {
+    public init(minReplicas: Int, maxReplicas: Int? = nil, idleTimeout: Int? = nil, scaler: ProviderScaler? = nil, stoppedMembers: Int? = nil) {
         self.minReplicas = minReplicas
         self.maxReplicas = maxReplicas
         self.idleTimeout = idleTimeout
         self.scaler = scaler
+        self.stoppedMembers = stoppedMembers
     }
 
     /// Fields other than the replica count where the live endpoint differs from what scalerd wants.
@@ -63,6 +49,9 @@ public struct ManagedSettings: Sendable, Hashable {
         }
         if let live = scaler, let want = wanted.scaler, live != want {
             drift.append(SettingDrift(field: "scaler", live: "\(live)", wanted: "\(want)"))
+        }
+        if let live = stoppedMembers, live > 0 {
+            drift.append(SettingDrift(field: "stopped_instances", live: "\(live)", wanted: "0"))
         }
         return drift
     }
@@ -82,16 +71,25 @@ public struct EndpointStatus: Sendable, Hashable {
     public var replicas: Int { settings.minReplicas }
 }
 
-/// A GPU cloud that hosts endpoints. One file per provider, chosen by `kind` in the config.
-/// `apply` is absolute: repeating it is harmless.
-public protocol Provider: Sendable {
-    func read(endpointID: String) async throws(ProviderError) -> EndpointStatus
-    func apply(_ wanted: ManagedSettings, endpointID: String) async throws(ProviderError)
-    /// What `wanted` becomes within this provider's documented ranges and vocabulary, so that a
-    /// value it cannot hold is not reported as drift forever.
-    func normalized(_ wanted: ManagedSettings) -> ManagedSettings
+/// One endpoint as a provider client needs it: the provider's own id, and for instance pools
+/// what each instance is made from.
+public struct EndpointTarget: Sendable, Hashable {
+    public var id: String
+    public var pool: PoolSpec?
+
+    public init(id: String, pool: PoolSpec? = nil) {
+        self.id = id
+        self.pool = pool
+    }
 }
 
-extension Provider {
-    public func normalized(_ wanted: ManagedSettings) -> ManagedSettings { wanted }
+/// A GPU cloud that hosts endpoints. One file per provider, described by its
+/// `ProviderDescriptor`. `apply` is absolute: repeating it is harmless. Both change nothing but
+/// what `ManagedSettings` names; a write to an API that replaces the endpoint sends everything
+/// else back exactly as a fresh read returned it.
+public protocol Provider: Sendable {
+    /// The endpoint's managed settings and ready workers, from one read.
+    func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus
+    /// Makes the endpoint's managed settings `wanted`, already within the provider's ranges.
+    func apply(_ wanted: ManagedSettings, to endpoint: EndpointTarget) async throws(ProviderError)
 }

@@ -1,0 +1,21 @@
+/// Why a call to a provider or a metric source failed, as a stable category: the journal, the
+/// logs and the metrics all name failures by these, so that they can be counted and filtered.
+public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Missing, wrong or insufficient API key (401/403, GPUGeek 10001/10002).
+    case unauthorized
+    case notFound = "not_found"
+    /// The provider refused the request as invalid; the message is the provider's.
+    case rejected
+    /// The provider said to wait (429, `Retry-After`), or scalerd is still waiting as it was told.
+    case rateLimited = "rate_limited"
+    /// 5xx or an equivalent: the provider is down or overloaded.
+    case unavailable
+    case timeout
+    /// No connection, or it broke.
+    case network
+    /// An answer scalerd cannot read: wrong types, missing fields, too large or too deep.
+    case malformed
+    /// The provider accepted an operation and then reported it failed (GPUGeek 10135, op status 3).
+    case operationFailed = "operation_failed"
+    case cancelled
+}
