@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(name: "ScalerDaemonTests", dependencies: [
             "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore", "ScalerPorts", "ScalerProviders", "ScalerMetrics",
             "ScalerSimulation", "ScalerHTTP", "ScalerTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -54,7 +54,9 @@ struct ConfigReader {
                 endpoint.node.report("endpoint '\(name)': \(kind) allows at most \(limits.replicas.upperBound) replicas, max_replicas is \(policy.maxReplicas)")
             }
             if let seconds = policy.providerIdleTimeout {
-                if let range = limits.idleTimeout {
+                if policy.type == .concurrency, !limits.idleTimeoutWithRequestCount {
+                    endpoint.node.report("endpoint '\(name)': \(kind)'s \(provider.api.name?.rawValue ?? "") api takes no idle timeout with a request-count scaler (policy type concurrency); remove policy.provider_idle_timeout")
+                } else if let range = limits.idleTimeout {
                     if !range.contains(Int(seconds.rounded())) {
                         endpoint.node.report("endpoint '\(name)': policy.provider_idle_timeout \(DurationParser.format(seconds)) is outside \(kind)'s \(range.lowerBound)s...\(range.upperBound)s")
                     }

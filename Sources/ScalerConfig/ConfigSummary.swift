@@ -91,6 +91,8 @@ public enum ConfigSummary {
         }
         if let idle = wanted.idleTimeout {
             parts.append("provider idle timeout \(idle)s per worker\(policy.providerIdleTimeout == nil ? " (idle_timeout)" : "")")
+        } else if api.limits.idleTimeout != nil {
+            parts.append("no per-worker idle timeout (the API takes none with a request-count scaler)")
         }
         return parts.joined(separator: ", ")
     }

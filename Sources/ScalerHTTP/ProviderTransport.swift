@@ -66,8 +66,9 @@ public struct ProviderTransport: Sendable {
             attempt += 1
             let failure: ProviderError
             var retryAfter: Double?
+            // A provider still inside the wait it asked for is not called, nor retried, this tick.
+            if let limiter { try await limiter.acquire() }
             do {
-                if let limiter { try await limiter.acquire() }
                 let response: ProviderResponse
                 do {
                     response = try await once(request)

@@ -5,7 +5,7 @@ struct Scalerd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scalerd",
         abstract: "Autoscaling controller for serverless GPU endpoints.",
-        subcommands: [RunCommand.self, CheckCommand.self, ReloadCommand.self, StatusCommand.self, JournalCommand.self, SimulateCommand.self, ReplayCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ProvidersCommand.self, ReloadCommand.self, StatusCommand.self, JournalCommand.self, SimulateCommand.self, ReplayCommand.self]
     )
 }
 

@@ -3,7 +3,8 @@ import ScalerConfig
 import ScalerProviders
 import Testing
 
-/// The configuration examples in the docs are real files: each one loads.
+/// The configuration examples in the docs are real files: each one loads; the provider table is
+/// the descriptors' own.
 @Suite struct DocumentedConfig {
     private static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("docs")
@@ -16,5 +17,11 @@ import Testing
             let config = try ConfigLoader.offline(catalog: ProviderModules.catalog).parse(block, file: "docs/configuration.md")
             #expect(!config.endpoints.isEmpty)
         }
+    }
+
+    @Test func theProviderTableIsTheOneTheDescriptorsRender() throws {
+        let text = try String(contentsOf: Self.docs.appendingPathComponent("configuration.md"), encoding: .utf8)
+        let block = text.components(separatedBy: "<!-- providers:begin -->\n").last?.components(separatedBy: "\n<!-- providers:end -->").first
+        #expect(block == ProviderModules.catalog.referenceTable(), "regenerate it with `scalerd providers`")
     }
 }

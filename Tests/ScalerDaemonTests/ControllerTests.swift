@@ -130,3 +130,39 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         #expect(row.drift == [SettingDrift(field: "idle_timeout", live: "60", wanted: "300")])
     }
 }
+
+@Suite struct ControllerBookkeeping {
+    @Test func eachEndpointKeepsItsOwnLearnedValuesWhateverTheOrderOfTheConfig() async throws {
+        var harness = try ControllerHarness(yaml: """
+            tick: 1s
+            providers: [{ name: demo, kind: simulated }]
+            endpoints:
+              - { name: zeta, provider: demo, id: z, policy: { type: concurrency, value: 1, max_replicas: 8, idle_timeout: 300s } }
+              - { name: alpha, provider: demo, id: a, policy: { type: concurrency, value: 1, max_replicas: 8, idle_timeout: 60s } }
+            """, clock: TestClock(start: Date(timeIntervalSince1970: 1_800_000_000)))
+        defer { harness.remove() }
+        await harness.tick()
+        let learned = Dictionary(uniqueKeysWithValues: await harness.status.views().map { ($0.name, $0.learned?.idleTimeout) })
+        #expect(learned["alpha"] == 60)
+        #expect(learned["zeta"] == 300)
+    }
+
+    @Test func theProvidersIdleTimeoutIsPushedApartFromScalerdsOwn() async throws {
+        let live = ManagedSettings(minReplicas: 2, maxReplicas: 8, idleTimeout: 300, scaler: .requestCount(1))
+        let directory = try scratchDirectory("controller")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var config = try ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: directory.path).parse("""
+            tick: 1s
+            journal: { path: journal.sqlite }
+            providers: [{ name: demo, kind: simulated }]
+            endpoints:
+              - { name: only, provider: demo, id: o, policy: { type: concurrency, value: 1, max_replicas: 8, idle_timeout: 300s, provider_idle_timeout: 5s } }
+            """, file: "test.yaml")
+        config.endpoints[0].mode = .dryRun
+        let runtime = EndpointRuntime(config: config.endpoints[0], provider: ScriptedProvider(replicas: 2, settings: live), limits: .anything, metrics: FixedMetrics(inFlight: 2))
+        var controller = Controller(config: config, runtimes: [runtime], journal: try Journal(path: config.journal.path), logger: Logger(label: "test"), clock: { Date() })
+        await controller.tick()
+        let row = try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        #expect(row.drift == [SettingDrift(field: "idle_timeout", live: "300", wanted: "5")])
+    }
+}
