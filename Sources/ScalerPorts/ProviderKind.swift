@@ -1,12 +1,15 @@
-/// A provider's `kind` in the config (`runpod`, `ppio`, ...): a name its descriptor declares.
-public struct ProviderKind: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
-    public let rawValue: String
+/// A name a descriptor declares and a config file chooses: a string with a type of its own, so
+/// that a kind is never passed where an API is meant.
+public protocol DeclaredName: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral
+where RawValue == String {
+    init(rawValue: String)
+}
 
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
+extension DeclaredName {
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
 
     public init(from decoder: Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -17,21 +20,14 @@ public struct ProviderKind: RawRepresentable, Sendable, Hashable, Codable, Custo
     public var description: String { rawValue }
 }
 
-/// Which of a provider's APIs to drive (`api` in the config): a name its descriptor declares.
-public struct ProviderAPI: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+/// A provider's `kind` in the config (`runpod`, `ppio`, ...).
+public struct ProviderKind: DeclaredName {
     public let rawValue: String
-
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
+}
 
-    public init(from decoder: Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var description: String { rawValue }
+/// Which of a provider's APIs to drive (`api` in the config: `rest`, `graphql`, `v1`, `v2`).
+public struct ProviderAPI: DeclaredName {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
 }

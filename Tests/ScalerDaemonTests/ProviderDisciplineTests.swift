@@ -111,18 +111,8 @@ import Testing
         await metrics.setHealth("ep1", ["queue": ["delay": 0, "waiting": 0, "running": 2]])
         try await withFakeServer(FakeGPUGeek.router(cloud, state)) { baseURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
-                var harness = try ControllerHarness(yaml: """
-                    tick: 5s
-                    providers:
-                      - { name: gg, kind: gpugeek, base_url: "\(baseURL)", api_key: env:KEY, rate_limit: 50 }
-                    endpoints:
-                      - name: pool
-                        provider: gg
-                        id: ep1
-                        instance: { gpu_name: G40-24G, gpu_num: 1, image_id: img, sku_name: payg }
-                        metrics: { source: http, url: "\(metricsURL)/metrics/ep1", queue_delay: /queue/delay, queued: /queue/waiting, in_flight: /queue/running }
-                        policy: { type: queue, value: 2, min_replicas: 2, max_replicas: 4 }
-                    """, environment: ["KEY": FakeGPUGeekCloud.token], clock: clock)
+                let yaml = Self.poolYAML(baseURL, metricsURL, policy: "{ type: queue, value: 2, min_replicas: 2, max_replicas: 4 }")
+                var harness = try ControllerHarness(yaml: yaml, environment: ["KEY": FakeGPUGeekCloud.token], clock: clock)
                 defer { harness.remove() }
                 for _ in 0..<5 {
                     clock.advance(5)
@@ -133,6 +123,22 @@ import Testing
                 #expect(await cloud.actions.isEmpty)
             }
         }
+    }
+
+    /// One GPUGeek pool endpoint whose metrics come from an HTTP JSON service.
+    static func poolYAML(_ baseURL: String, _ metricsURL: String, policy: String) -> String {
+        """
+        tick: 5s
+        providers:
+          - { name: gg, kind: gpugeek, base_url: "\(baseURL)", api_key: env:KEY, rate_limit: 50 }
+        endpoints:
+          - name: pool
+            provider: gg
+            id: ep1
+            instance: { gpu_name: G40-24G, gpu_num: 1, image_id: img, sku_name: payg }
+            metrics: { source: http, url: "\(metricsURL)/metrics/ep1", queue_delay: /queue/delay, queued: /queue/waiting, in_flight: /queue/running }
+            policy: \(policy)
+        """
     }
 
     @Test func theProvidersReadyCountFillsInWhatTheMetricSourceDoesNotSay() async throws {
@@ -185,18 +191,7 @@ extension JSON {
         await metrics.setHealth("ep1", ["queue": ["waiting": 1, "running": 0]])
         try await withFakeServer(FakeGPUGeek.router(cloud, state)) { baseURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
-                let yaml = """
-                    tick: 5s
-                    providers:
-                      - { name: gg, kind: gpugeek, base_url: "\(baseURL)", api_key: env:KEY, rate_limit: 50 }
-                    endpoints:
-                      - name: pool
-                        provider: gg
-                        id: ep1
-                        instance: { gpu_name: G40-24G, gpu_num: 1, image_id: img, sku_name: payg }
-                        metrics: { source: http, url: "\(metricsURL)/metrics/ep1", queued: /queue/waiting, in_flight: /queue/running }
-                        policy: { type: concurrency, value: 1, min_replicas: 0, max_replicas: 2 }
-                    """
+                let yaml = ProviderDiscipline.poolYAML(baseURL, metricsURL, policy: "{ type: concurrency, value: 1, min_replicas: 0, max_replicas: 2 }")
                 let environment = ["KEY": FakeGPUGeekCloud.token]
                 var first = try ControllerHarness(yaml: yaml, environment: environment, clock: clock, journalledPools: true)
                 defer { first.remove() }
