@@ -67,7 +67,7 @@ final class RuntimeFactory: Sendable {
             let limiter = RateLimiter(requestsPerSecond: config.rateLimit, now: clock)
             let context = ProviderContext(
                 name: config.name, api: config.api, baseURL: config.baseURL, healthBaseURL: config.healthBaseURL,
-                transport: { [self] base, auth in transport(config, tick: tick, base: base, auth: auth, limiter: limiter) },
+                transport: { [unowned self] base, auth in transport(config, tick: tick, base: base, auth: auth, limiter: limiter) },
                 clock: clock, followFor: max(0.2, tick * 0.3), ledger: ledger, simulation: config.simulation ?? SimulationSettings()
             )
             let parts = ProviderModules.parts(config.kind, context)
