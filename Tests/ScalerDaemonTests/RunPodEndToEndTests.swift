@@ -79,7 +79,9 @@ import Testing
             let journalText = try JournalFormatter.render(rows(), as: .json)
             #expect(!journalText.contains(key), "no secret in the journal")
             #expect(!daemon.stderr.contains(key), "no secret in the logs")
-            #expect(try rows().contains { $0.action == "scale_up" && $0.outcome == "ok" && $0.queueDelayEstimated })
+            let journalled = try rows()
+            #expect(journalled.contains { $0.action == "scale_up" && $0.pushed && $0.queueDelayEstimated },
+                    "\(journalled.map { "\($0.action) \($0.currentReplicas)->\($0.desired) \($0.outcome) \($0.errorKind ?? "") \($0.errorMessage ?? "") \($0.metricStatus)" })")
         }
     }
 
