@@ -60,7 +60,17 @@ public struct ConfigLoader: Sendable {
         )
     }
 
+    /// Larger or deeper than any real config: refused before the YAML parser sees it.
+    static let largestFile = 1 << 20
+    static let deepestNesting = 64
+
     public func parse(_ text: String, file: String) throws(ConfigError) -> ScalerdConfig {
+        guard text.utf8.count <= Self.largestFile else {
+            throw ConfigError(issues: [ConfigIssue(file: file, keyPath: "", line: nil, message: "the file is larger than \(Self.largestFile >> 20) MiB; no scalerd config is")])
+        }
+        if let line = Self.lineNestedTooDeep(text) {
+            throw ConfigError(issues: [ConfigIssue(file: file, keyPath: "", line: line, message: "lists and mappings nested more than \(Self.deepestNesting) deep")])
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -79,6 +89,41 @@ public struct ConfigLoader: Sendable {
             throw ConfigError(issues: log.issues)
         }
         return config
+    }
+
+    /// The line where `[` and `{` outside quotes and comments first nest too deep: the YAML
+    /// parser builds its tree by recursion, and a hostile file must not exhaust the stack.
+    static func lineNestedTooDeep(_ text: String) -> Int? {
+        var depth = 0, line = 1
+        var quote: UInt8?
+        var comment = false
+        // A quote opens a scalar, and `#` a comment, only where a new token may start.
+        var tokenStart = true
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                comment = false
+                tokenStart = true
+                continue
+            }
+            if comment { continue }
+            if let open = quote {
+                if byte == open { quote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'") where tokenStart: quote = byte
+            case UInt8(ascii: "#") where tokenStart: comment = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > deepestNesting { return line }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
+            }
+            tokenStart = [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["),
+                          UInt8(ascii: "{"), UInt8(ascii: ",")].contains(byte)
+        }
+        return nil
     }
 
     private static func syntaxIssue(_ error: Error, file: String) -> ConfigIssue {

@@ -74,8 +74,8 @@ struct ConfigNode {
     }
 
     func integer(atLeast minimum: Int) -> Int? {
-        guard case .scalar = node, let value = node.int else {
-            report("expected a whole number, found \(kindName)")
+        guard case .scalar(let scalar) = node, let value = ConfigNumber.whole(scalar.string) else {
+            report("expected a whole number, found \(kindName)\(ConfigNumber.hint(for: node))")
             return nil
         }
         guard value >= minimum else {
@@ -95,8 +95,8 @@ struct ConfigNode {
     static let longestDuration = 365 * 86_400.0
 
     func number(greaterThan minimum: Double) -> Double? {
-        guard case .scalar = node, let value = node.float, value.isFinite else {
-            report("expected a number, found \(kindName)")
+        guard case .scalar(let scalar) = node, let value = ConfigNumber.decimal(scalar.string) else {
+            report("expected a number, found \(kindName)\(ConfigNumber.hint(for: node))")
             return nil
         }
         guard value > minimum else {

@@ -9,7 +9,8 @@ public enum Autoscaler {
         policy: ScalingPolicy,
         now: Date
     ) -> Decision {
-        let current = observation.currentReplicas ?? state.lastDesired ?? policy.minReplicas
+        let read = observation.currentReplicas.flatMap { Observation.plausibleReplicas.contains($0) ? $0 : nil }
+        let current = read ?? state.lastDesired ?? policy.minReplicas
         var pipeline = ClampPipeline(value: current)
         var next = state
         let assessment = MetricAssessment(observation: observation, policy: policy, now: now)

@@ -37,8 +37,12 @@ struct MetricAssessment {
         if let delay = sample.queueDelay, !delay.isFinite || delay < 0 {
             return (.invalid, "queue delay \(delay) is not a non-negative number")
         }
+        if let delay = sample.queueDelay, delay > MetricSample.longestDelay {
+            return (.invalid, "queue delay \(delay) s is longer than any real wait")
+        }
         for (name, count) in [("queued", sample.queued), ("in-flight", sample.inFlight), ("ready workers", sample.readyWorkers)] {
             if let count, count < 0 { return (.invalid, "\(name) \(count) is negative") }
+            if let count, count > MetricSample.largestCount { return (.invalid, "\(name) \(count) is past any real count") }
         }
         switch policy.type {
         case .queue where sample.queueDelay == nil:

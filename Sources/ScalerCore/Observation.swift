@@ -28,6 +28,14 @@ public struct MetricSample: Sendable, Hashable, Codable {
     }
 }
 
+extension MetricSample {
+    /// Past these, a reading is nonsense (or hostile), never a load: the sample is unusable, and
+    /// every sum of counts the decision makes stays far from overflow.
+    public static let largestCount = 1_000_000_000
+    /// A year.
+    public static let longestDelay: Double = 365 * 86_400
+}
+
 /// The outcome of asking a metric source.
 public enum MetricReading: Sendable, Hashable {
     case sample(MetricSample)
@@ -39,6 +47,10 @@ public struct Observation: Sendable, Hashable {
     public var metrics: MetricReading
     /// Replicas the provider is configured to run now; `nil` when the provider could not be read.
     public var currentReplicas: Int?
+
+    /// Past this, or below zero, a replica count read from a provider is nonsense: the decision
+    /// treats it as unread, so it never lowers the count.
+    public static let plausibleReplicas = 0...1_000_000
 
     public init(metrics: MetricReading, currentReplicas: Int?) {
         self.metrics = metrics

@@ -16,7 +16,7 @@ enum PushedSampleParser {
         }
         var values: [String: Double] = [:]
         for (key, value) in object {
-            guard let number = value.double, number >= 0, number < 1e9 else {
+            guard let number = value.double, number >= 0, number <= Double(MetricSample.largestCount) else {
                 return .failure(PushError("\(key) must be a non-negative number"))
             }
             if key != "queue_delay", number != number.rounded() {

@@ -27,8 +27,12 @@ public struct HTTPJSONSource: MetricSource {
         } catch {
             throw MetricError("http metrics: \(error)")
         }
-        return MetricSample(
-            takenAt: clock(),
+        return try Self.sample(in: document, pointers: pointers, at: clock())
+    }
+
+    static func sample(in document: JSON, pointers: Pointers, at time: Date) throws(MetricError) -> MetricSample {
+        MetricSample(
+            takenAt: time,
             queueDelay: try number(pointers.queueDelay, in: document),
             queued: try count(pointers.queued, in: document),
             inFlight: try count(pointers.inFlight, in: document),
@@ -36,7 +40,7 @@ public struct HTTPJSONSource: MetricSource {
         )
     }
 
-    private func number(_ pointer: JSONPointer?, in document: JSON) throws(MetricError) -> Double? {
+    private static func number(_ pointer: JSONPointer?, in document: JSON) throws(MetricError) -> Double? {
         guard let pointer, let value = pointer.resolve(in: document), !value.isNull else { return nil }
         guard let number = value.double, number >= 0 else {
             throw MetricError("http metrics: \(pointer) is not a non-negative number")
@@ -44,10 +48,10 @@ public struct HTTPJSONSource: MetricSource {
         return number
     }
 
-    private func count(_ pointer: JSONPointer?, in document: JSON) throws(MetricError) -> Int? {
-        guard let number = try number(pointer, in: document) else { return nil }
-        guard number == number.rounded(), number < 1e9 else {
-            throw MetricError("http metrics: \(pointer!) is not a whole count")
+    private static func count(_ pointer: JSONPointer?, in document: JSON) throws(MetricError) -> Int? {
+        guard let pointer, let number = try number(pointer, in: document) else { return nil }
+        guard number == number.rounded(), number <= Double(MetricSample.largestCount) else {
+            throw MetricError("http metrics: \(pointer) is not a whole count up to \(MetricSample.largestCount)")
         }
         return Int(number)
     }

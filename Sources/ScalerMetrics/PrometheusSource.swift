@@ -41,6 +41,11 @@ public struct PrometheusSource: MetricSource {
         } catch {
             throw MetricError("prometheus: \(error)")
         }
+        return try Self.value(in: answer, query: query)
+    }
+
+    /// The one finite value an instant query's answer holds, or `nil` when it holds none.
+    static func value(in answer: JSON, query: String) throws(MetricError) -> Double? {
         guard answer["status"]?.string == "success", let data = answer["data"] else {
             throw MetricError("prometheus: query \(query) failed: \(answer["error"]?.string ?? "no status success")")
         }
@@ -63,7 +68,7 @@ public struct PrometheusSource: MetricSource {
     private func count(_ value: Double?, _ query: String?) throws(MetricError) -> Int? {
         guard let value else { return nil }
         // Rates and averages come fractional: round up, since half a waiting request still waits.
-        guard value < 1e9 else { throw MetricError("prometheus: query \(query ?? "") answered \(value), not a count") }
+        guard value <= Double(MetricSample.largestCount) else { throw MetricError("prometheus: query \(query ?? "") answered \(value), not a count") }
         return Int(value.rounded(.up))
     }
 }

@@ -45,14 +45,9 @@ public actor RunPodHealthSource: MetricSource {
         } catch {
             throw MetricError("runpod health: \(error)")
         }
-        guard let queued = health["jobs"]?["inQueue"]?.int, let inFlight = health["jobs"]?["inProgress"]?.int,
-              queued >= 0, inFlight >= 0 else {
-            throw MetricError("runpod health: jobs.inQueue and jobs.inProgress must be non-negative numbers")
-        }
-        let workers = health["workers"]
-        let ready = zipSum(workers?["idle"]?.int, workers?["running"]?.int)
+        let counts = try Self.counts(in: health)
+        let (queued, inFlight, ready, completed) = (counts.queued, counts.inFlight, counts.ready, counts.completed)
         let now = clock()
-        let completed = health["jobs"]?["completed"]?.int
         let delay = estimateDelay(endpointID: endpointID, queued: queued, completed: completed, now: now)
         return MetricSample(
             takenAt: now, queueDelay: delay, queued: queued, inFlight: inFlight, readyWorkers: ready,
@@ -73,8 +68,28 @@ public actor RunPodHealthSource: MetricSource {
         return now.timeIntervalSince(queueSince ?? now)
     }
 
-    private func zipSum(_ a: Int?, _ b: Int?) -> Int? {
-        guard let a, let b else { return nil }
-        return a + b
+    /// The counts one `/health` answer gives, each a whole number within `MetricSample`'s
+    /// bounds (so their sums cannot overflow), or the sample fails.
+    static func counts(in health: JSON) throws(MetricError) -> (queued: Int, inFlight: Int, ready: Int?, completed: Int?) {
+        let bounds = 0...MetricSample.largestCount
+        func count(_ value: JSON?, _ name: String, required: Bool) throws(MetricError) -> Int? {
+            guard let value, !value.isNull else {
+                if required { throw MetricError("runpod health: \(name) is missing") }
+                return nil
+            }
+            guard let number = value.int, bounds.contains(number) else {
+                throw MetricError("runpod health: \(name) must be a whole number in \(bounds.lowerBound)...\(bounds.upperBound)")
+            }
+            return number
+        }
+        let jobs = health["jobs"], workers = health["workers"]
+        let queued = try count(jobs?["inQueue"], "jobs.inQueue", required: true) ?? 0
+        let inFlight = try count(jobs?["inProgress"], "jobs.inProgress", required: true) ?? 0
+        let idle = try count(workers?["idle"], "workers.idle", required: false)
+        let running = try count(workers?["running"], "workers.running", required: false)
+        let ready = idle.flatMap { idle in running.map { idle + $0 } }
+        // A lifetime counter, so larger; an odd value there loses the throughput estimate, not the sample.
+        let completed = jobs?["completed"]?.int.flatMap { (0...(1 << 60)).contains($0) ? $0 : nil }
+        return (queued, inFlight, ready, completed)
     }
 }

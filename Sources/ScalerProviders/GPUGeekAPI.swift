@@ -42,24 +42,45 @@ struct GPUGeekAPI: Sendable {
         for page in 1...Self.maxPages {
             let query = [URLQueryItem(name: "pn", value: "\(page)"), URLQueryItem(name: "ps", value: "\(Self.pageSize)")]
             let data = try await call(ProviderRequest(.get, "/api/v1/openapi/instance/query", query: query))
-            guard let instances = data["instances"]?.array else { throw ProviderError(.malformed, "\(label): instances must be a list") }
-            guard let total = data["total"]?.int, total >= 0 else { throw ProviderError(.malformed, "\(label): total must be a whole number") }
-            for item in instances {
-                guard let id = item.field("instanceId")?.string, seen.insert(id).inserted else { continue }
-                // The suffix has no '-', so pool "a" never claims pool "a-b"'s instances.
-                guard let name = item["name"]?.string, name.hasPrefix(prefix), !name.dropFirst(prefix.count).contains("-") else { continue }
-                guard let status = item["status"]?.string else { throw ProviderError(.malformed, "\(label): instance \(name) has no status") }
-                members.append(GPUGeekPool.Member(
-                    id: id, name: name, status: GPUGeekPool.Status(status), createdAt: item["createdAt"]?.string ?? "",
-                    pending: item["isPending"]?.int != 0
-                ))
+            let listed = try Self.page(data, prefix: prefix, label: label)
+            for (id, member) in listed.instances where seen.insert(id).inserted {
+                if let member { members.append(member) }
             }
-            if seen.count >= total { return members }
-            if instances.isEmpty {
-                throw ProviderError(.malformed, "\(label): page \(page) is empty after \(seen.count) of \(total) instances; a short listing is not counted as a smaller pool")
+            if seen.count >= listed.total { return members }
+            if listed.instances.isEmpty {
+                throw ProviderError(.malformed, "\(label): page \(page) is empty after \(seen.count) of \(listed.total) instances; a short listing is not counted as a smaller pool")
             }
         }
         throw ProviderError(.malformed, "\(label): more than \(Self.maxPages * Self.pageSize) instances; the pool cannot be counted")
+    }
+
+    /// One listing page: every instance's id, with the member it is when the name is the pool's,
+    /// and the listing's `total`.
+    static func page(_ data: JSON, prefix: String, label: String) throws(ProviderError) -> (instances: [(String, GPUGeekPool.Member?)], total: Int) {
+        guard let instances = data["instances"]?.array else { throw ProviderError(.malformed, "\(label): instances must be a list") }
+        guard let total = data["total"]?.int, (0...Count.absurd).contains(total) else {
+            throw ProviderError(.malformed, "\(label): total must be a whole number in 0...\(Count.absurd)")
+        }
+        var listed: [(String, GPUGeekPool.Member?)] = []
+        for item in instances {
+            // Ids are Int64s in the document (some answers send them as strings).
+            guard let number = item.field("instanceId")?.int, number > 0 else {
+                throw ProviderError(.malformed, "\(label): an instance's instanceId is not a positive whole number")
+            }
+            let id = String(number)
+            // The suffix has no '-', so pool "a" never claims pool "a-b"'s instances.
+            guard let name = item["name"]?.string, name.hasPrefix(prefix), !name.dropFirst(prefix.count).contains("-") else {
+                listed.append((id, nil))
+                continue
+            }
+            guard case .string(let status)? = item["status"] else { throw ProviderError(.malformed, "\(label): instance \(name) has no status") }
+            // Anything but a clear 0 may be an operation in progress: such an instance is left alone.
+            let pending = item["isPending"]?.int != 0
+            listed.append((id, GPUGeekPool.Member(
+                id: id, name: name, status: GPUGeekPool.Status(status), createdAt: item["createdAt"]?.string ?? "", pending: pending
+            )))
+        }
+        return (listed, total)
     }
 
     func operations(_ ids: [String]) async throws(ProviderError) -> [JSON] {

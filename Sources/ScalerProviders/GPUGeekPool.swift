@@ -38,13 +38,17 @@ struct GPUGeekPool: Sendable {
         members.filter { !leaving.contains($0.id) && ($0.status == .running || $0.status == .creating) }
     }
 
-    /// scalerd's own members that serve nothing (stopped, or a status the document lacks): they
-    /// are counted apart and released.
+    /// scalerd's own members that are stopped: they serve nothing and may still bill storage, so
+    /// they are counted apart and released.
     var strays: [Member] {
+        members.filter { !leaving.contains($0.id) && $0.status == .stopped }
+    }
+
+    /// Members in a status the document lacks: counted against `max_replicas`, never as
+    /// replicas, and left alone, since nothing says what releasing them would interrupt.
+    var unrecognized: [Member] {
         members.filter { member in
-            guard !leaving.contains(member.id) else { return false }
-            if case .running = member.status { return false }
-            if case .creating = member.status { return false }
+            guard !leaving.contains(member.id), case .other = member.status else { return false }
             return true
         }
     }

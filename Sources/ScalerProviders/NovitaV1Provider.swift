@@ -16,8 +16,11 @@ public struct NovitaV1Provider: Provider {
     }
 
     public func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus {
-        let found = try await fetch(endpoint.id)
-        let context = "GET \(Self.prefix)/endpoint"
+        try Self.status(of: try await fetch(endpoint.id))
+    }
+
+    static func status(of found: JSON) throws(ProviderError) -> EndpointStatus {
+        let context = "GET \(prefix)/endpoint"
         let config = found["workerConfig"]
         let min = try Count.read(config?["minNum"], "workerConfig.minNum", context: context)
         let max = try Count.read(config?["maxNum"], "workerConfig.maxNum", context: context)

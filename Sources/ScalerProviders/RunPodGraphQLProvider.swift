@@ -24,8 +24,10 @@ public struct RunPodGraphQLProvider: Provider {
     }
 
     public func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus {
-        let found = try await fetch(endpoint.id)
-        let context = "myself.endpoints[\(endpoint.id)]"
+        try Self.status(of: try await fetch(endpoint.id), context: "myself.endpoints[\(endpoint.id)]")
+    }
+
+    static func status(of found: JSON, context: String) throws(ProviderError) -> EndpointStatus {
         let min = try Count.read(found["workersMin"], "workersMin", context: context)
         let max = try Count.read(found["workersMax"], "workersMax", context: context)
         var scaler: ProviderScaler?

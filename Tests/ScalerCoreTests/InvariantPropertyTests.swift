@@ -13,18 +13,25 @@ import Testing
         var random = SplitMix64(seed: seed)
         let policy = randomPolicy(&random)
         var state = ScalerState()
-        var replicas = Int(random.next() % UInt64(policy.maxReplicas + 3))
+        var live = Int(random.next() % UInt64(policy.maxReplicas + 3))
         var idleSince: Date?
         for index in 0..<300 {
             let now = at(Double(index) * 2)
             let load = randomLoad(&random, now: now)
-            let observation = Observation(metrics: load, currentReplicas: replicas)
+            // Now and then a provider answers a count that is nonsense.
+            let read = [live, live, live, live, live, live, -7, Int.max][Int(random.next() % 8)]
+            let observation = Observation(metrics: load, currentReplicas: read)
             let decision = Autoscaler.decide(state: state, observation: observation, policy: policy, now: now)
             let again = Autoscaler.decide(state: state, observation: observation, policy: policy, now: now)
             #expect(decision == again, "decide is deterministic")
 
             let desired = decision.desiredReplicas
             #expect((policy.minReplicas...policy.maxReplicas).contains(desired), "within min/max")
+            // A nonsense read is no reading: the decision goes on from what it last decided (and
+            // the daemon pushes nothing on a read it could not use).
+            let plausible = Observation.plausibleReplicas.contains(read)
+            #expect(plausible || decision.currentReplicas != read, "a nonsense count is never taken as the current one")
+            let replicas = plausible ? live : decision.currentReplicas
 
             let sample = decision.metricStatus == .fresh ? observation.sample : nil
             if let sample, sample.inFlight == 0, (sample.queued ?? (sample.queueDelay == 0 ? 0 : 1)) == 0 {
@@ -59,7 +66,7 @@ import Testing
 
             state = decision.nextState
             // The provider sometimes lags behind what was pushed, as real ones do.
-            replicas = random.next() % 5 == 0 ? replicas : desired
+            live = random.next() % 5 == 0 ? live : desired
         }
     }
 
@@ -89,7 +96,14 @@ import Testing
         switch random.next() % 10 {
         case 0: return .failure("down")
         case 1: return .sample(MetricSample(takenAt: now.addingTimeInterval(-30), queueDelay: 0, queued: 0, inFlight: 0))
-        case 2: return .sample(MetricSample(takenAt: now, queueDelay: -1, queued: -2, inFlight: 0))
+        case 2:
+            // Nonsense, including counts and delays that once overflowed the arithmetic.
+            switch random.next() % 4 {
+            case 0: return .sample(MetricSample(takenAt: now, queueDelay: -1, queued: -2, inFlight: 0))
+            case 1: return .sample(MetricSample(takenAt: now, queueDelay: 1e300, queued: Int.max, inFlight: Int.max, readyWorkers: Int.max))
+            case 2: return .sample(MetricSample(takenAt: now, queueDelay: 5, queued: Int.max / 2 + 1, inFlight: Int.max / 2 + 1))
+            default: return .sample(MetricSample(takenAt: now, queueDelay: .nan, queued: Int.min, inFlight: 3))
+            }
         case 3, 4: return .sample(MetricSample(takenAt: now, queueDelay: 0, queued: 0, inFlight: 0, readyWorkers: 1))
         default:
             let queued = Int(random.next() % 40)

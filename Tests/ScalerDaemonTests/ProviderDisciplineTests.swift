@@ -165,22 +165,6 @@ import Testing
     }
 }
 
-extension JSON {
-    func merging(_ fields: [String: JSON]) -> JSON {
-        guard var object = self.object else { return self }
-        for (key, value) in fields { object[key] = value }
-        return .object(object)
-    }
-
-    func replacing(_ key: String, with value: JSON) -> JSON { merging([key: value]) }
-
-    func replacing(_ path: [String], with value: JSON) -> JSON {
-        guard let first = path.first, var object = self.object else { return self }
-        object[first] = path.count == 1 ? value : (object[first] ?? [:]).replacing(Array(path.dropFirst()), with: value)
-        return .object(object)
-    }
-}
-
 /// What an instance pool asked for survives a restart through the journal.
 @Suite struct JournalledPools {
     @Test func aRestartedControllerCountsACreateWhoseAnswerWasLostAndCreatesNoSecond() async throws {

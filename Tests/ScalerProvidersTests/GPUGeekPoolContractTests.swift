@@ -128,6 +128,18 @@ import Testing
         }
     }
 
+    @Test func aMemberInAStatusTheDocumentLacksIsLeftAloneButCountsAgainstTheCeiling() async throws {
+        try await run { harness in
+            await harness.cloud.seed(name: "scalerd-sdxl-odd", status: "migrating")
+            let provider = harness.provider()
+            let status = try await provider.read(Self.target)
+            #expect(status.replicas == 0 && status.settings.stoppedMembers == 0)
+            try await provider.apply(wanted(4), to: Self.target)
+            #expect(await harness.cloud.actions.isEmpty)
+            #expect(await harness.cloud.created.count == 3, "three more make the four max_replicas allows")
+        }
+    }
+
     @Test func aRestartedDaemonAdoptsItsPoolAndCreatesNothingMore() async throws {
         try await run { harness in
             try await harness.provider().apply(wanted(2), to: Self.target)

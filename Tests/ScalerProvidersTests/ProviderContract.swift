@@ -46,20 +46,3 @@ enum ProviderContract {
         module.descriptor.api(api)!.limits
     }
 }
-
-extension JSON {
-    /// This value without the field at `path` (e.g. `["workers", "min"]`).
-    func removing(_ path: [String]) -> JSON {
-        guard let first = path.first, var object = self.object else { return self }
-        if path.count == 1 {
-            object[first] = nil
-        } else if let child = object[first] {
-            object[first] = child.removing(Array(path.dropFirst()))
-        }
-        return .object(object)
-    }
-
-    func removing(_ paths: [[String]]) -> JSON {
-        paths.reduce(self) { $0.removing($1) }
-    }
-}
