@@ -18,4 +18,7 @@ public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// The provider accepted an operation and then reported it failed (GPUGeek 10135, op status 3).
     case operationFailed = "operation_failed"
     case cancelled
+    /// A metric source that has nothing to say (a push gateway silent past its ttl, a provider
+    /// that reports no metrics for the endpoint).
+    case noSample = "no_sample"
 }

@@ -13,7 +13,7 @@ struct MetricAssessment {
 
     init(observation: Observation, policy: ScalingPolicy, now: Date) {
         guard let sample = observation.sample else {
-            if case .failure(let why) = observation.metrics {
+            if case .failure(_, let why) = observation.metrics {
                 (verdict, status, age) = (.unusable(why), .missing, nil)
             } else {
                 (verdict, status, age) = (.unusable("no sample"), .missing, nil)

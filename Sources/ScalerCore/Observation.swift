@@ -39,7 +39,8 @@ extension MetricSample {
 /// The outcome of asking a metric source.
 public enum MetricReading: Sendable, Hashable {
     case sample(MetricSample)
-    case failure(String)
+    /// Why no sample came, as a kind to count and the source's own words.
+    case failure(FailureKind, String)
 }
 
 /// Everything one decision is made from.

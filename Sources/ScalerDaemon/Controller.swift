@@ -13,6 +13,7 @@ struct Controller {
     private var states: [String: ScalerState] = [:]
     /// Rows a failed journal write could not store yet; retried first on the next tick.
     private var unwritten: [JournalEntry] = []
+    private var failures = FailureLog()
     let journal: Journal
     let status: DaemonStatus
     let metrics: DaemonMetrics
@@ -66,11 +67,14 @@ struct Controller {
         let results = await Self.runBounded(evaluations, width: maxConcurrentEndpoints)
         let policies = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.config.name, $0.config.policy) })
         var learned: [String: LearnedTimings] = [:]
+        var failing: [FailureLog.Key: String] = [:]
         for result in results {
             states[result.endpoint] = result.decision.nextState
             if let policy = policies[result.endpoint] { learned[result.endpoint] = result.decision.nextState.learned(under: policy) }
             log(result)
+            for (key, message) in Self.failures(of: result.entry) { failing[key] = message }
         }
+        failures.record(failing, at: clock(), to: logger)
         let entries = results.map(\.entry)
         let rows = unwritten + entries
         let writeStarted = ContinuousClock.now
@@ -130,12 +134,23 @@ struct Controller {
             "endpoint": "\(entry.endpoint)", "action": "\(entry.action)", "current": "\(entry.currentReplicas)",
             "desired": "\(entry.desired)", "outcome": "\(entry.outcome)", "metrics": "\(entry.metricStatus)",
         ]
-        if case .failed(let kind, let message) = result.outcome {
-            logger.warning("push failed: \(kind): \(message)", metadata: metadata)
-        } else if entry.action != ScalingAction.hold.rawValue {
+        if entry.action != ScalingAction.hold.rawValue {
             logger.info("\(entry.reason)", metadata: metadata)
         } else {
             logger.debug("\(entry.reason)", metadata: metadata)
         }
+    }
+
+    /// What failed in one evaluation, by source and kind; `FailureLog` decides what to say.
+    static func failures(of entry: JournalEntry) -> [(FailureLog.Key, String)] {
+        var found: [(FailureLog.Key, String)] = []
+        if let kind = entry.metricErrorKind ?? (entry.metricStatus == "fresh" ? nil : entry.metricStatus) {
+            found.append((FailureLog.Key(endpoint: entry.endpoint, source: "metrics", kind: kind), entry.metricError ?? entry.reason))
+        }
+        if let kind = entry.errorKind {
+            let source = entry.pushed ? "push" : "provider"
+            found.append((FailureLog.Key(endpoint: entry.endpoint, source: source, kind: kind), entry.errorMessage ?? ""))
+        }
+        return found
     }
 }

@@ -74,9 +74,12 @@ final class DaemonMetrics: Sendable {
         gauge("endpoint_queued", "", "Requests queued observed", endpoint, entry.queued.map(Double.init) ?? .nan)
         counter("decisions", "Decisions by endpoint and action", endpoint + [("action", entry.action)])
         if entry.pushed { counter("provider_pushes", "Settings pushed to the provider", endpoint) }
-        if let kind = entry.errorKind { counter("provider_errors", "Provider failures by kind", endpoint + [("kind", kind)]) }
+        if let kind = entry.errorKind {
+            counter("provider_errors", "Provider failures (reads, pushes, waits it asked for) by provider and kind", [("provider", entry.provider), ("kind", kind)])
+        }
         if entry.metricStatus != "fresh" {
-            counter("metric_errors", "Evaluations without usable metrics, by status", endpoint + [("status", entry.metricStatus)])
+            counter("metric_errors", "Evaluations without usable metrics, by status and the source's failure kind",
+                    endpoint + [("status", entry.metricStatus), ("kind", entry.metricErrorKind ?? "none")])
         }
     }
 

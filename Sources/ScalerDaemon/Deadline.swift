@@ -1,3 +1,5 @@
+import ScalerHTTP
+
 /// Raised when an operation outlives its share of the tick.
 struct DeadlineExceeded: Error, CustomStringConvertible {
     let seconds: Double
@@ -5,12 +7,14 @@ struct DeadlineExceeded: Error, CustomStringConvertible {
 }
 
 /// Runs `operation`, abandoning it after `seconds`, so that one slow endpoint cannot hold a tick.
+/// The requests inside see a deadline a little earlier (`CallDeadline`), so that they end with
+/// their own failure before the cut-off has to end them as a timeout.
 func withDeadline<T: Sendable>(
     _ seconds: Double,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
+        group.addTask { try await CallDeadline.within(seconds: seconds * 0.9) { try await operation() } }
         group.addTask {
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
             throw DeadlineExceeded(seconds: seconds)

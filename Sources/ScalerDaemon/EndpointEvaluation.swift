@@ -84,8 +84,12 @@ struct EndpointEvaluation: Sendable {
     private static func observeMetrics(_ source: any MetricSource, endpointID: String, budget: Double) async -> MetricReading {
         do {
             return .sample(try await withDeadline(budget) { try await source.sample(endpointID: endpointID) })
+        } catch let error as MetricError {
+            return .failure(error.kind, error.message)
+        } catch let error as DeadlineExceeded {
+            return .failure(.timeout, error.description)
         } catch {
-            return .failure("\(error)")
+            return .failure(.cancelled, "\(error)")
         }
     }
 

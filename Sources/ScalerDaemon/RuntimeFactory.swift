@@ -134,6 +134,6 @@ struct UnavailableMetrics: MetricSource {
     let reason: String
 
     func sample(endpointID: String) async throws(MetricError) -> MetricSample {
-        throw MetricError(reason)
+        throw MetricError(.noSample, reason)
     }
 }

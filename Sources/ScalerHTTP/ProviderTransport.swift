@@ -98,6 +98,9 @@ public struct ProviderTransport: Sendable {
             }
             let wait = retryAfter ?? policy.backoff(retry: attempt, unit: jitter())
             let spent = Self.seconds(ContinuousClock.now - started)
+            if let remaining = CallDeadline.remaining, wait >= remaining, !(retryAfter != nil && failure.kind == .rateLimited) {
+                throw ProviderError(failure.kind, "\(failure.message) (gave up after \(attempt) attempt(s): the next retry, in \(Self.format(wait))s, would pass the call's deadline)")
+            }
             guard spent + wait <= policy.budget else {
                 if retryAfter != nil, failure.kind == .rateLimited {
                     throw ProviderError(.rateLimited, "\(failure.message) (asked to wait \(Self.format(wait))s, longer than this tick allows: no request to this provider until then)")
@@ -137,11 +140,14 @@ public struct ProviderTransport: Sendable {
             outgoing.headers.add(name: "Content-Type", value: "application/json")
             outgoing.body = .bytes(ByteBuffer(bytes: data))
         }
+        // A request never outlives the call's deadline: it times out as itself, before the call is cut off.
+        let timeout = min(settings.requestTimeout, CallDeadline.remaining ?? settings.requestTimeout)
+        guard timeout > 0 else { throw ProviderError(.timeout, "\(request.label): no time left before the call's deadline") }
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(outgoing, timeout: .milliseconds(Int64(settings.requestTimeout * 1000)))
+            response = try await client.execute(outgoing, timeout: .milliseconds(Int64(timeout * 1000)))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw ProviderError(.timeout, "\(request.label): no answer within \(Self.format(settings.requestTimeout))s")
+            throw ProviderError(.timeout, "\(request.label): no answer within \(Self.format(timeout))s")
         } catch is CancellationError {
             throw ProviderError(.cancelled, "\(request.label): cancelled")
         } catch let error as HTTPClientError where error == .cancelled {

@@ -31,6 +31,13 @@ enum AppendOnly {
             """
     }
 
+    /// Since v4: a metric failure's kind is recorded too, and as immutable as the rest.
+    static let addedDecisionColumnsV4 = ["metric_error_kind"]
+
+    static var chainedTriggersV4: String {
+        triggers(immutable: immutableDecisionColumns + addedDecisionColumnsV4 + ["prev_hash", "hash"], deletable: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)")
+    }
+
     /// Since v3: pool events are never changed, and go only with a prune whose cutoff they predate.
     static let poolEventTriggers = """
         CREATE TRIGGER pool_event_append_only_update BEFORE UPDATE ON pool_event

@@ -16,8 +16,16 @@ enum HashChain {
         "last_at", "repeats", "queue_delay_min", "queue_delay_max", "queued_min", "queued_max", "in_flight_min", "in_flight_max",
     ]
 
+    /// Columns added after the chain existed: hashed, by name, only when they hold a value, so
+    /// that every row written before them keeps its hash.
+    static let optionalColumns = AppendOnly.addedDecisionColumnsV4
+
     static func rowHash(previous: String, values: [String: DatabaseValue]) -> String {
-        digest(previous, recordedColumns.map { values[$0] ?? .null })
+        let present = optionalColumns.compactMap { column -> String? in
+            guard let value = values[column], !value.isNull else { return nil }
+            return "\(column)=\(canonical(value))"
+        }
+        return digest(previous, recordedColumns.map { values[$0] ?? .null }, appending: present)
     }
 
     static func extensionHash(rowHash: String, values: [String: DatabaseValue]) -> String {
@@ -28,8 +36,8 @@ enum HashChain {
         Dictionary(row.columnNames.map { ($0, row[$0] as DatabaseValue) }) { first, _ in first }
     }
 
-    private static func digest(_ link: String, _ values: [DatabaseValue]) -> String {
-        let text = ([link] + values.map(canonical)).joined(separator: "\n")
+    private static func digest(_ link: String, _ values: [DatabaseValue], appending extra: [String] = []) -> String {
+        let text = ([link] + values.map(canonical) + extra).joined(separator: "\n")
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -18,6 +18,8 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public var metricStatus: String
     public var metricAge: Double?
     public var metricError: String?
+    /// The kind of the metric source's failure (`unauthorized`, `timeout`, `no_sample`, ...).
+    public var metricErrorKind: String?
     public var queueDelay: Double?
     public var queueDelayEstimated: Bool
     public var queued: Int?
@@ -70,7 +72,11 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         self.policyVersion = policyVersion
         metricStatus = decision.metricStatus.rawValue
         metricAge = decision.metricAge
-        if case .failure(let why) = observation.metrics { metricError = why } else { metricError = nil }
+        if case .failure(let kind, let why) = observation.metrics {
+            (metricErrorKind, metricError) = (kind.rawValue, why)
+        } else {
+            (metricErrorKind, metricError) = (nil, nil)
+        }
         queueDelay = sample?.queueDelay
         queueDelayEstimated = sample?.queueDelayEstimated ?? false
         queued = sample?.queued
@@ -102,7 +108,7 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         action == ScalingAction.hold.rawValue && next.action == ScalingAction.hold.rawValue
             && endpoint == next.endpoint && provider == next.provider && mode == next.mode
             && policyVersion == next.policyVersion && metricStatus == next.metricStatus
-            && metricError == next.metricError && queueDelayEstimated == next.queueDelayEstimated
+            && metricError == next.metricError && metricErrorKind == next.metricErrorKind && queueDelayEstimated == next.queueDelayEstimated
             && currentReplicas == next.currentReplicas && rawDesired == next.rawDesired && desired == next.desired
             && Self.sameEffect(clamps, next.clamps) && drift == next.drift && pushed == next.pushed && outcome == next.outcome
             && errorKind == next.errorKind && errorMessage == next.errorMessage

@@ -91,7 +91,7 @@ public enum JournalFormatter {
 
     static let csvColumns = [
         "id", "at", "last_at", "repeats", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age", "metric_error",
-        "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers", "current_replicas",
+        "metric_error_kind", "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers", "current_replicas",
         "raw_desired", "desired", "clamps", "action", "reason", "drift", "pushed", "outcome", "error_kind", "error_message",
         "provider_latency_ms", "queue_delay_min", "queue_delay_max", "queued_min", "queued_max", "in_flight_min",
         "in_flight_max", "prev_hash", "hash", "extension_hash",
@@ -109,7 +109,7 @@ public enum JournalFormatter {
             entry.provider, entry.mode, entry.policyVersion,
         ]
         let metrics: [String] = [
-            entry.metricStatus, optional(entry.metricAge), entry.metricError ?? "", optional(entry.queueDelay),
+            entry.metricStatus, optional(entry.metricAge), entry.metricError ?? "", entry.metricErrorKind ?? "", optional(entry.queueDelay),
             String(entry.queueDelayEstimated), optional(entry.queued), optional(entry.inFlight), optional(entry.readyWorkers),
         ]
         let decision: [String] = [

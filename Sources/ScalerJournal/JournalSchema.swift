@@ -109,6 +109,15 @@ enum JournalSchema {
             try db.create(index: "pool_event_at", on: "pool_event", columns: ["at"])
             try db.execute(sql: AppendOnly.poolEventTriggers)
         }
+
+        // A metric failure's kind, beside its words; hashed into the chain when present.
+        migrator.registerMigration("v4-metric-error-kind") { db in
+            for name in AppendOnly.triggerNames { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
+            try db.alter(table: "decision") { table in
+                table.add(column: "metric_error_kind", .text)
+            }
+            try db.execute(sql: AppendOnly.chainedTriggersV4)
+        }
         return migrator
     }
 }

@@ -13,7 +13,8 @@ public struct EndpointStats: Sendable, Codable, Hashable {
     public var secondsAtReplicas: [Int: Double]
     /// The decided replica count integrated over time.
     public var workerSeconds: Double
-    /// Provider failures by kind, and evaluations without usable metrics as `metrics_STATUS`.
+    /// Provider failures by kind, and evaluations without usable metrics as `metrics_KIND` (the
+    /// source's failure) or `metrics_STATUS` (`stale`, `invalid`).
     public var errors: [String: Int]
 
     /// Each endpoint's rows in `entries` (oldest first), clipped to `from...to`: a decision is
@@ -37,7 +38,7 @@ public struct EndpointStats: Sendable, Codable, Hashable {
                 if row.action == "scale_up" { stats.scaleUps += 1 }
                 if row.action == "scale_down" { stats.scaleDowns += 1 }
                 if let kind = row.errorKind { stats.errors[kind, default: 0] += row.repeats }
-                if row.metricStatus != "fresh" { stats.errors["metrics_\(row.metricStatus)", default: 0] += row.repeats }
+                if row.metricStatus != "fresh" { stats.errors["metrics_\(row.metricErrorKind ?? row.metricStatus)", default: 0] += row.repeats }
             }
             return stats
         }

@@ -25,7 +25,7 @@ public struct HTTPJSONSource: MetricSource {
         do {
             document = try await transport.json(ProviderRequest(.get, ""))
         } catch {
-            throw MetricError("http metrics: \(error)")
+            throw MetricError("http metrics", error)
         }
         return try Self.sample(in: document, pointers: pointers, at: clock())
     }
@@ -43,7 +43,7 @@ public struct HTTPJSONSource: MetricSource {
     private static func number(_ pointer: JSONPointer?, in document: JSON) throws(MetricError) -> Double? {
         guard let pointer, let value = pointer.resolve(in: document), !value.isNull else { return nil }
         guard let number = value.double, number >= 0 else {
-            throw MetricError("http metrics: \(pointer) is not a non-negative number")
+            throw MetricError(.malformed, "http metrics: \(pointer) is not a non-negative number")
         }
         return number
     }
@@ -51,7 +51,7 @@ public struct HTTPJSONSource: MetricSource {
     private static func count(_ pointer: JSONPointer?, in document: JSON) throws(MetricError) -> Int? {
         guard let pointer, let number = try number(pointer, in: document) else { return nil }
         guard number == number.rounded(), number <= Double(MetricSample.largestCount) else {
-            throw MetricError("http metrics: \(pointer) is not a whole count up to \(MetricSample.largestCount)")
+            throw MetricError(.malformed, "http metrics: \(pointer) is not a whole count up to \(MetricSample.largestCount)")
         }
         return Int(number)
     }

@@ -39,7 +39,7 @@ public struct PrometheusSource: MetricSource {
         do {
             answer = try await transport.json(ProviderRequest(.get, "/api/v1/query", query: [URLQueryItem(name: "query", value: query)]))
         } catch {
-            throw MetricError("prometheus: \(error)")
+            throw MetricError("prometheus", error)
         }
         return try Self.value(in: answer, query: query)
     }
@@ -47,7 +47,7 @@ public struct PrometheusSource: MetricSource {
     /// The one finite value an instant query's answer holds, or `nil` when it holds none.
     static func value(in answer: JSON, query: String) throws(MetricError) -> Double? {
         guard answer["status"]?.string == "success", let data = answer["data"] else {
-            throw MetricError("prometheus: query \(query) failed: \(answer["error"]?.string ?? "no status success")")
+            throw MetricError(.rejected, "prometheus: query \(query) failed: \(answer["error"]?.string ?? "no status success")")
         }
         let sample: JSON?
         switch data["resultType"]?.string {
@@ -61,14 +61,14 @@ public struct PrometheusSource: MetricSource {
         }
         // A sample is [timestamp, "value"]; Prometheus spells non-finite values "NaN", "+Inf".
         guard let text = sample?.array?.last?.string, let number = Double(text), number.isFinite else { return nil }
-        guard number >= 0 else { throw MetricError("prometheus: query \(query) answered \(text), a negative count or delay") }
+        guard number >= 0 else { throw MetricError(.malformed, "prometheus: query \(query) answered \(text), a negative count or delay") }
         return number
     }
 
     private func count(_ value: Double?, _ query: String?) throws(MetricError) -> Int? {
         guard let value else { return nil }
         // Rates and averages come fractional: round up, since half a waiting request still waits.
-        guard value <= Double(MetricSample.largestCount) else { throw MetricError("prometheus: query \(query ?? "") answered \(value), not a count") }
+        guard value <= Double(MetricSample.largestCount) else { throw MetricError(.malformed, "prometheus: query \(query ?? "") answered \(value), not a count") }
         return Int(value.rounded(.up))
     }
 }

@@ -40,7 +40,7 @@ public struct PushSource: MetricSource {
 
     public func sample(endpointID: String) async throws(MetricError) -> MetricSample {
         guard let sample = await samples.latest(endpoint: endpointName, now: clock()) else {
-            throw MetricError("push: no sample for \(endpointName) within its \(Int(ttl))s ttl")
+            throw MetricError(.noSample, "push: no sample for \(endpointName) within its \(Int(ttl))s ttl")
         }
         return sample
     }

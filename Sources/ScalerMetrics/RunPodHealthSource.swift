@@ -37,13 +37,13 @@ public actor RunPodHealthSource: MetricSource {
 
     public func sample(endpointID: String) async throws(MetricError) -> MetricSample {
         guard !endpointID.isEmpty, endpointID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw MetricError("endpoint id '\(endpointID)' may hold only letters, digits, '-' and '_'")
+            throw MetricError(.rejected, "endpoint id '\(endpointID)' may hold only letters, digits, '-' and '_'")
         }
         let health: JSON
         do {
             health = try await transport.json(ProviderRequest(.get, path(endpointID)))
         } catch {
-            throw MetricError("runpod health: \(error)")
+            throw MetricError("runpod health", error)
         }
         let counts = try Self.counts(in: health)
         let (queued, inFlight, ready, completed) = (counts.queued, counts.inFlight, counts.ready, counts.completed)
@@ -74,11 +74,11 @@ public actor RunPodHealthSource: MetricSource {
         let bounds = 0...MetricSample.largestCount
         func count(_ value: JSON?, _ name: String, required: Bool) throws(MetricError) -> Int? {
             guard let value, !value.isNull else {
-                if required { throw MetricError("runpod health: \(name) is missing") }
+                if required { throw MetricError(.malformed, "runpod health: \(name) is missing") }
                 return nil
             }
             guard let number = value.int, bounds.contains(number) else {
-                throw MetricError("runpod health: \(name) must be a whole number in \(bounds.lowerBound)...\(bounds.upperBound)")
+                throw MetricError(.malformed, "runpod health: \(name) must be a whole number in \(bounds.lowerBound)...\(bounds.upperBound)")
             }
             return number
         }

@@ -7,11 +7,18 @@ public protocol MetricSource: Sendable {
 }
 
 public struct MetricError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var kind: FailureKind
     public var message: String
 
-    public init(_ message: String) {
+    public init(_ kind: FailureKind, _ message: String) {
+        self.kind = kind
         self.message = message
     }
 
-    public var description: String { message }
+    /// A transport failure, named as the source that met it (`prometheus: ...`).
+    public init(_ source: String, _ error: ProviderError) {
+        self.init(error.kind, "\(source): \(error.message)")
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
 }

@@ -44,7 +44,8 @@ public final class EndpointsV2Provider: Provider {
         }
         body["worker_config"] = workerConfig
         if let scaler = wanted.scaler { body["policy"] = scaler.policy }
-        _ = try await transport.send(ProviderRequest(.put, "/gpus/v2/endpoints/\(id)", body: .object(body)))
+        let answer = try await transport.send(ProviderRequest(.put, "/gpus/v2/endpoints/\(id)", body: .object(body)))
+        try ErrorBody.check(answer.body, label: "PUT /gpus/v2/endpoints/\(id)")
     }
 
     static func status(from endpoint: JSON, context: String) throws(ProviderError) -> EndpointStatus {

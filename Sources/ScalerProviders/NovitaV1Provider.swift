@@ -37,7 +37,7 @@ public struct NovitaV1Provider: Provider {
         let found = try await fetch(endpoint.id)
         let body = try Self.updateBody(from: found, id: endpoint.id, wanted: wanted)
         let answer = try await transport.send(ProviderRequest(.post, "\(Self.prefix)/endpoint/update", body: body))
-        try Self.checkAnswer(answer.body)
+        try ErrorBody.check(answer.body, label: "POST \(Self.prefix)/endpoint/update")
     }
 
     /// The update's documented parameters (`novita-update-endpoint.txt`), each as read.
@@ -80,12 +80,6 @@ public struct NovitaV1Provider: Provider {
         // The update takes the health check's path only; its timing is fixed by the platform.
         if let path = endpoint["healthy"]?["path"] { body["healthy"] = ["path": path] }
         return .object(body)
-    }
-
-    /// A 200 whose body says otherwise is a refusal.
-    static func checkAnswer(_ data: Data) throws(ProviderError) {
-        guard let answer = try? JSONDecoder().decode(JSON.self, from: data), let code = answer["code"]?.int, code != 0, code != 200 else { return }
-        throw ProviderError(.rejected, "POST \(prefix)/endpoint/update answered 200 with code \(code): \(answer["message"]?.string ?? "no message")")
     }
 
     private func fetch(_ id: String) async throws(ProviderError) -> JSON {

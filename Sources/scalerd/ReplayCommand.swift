@@ -77,7 +77,8 @@ struct ReplayCommand: ParsableCommand {
                 readyWorkers: entry.readyWorkers, queueDelayEstimated: entry.queueDelayEstimated
             ))
         } else {
-            metrics = .failure(entry.metricError ?? "metrics \(entry.metricStatus)")
+            let kind = entry.metricErrorKind.flatMap(FailureKind.init(rawValue:)) ?? .noSample
+            metrics = .failure(kind, entry.metricError ?? "metrics \(entry.metricStatus)")
         }
         return ReplayStep(
             at: entry.at, lastAt: entry.lastAt, repeats: entry.repeats, metrics: metrics,

@@ -38,7 +38,7 @@ enum Load {
         case let .metrics(delay, queued, inFlight, ready):
             return .sample(MetricSample(takenAt: now, queueDelay: delay, queued: queued, inFlight: inFlight, readyWorkers: ready))
         case .failed:
-            return .failure("source unreachable")
+            return .failure(.unavailable, "source unreachable")
         case .stale(let age):
             return .sample(MetricSample(takenAt: now.addingTimeInterval(-age), queueDelay: 0, queued: 0, inFlight: 0))
         }

@@ -94,7 +94,7 @@ import Testing
     private func randomLoad(_ random: inout SplitMix64, now: Date) -> MetricReading {
         func maybe(_ value: Int) -> Int? { random.next() % 8 == 0 ? nil : value }
         switch random.next() % 10 {
-        case 0: return .failure("down")
+        case 0: return .failure(.unavailable, "down")
         case 1: return .sample(MetricSample(takenAt: now.addingTimeInterval(-30), queueDelay: 0, queued: 0, inFlight: 0))
         case 2:
             // Nonsense, including counts and delays that once overflowed the arithmetic.

@@ -18,7 +18,10 @@ struct ControllerHarness {
 
     /// `yaml` without `journal:`: the journal is a fresh file in a scratch directory, or the one
     /// in `directory` when a test restarts the controller on it.
-    init(yaml: String, environment: [String: String] = [:], clock: TestClock, directory: URL? = nil, journalledPools: Bool = false) throws {
+    init(
+        yaml: String, environment: [String: String] = [:], clock: TestClock, directory: URL? = nil, journalledPools: Bool = false,
+        logger: Logger = Logger(label: "test"), metrics: DaemonMetrics = DaemonMetrics()
+    ) throws {
         let directory = try directory ?? scratchDirectory("harness")
         self.directory = directory
         let text = "journal: { path: journal.sqlite }\n" + yaml
@@ -29,9 +32,9 @@ struct ControllerHarness {
         self.clock = clock
         let now: @Sendable () -> Date = { clock.now }
         let ledger = journalledPools ? JournalPoolLedger.make(journal: journal, now: now(), logger: Logger(label: "test")) : PoolLedger()
-        let factory = RuntimeFactory(http: sharedTestClient, ledger: ledger, clock: now)
+        let factory = RuntimeFactory(http: sharedTestClient, metrics: metrics, ledger: ledger, clock: now)
         controller = Controller(
-            config: config, runtimes: factory.runtimes(for: config), journal: journal, status: status, logger: Logger(label: "test"), clock: now
+            config: config, runtimes: factory.runtimes(for: config), journal: journal, status: status, metrics: metrics, logger: logger, clock: now
         )
     }
 

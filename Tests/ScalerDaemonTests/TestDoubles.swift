@@ -36,7 +36,7 @@ struct FixedMetrics: MetricSource {
         do {
             try await Task.sleep(for: delay)
         } catch {
-            throw MetricError("cancelled")
+            throw MetricError(.cancelled, "cancelled")
         }
         return MetricSample(takenAt: Date(), queueDelay: 0, queued: 0, inFlight: inFlight, readyWorkers: 1)
     }

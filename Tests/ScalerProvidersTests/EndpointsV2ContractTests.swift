@@ -87,6 +87,15 @@ import Testing
         }
     }
 
+    @Test func anUpdateAnsweredOKWithAnErrorBodyIsARefusal() async throws {
+        try await run { state, provider in
+            await state.inject(.pass, .malformed(#"{"code":400,"reason":"INVALID_ARGUMENT","message":"worker_config.max_replicas is required"}"#))
+            let error = await failure { try await provider.apply(ManagedSettings(minReplicas: 2, maxReplicas: 3), endpointID: "ep-1") }
+            #expect(error?.kind == .rejected)
+            #expect(error?.message.contains("INVALID_ARGUMENT") == true)
+        }
+    }
+
     @Test func anEndpointNamedWithSpacesAndPunctuationIsFoundByName() async throws {
         let endpoints = ["ep-7": FakeEndpointsV2.endpoint(id: "ep-7", name: "chat model (prod)")]
         try await run(endpoints) { state, provider in

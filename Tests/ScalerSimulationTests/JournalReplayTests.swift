@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func journalledMetricFailuresNeverScaleDown() {
-        let failed = ReplayStep(at: start, lastAt: start, repeats: 1, metrics: .failure("timeout"), recordedCurrent: 3, recordedDesired: 3)
+        let failed = ReplayStep(at: start, lastAt: start, repeats: 1, metrics: .failure(.timeout, "timeout"), recordedCurrent: 3, recordedDesired: 3)
         let result = JournalReplay.run([failed], policy: policy)
         #expect(result.decisions.map(\.replayedDesired) == [3])
     }
