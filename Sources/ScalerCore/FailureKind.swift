@@ -21,4 +21,6 @@ public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A metric source that has nothing to say (a push gateway silent past its ttl, a provider
     /// that reports no metrics for the endpoint).
     case noSample = "no_sample"
+    /// scalerd's own journal could not be written: nothing was acted on without a record.
+    case journalUnavailable = "journal_unavailable"
 }

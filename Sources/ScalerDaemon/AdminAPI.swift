@@ -30,6 +30,9 @@ struct AdminAPI: Sendable {
             )
         }
         router.get("/readyz") { _, _ in
+            if let problem = await status.journalProblem {
+                return Self.json(["status": "journal unavailable", "detail": problem], status: .serviceUnavailable)
+            }
             let ticks = await status.ticks
             return Self.json(["status": ticks > 0 ? "ready" : "starting"], status: ticks > 0 ? .ok : .serviceUnavailable)
         }

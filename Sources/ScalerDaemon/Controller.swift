@@ -11,9 +11,10 @@ struct Controller {
     private(set) var config: ScalerdConfig
     private(set) var runtimes: [EndpointRuntime]
     private var states: [String: ScalerState] = [:]
-    /// Rows a failed journal write could not store yet; retried first on the next tick.
-    private var unwritten: [JournalEntry] = []
+    /// Rows a failed journal write could not store yet; written first on the next tick.
+    private var buffer: JournalBuffer
     private var failures = FailureLog()
+    private var journalReported: Date?
     let journal: Journal
     let status: DaemonStatus
     let metrics: DaemonMetrics
@@ -22,7 +23,9 @@ struct Controller {
     let maxConcurrentEndpoints: Int
 
     init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, status: DaemonStatus? = nil,
-         metrics: DaemonMetrics = DaemonMetrics(), logger: Logger, clock: @escaping @Sendable () -> Date, maxConcurrentEndpoints: Int = 8) {
+         metrics: DaemonMetrics = DaemonMetrics(), logger: Logger, clock: @escaping @Sendable () -> Date, maxConcurrentEndpoints: Int = 8,
+         journalBuffer: Int = 10_000) {
+        buffer = JournalBuffer(capacity: journalBuffer)
         self.metrics = metrics
         self.config = config
         self.runtimes = runtimes
@@ -61,8 +64,14 @@ struct Controller {
         // Observe and act each get under half the tick, so the tick, journal write included, ends in time.
         let budget = max(0.2, config.tick * 0.45)
         let paused = await status.paused
+        // A journal that failed past its buffer is tried first, so that a tick after it recovers acts.
+        if buffer.isFull { _ = await write() }
+        let unrecorded = journalUnavailable
         let evaluations = runtimes.map {
-            EndpointEvaluation(runtime: $0, state: states[$0.config.name] ?? ScalerState(), paused: paused.contains($0.config.name), budget: budget, clock: clock)
+            EndpointEvaluation(
+                runtime: $0, state: states[$0.config.name] ?? ScalerState(), paused: paused.contains($0.config.name),
+                journalUnavailable: unrecorded, budget: budget, clock: clock
+            )
         }
         let results = await Self.runBounded(evaluations, width: maxConcurrentEndpoints)
         let policies = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.config.name, $0.config.policy) })
@@ -76,33 +85,65 @@ struct Controller {
         }
         failures.record(failing, at: clock(), to: logger)
         let entries = results.map(\.entry)
-        let rows = unwritten + entries
-        let writeStarted = ContinuousClock.now
-        var writeTime: Duration?
+        buffer.keep(entries)
+        let writeTime = await write()
+        let now = clock()
+        let problem = journalUnavailable
+        await status.recordTick(entries, learned: learned, journalProblem: problem, at: now)
+        metrics.recordTick(entries, learned: learned, duration: ContinuousClock.now - started, journalWrite: writeTime, at: now)
+        metrics.recordJournal(waiting: buffer.pending.count, unavailable: problem != nil, lost: buffer.lostEvaluations)
+        return TickSummary(entries: entries, journalProblem: problem, at: now)
+    }
+
+    /// Why nothing is acted on: the journal has refused writes for longer than its buffer lasts.
+    var journalUnavailable: String? {
+        guard buffer.isFull else { return nil }
+        let since = buffer.failingSince.map(JournalFormatter.timestamp) ?? "?"
+        return "journal unavailable since \(since) (\(buffer.lastError ?? "unknown error")); \(buffer.pending.count) row(s) waiting: not acting without a record"
+    }
+
+    /// Writes what the buffer holds; says when writes start failing, when acting stops, once a
+    /// minute while it lasts, and when the journal takes writes again.
+    private mutating func write() async -> Duration? {
+        let rows = buffer.rowsToWrite()
+        let started = ContinuousClock.now
+        let now = clock()
         do {
             try await journal.append(rows)
-            unwritten = []
-            writeTime = ContinuousClock.now - writeStarted
+            if buffer.failingSince != nil {
+                logger.notice("journal writable again", metadata: [
+                    "written": "\(rows.count)", "not_recorded": "\(buffer.lostEvaluations)", "unavailable_since": "\(buffer.failingSince.map(JournalFormatter.timestamp) ?? "")",
+                ])
+            }
+            buffer.written()
+            journalReported = nil
+            return ContinuousClock.now - started
         } catch {
-            // Keep the rows for the next tick rather than lose them; cap so a dead disk cannot eat memory.
-            unwritten = Array(rows.suffix(10_000))
-            logger.error("journal write failed; rows kept for retry", metadata: ["error": "\(error)", "pending": "\(unwritten.count)"])
+            let wasFull = buffer.isFull
+            buffer.failed("\(error)", at: now)
+            let metadata: Logger.Metadata = ["error": "\(error)", "waiting": "\(buffer.pending.count)", "capacity": "\(buffer.capacity)", "not_recorded": "\(buffer.lostEvaluations)"]
+            if buffer.isFull && !wasFull {
+                logger.critical("journal unavailable and its buffer is full: not acting on any endpoint until it can be written", metadata: metadata)
+                journalReported = now
+            } else if journalReported.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+                logger.error(buffer.isFull ? "journal still unavailable: not acting" : "journal write failed; rows kept, acting goes on until the buffer is full", metadata: metadata)
+                journalReported = now
+            }
+            return nil
         }
-        let now = clock()
-        await status.recordTick(entries, learned: learned, at: now)
-        metrics.recordTick(entries, learned: learned, duration: ContinuousClock.now - started, journalWrite: writeTime, at: now)
-        return TickSummary(entries: entries, at: now)
     }
 
     /// At shutdown: one last try for rows a failed write kept, then a checkpoint so the journal
     /// is one self-contained file.
     mutating func flush() async {
-        if !unwritten.isEmpty {
+        if !buffer.isEmpty {
             do {
-                try await journal.append(unwritten)
-                unwritten = []
+                try await journal.append(buffer.rowsToWrite())
+                buffer.written()
             } catch {
-                logger.error("stopping with journal rows that could not be written", metadata: ["lost": "\(unwritten.count)", "error": "\(error)"])
+                logger.critical("stopping with journal rows that could not be written", metadata: [
+                    "rows": "\(buffer.pending.count)", "not_recorded": "\(buffer.lostEvaluations)", "error": "\(error)",
+                ])
             }
         }
         do {
@@ -147,7 +188,8 @@ struct Controller {
         if let kind = entry.metricErrorKind ?? (entry.metricStatus == "fresh" ? nil : entry.metricStatus) {
             found.append((FailureLog.Key(endpoint: entry.endpoint, source: "metrics", kind: kind), entry.metricError ?? entry.reason))
         }
-        if let kind = entry.errorKind {
+        // The journal's own state is reported by the controller, not per endpoint.
+        if let kind = entry.errorKind, kind != FailureKind.journalUnavailable.rawValue {
             let source = entry.pushed ? "push" : "provider"
             found.append((FailureLog.Key(endpoint: entry.endpoint, source: source, kind: kind), entry.errorMessage ?? ""))
         }

@@ -58,6 +58,14 @@ final class DaemonMetrics: Sendable {
                 [("provider", provider), ("method", method), ("code", status.map(String.init) ?? "none")])
     }
 
+    /// The journal's own state: rows waiting for it, whether acting has stopped for it, and the
+    /// evaluations it could not record (journalled as gap rows once it can).
+    func recordJournal(waiting: Int, unavailable: Bool, lost: Int) {
+        gauge("journal_waiting_rows", "", "Journal rows a failed write left waiting", [], Double(waiting))
+        gauge("journal_unavailable", "", "1 while the journal refuses writes past its buffer and nothing is acted on", [], unavailable ? 1 : 0)
+        gauge("journal_unrecorded_evaluations", "", "Evaluations neither written nor kept, until their gap rows are written", [], Double(lost))
+    }
+
     func recordReload(applied: Bool, generation value: Int) {
         registry.makeCounter(descriptor: Self.name("config_reloads", "total", "Configuration reloads by result"),
                              labels: [("result", applied ? "applied" : "refused")]).increment()
@@ -74,7 +82,7 @@ final class DaemonMetrics: Sendable {
         gauge("endpoint_queued", "", "Requests queued observed", endpoint, entry.queued.map(Double.init) ?? .nan)
         counter("decisions", "Decisions by endpoint and action", endpoint + [("action", entry.action)])
         if entry.pushed { counter("provider_pushes", "Settings pushed to the provider", endpoint) }
-        if let kind = entry.errorKind {
+        if let kind = entry.errorKind, kind != FailureKind.journalUnavailable.rawValue {
             counter("provider_errors", "Provider failures (reads, pushes, waits it asked for) by provider and kind", [("provider", entry.provider), ("kind", kind)])
         }
         if entry.metricStatus != "fresh" {

@@ -28,6 +28,8 @@ actor DaemonStatus {
     private var latest: [String: JournalEntry] = [:]
     private var learned: [String: LearnedTimings] = [:]
     private(set) var paused: Set<String>
+    /// Why the daemon is not acting, while its journal refuses writes.
+    private(set) var journalProblem: String?
 
     init(config: ScalerdConfig, paused: Set<String> = []) {
         tick = config.tick
@@ -44,8 +46,9 @@ actor DaemonStatus {
         if isPaused { paused.insert(name) } else { paused.remove(name) }
     }
 
-    func recordTick(_ entries: [JournalEntry], learned timings: [String: LearnedTimings] = [:], at time: Date) {
+    func recordTick(_ entries: [JournalEntry], learned timings: [String: LearnedTimings] = [:], journalProblem: String? = nil, at time: Date) {
         ticks += 1
+        self.journalProblem = journalProblem
         lastTickAt = time
         for entry in entries { latest[entry.endpoint] = entry }
         learned.merge(timings) { $1 }

@@ -11,6 +11,8 @@ struct EndpointEvaluation: Sendable {
     let state: ScalerState
     /// An operator paused acting on this endpoint: decide and journal, never push.
     var paused = false
+    /// Why no push may be made this tick: the journal could not record it.
+    var journalUnavailable: String?
     /// Seconds each of observe and act may take, so that the tick ends on time.
     let budget: Double
     let clock: @Sendable () -> Date
@@ -65,6 +67,7 @@ struct EndpointEvaluation: Sendable {
         let drift = current.settings.drift(toward: wanted)
         if runtime.config.mode == .dryRun { return (.dryRun, drift, nil) }
         if paused { return (.skipped("paused by an operator"), drift, nil) }
+        if let why = journalUnavailable { return (.skipped(why, kind: .journalUnavailable), drift, nil) }
         guard decision.desiredReplicas != current.replicas || !drift.isEmpty else { return (.unchanged, [], nil) }
         let provider = runtime.provider
         let target = runtime.target

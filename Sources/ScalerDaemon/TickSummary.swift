@@ -7,9 +7,12 @@ struct TickSummary: Sendable {
     let scaledUp: Int
     let scaledDown: Int
     let failed: Int
+    /// Set while the journal refuses writes for longer than its buffer lasts.
+    let journalProblem: String?
     let at: Date
 
-    init(entries: [JournalEntry], at time: Date) {
+    init(entries: [JournalEntry], journalProblem: String? = nil, at time: Date) {
+        self.journalProblem = journalProblem
         endpoints = entries.count
         scaledUp = entries.filter { $0.action == "scale_up" }.count
         scaledDown = entries.filter { $0.action == "scale_down" }.count
@@ -18,6 +21,6 @@ struct TickSummary: Sendable {
     }
 
     var status: String {
-        "last tick \(JournalFormatter.timestamp(at)): \(endpoints) endpoint(s), \(scaledUp) scaled up, \(scaledDown) scaled down, \(failed) with metric or provider errors"
+        (journalProblem.map { "NOT ACTING: \($0). " } ?? "") + "last tick \(JournalFormatter.timestamp(at)): \(endpoints) endpoint(s), \(scaledUp) scaled up, \(scaledDown) scaled down, \(failed) with metric or provider errors"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ScalerCore
 
 /// What `scalerd journal verify` found walking the hash chain.
 public struct ChainVerification: Sendable {
@@ -8,6 +9,9 @@ public struct ChainVerification: Sendable {
     public var prunes: Int
     /// The first row where the chain breaks, `nil` when intact.
     public var problem: ChainProblem?
+    /// Spans in which evaluations were made but could not be recorded (the journal refused
+    /// writes past its buffer; nothing was acted on then), each as its gap row says.
+    public var gaps: [JournalGap] = []
 
     static func check(_ db: Database) throws -> ChainVerification {
         let prunes = try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_prune") ?? 0
@@ -15,6 +19,7 @@ public struct ChainVerification: Sendable {
         var expected: String = lastPrune?["last_removed_hash"] ?? HashChain.genesis
         var previous: (id: Int64, prevHash: String)?
         var checked = 0
+        var gaps: [JournalGap] = []
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM decision ORDER BY id")
         while let row = try rows.next() {
             checked += 1
@@ -49,6 +54,12 @@ public struct ChainVerification: Sendable {
             }
             expected = hash
             previous = (id, prevHash)
+            if (row["metric_error_kind"] as String?) == FailureKind.journalUnavailable.rawValue {
+                gaps.append(JournalGap(
+                    rowID: id, endpoint: row["endpoint"], since: Date(timeIntervalSince1970: row["at"]),
+                    until: Date(timeIntervalSince1970: row["last_at"]), evaluations: row["repeats"]
+                ))
+            }
         }
         // AUTOINCREMENT never reuses an id: ids issued beyond the newest row were removed.
         let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'decision'") ?? 0
@@ -60,8 +71,17 @@ public struct ChainVerification: Sendable {
                 description: "the newest row(s), ids \(newest + 1) to \(issued), were removed"
             ))
         }
-        return ChainVerification(rowsChecked: checked, prunes: prunes, problem: nil)
+        return ChainVerification(rowsChecked: checked, prunes: prunes, problem: nil, gaps: gaps)
     }
+}
+
+/// Evaluations of one endpoint that were made but could not be recorded.
+public struct JournalGap: Sendable, Hashable {
+    public var rowID: Int64
+    public var endpoint: String
+    public var since: Date
+    public var until: Date
+    public var evaluations: Int
 }
 
 /// Where and how the chain breaks.

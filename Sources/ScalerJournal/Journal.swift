@@ -143,6 +143,15 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Caps the file at its current size plus `extraPages`, so that a test can make the disk
+    /// "full" (SQLITE_FULL) and free it again (`nil`).
+    func limitGrowth(extraPages: Int?) throws {
+        try pool.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            try db.execute(sql: "PRAGMA max_page_count = \(extraPages.map { pages + $0 } ?? 1_073_741_823)")
+        }
+    }
+
     /// Moves the WAL into the main file, so that a stopped daemon leaves one self-contained file.
     public func checkpoint() throws(JournalError) {
         do {

@@ -102,6 +102,33 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         (inFlightMin, inFlightMax) = (inFlight, inFlight)
     }
 
+    /// This hold run extended by `next`, when `next` repeats it: how rows waiting for a journal
+    /// that cannot be written stay few.
+    public func absorbing(_ next: JournalEntry) -> JournalEntry? {
+        isContinued(by: next) ? extended(by: next) : nil
+    }
+
+    /// The row that stands for evaluations neither written nor kept while the journal could not
+    /// be written: a hold over `since...until` that acted on nothing, so that every reader sees the
+    /// gap where it was (`journal verify`, `stats`, `plot`).
+    public static func gap(
+        endpoint: String, provider: String, mode: String, policyVersion: String, replicas: Int,
+        since: Date, until: Date, evaluations: Int, reason: String
+    ) -> JournalEntry {
+        let decision = Decision(
+            at: since, currentReplicas: replicas, metricStatus: .missing, metricAge: nil, rawRecommendation: nil, clamps: [],
+            desiredReplicas: replicas, action: .hold, reason: reason, nextState: ScalerState()
+        )
+        var entry = JournalEntry(
+            decision: decision, observation: Observation(metrics: .failure(.journalUnavailable, reason), currentReplicas: replicas),
+            endpoint: endpoint, provider: provider, mode: mode, policyVersion: policyVersion,
+            outcome: .skipped(reason, kind: .journalUnavailable), providerLatency: nil
+        )
+        entry.lastAt = until
+        entry.repeats = evaluations
+        return entry
+    }
+
     /// Whether `next` repeats this hold exactly (inputs aside), so that it extends this row
     /// instead of adding one.
     func isContinued(by next: JournalEntry) -> Bool {

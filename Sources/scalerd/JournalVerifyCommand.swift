@@ -18,6 +18,13 @@ struct JournalVerifyCommand: ParsableCommand {
             let prunes = result.prunes == 0 ? "" : ", continuing from \(result.prunes) recorded prune(s)"
             guard let problem = result.problem else {
                 print("\(path): intact, \(result.rowsChecked) row(s) checked\(prunes)")
+                if !result.gaps.isEmpty {
+                    let evaluations = result.gaps.reduce(0) { $0 + $1.evaluations }
+                    print("\(evaluations) evaluation(s) in \(result.gaps.count) gap(s) could not be recorded while the journal was unavailable (nothing was acted on then):")
+                    for gap in result.gaps {
+                        print("  row \(gap.rowID): \(gap.endpoint) from \(JournalFormatter.timestamp(gap.since)) to \(JournalFormatter.timestamp(gap.until)), \(gap.evaluations) evaluation(s)")
+                    }
+                }
                 return
             }
             print("\(path): BROKEN at row \(problem.rowID): \(problem)")

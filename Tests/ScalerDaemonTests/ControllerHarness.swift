@@ -20,7 +20,7 @@ struct ControllerHarness {
     /// in `directory` when a test restarts the controller on it.
     init(
         yaml: String, environment: [String: String] = [:], clock: TestClock, directory: URL? = nil, journalledPools: Bool = false,
-        logger: Logger = Logger(label: "test"), metrics: DaemonMetrics = DaemonMetrics()
+        logger: Logger = Logger(label: "test"), metrics: DaemonMetrics = DaemonMetrics(), journalBuffer: Int = 10_000
     ) throws {
         let directory = try directory ?? scratchDirectory("harness")
         self.directory = directory
@@ -34,7 +34,8 @@ struct ControllerHarness {
         let ledger = journalledPools ? JournalPoolLedger.make(journal: journal, now: now(), logger: Logger(label: "test")) : PoolLedger()
         let factory = RuntimeFactory(http: sharedTestClient, metrics: metrics, ledger: ledger, clock: now)
         controller = Controller(
-            config: config, runtimes: factory.runtimes(for: config), journal: journal, status: status, metrics: metrics, logger: logger, clock: now
+            config: config, runtimes: factory.runtimes(for: config), journal: journal, status: status, metrics: metrics, logger: logger, clock: now,
+            journalBuffer: journalBuffer
         )
     }
 

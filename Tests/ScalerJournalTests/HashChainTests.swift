@@ -72,6 +72,22 @@ private func tamper(_ path: String, _ sql: String) throws {
         #expect(problem.description == "the newest row(s), ids 5 to 6, were removed")
     }
 
+    @Test func aMetricFailuresKindIsChainedWhenPresentAndRowsWithoutOneKeepTheirHash() async throws {
+        let path = try await written()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        var failed = entry(at: 90, desired: 2, action: .hold)
+        failed.metricErrorKind = "unauthorized"
+        failed.metricError = "prometheus: answered 401"
+        try await journal.append(failed)
+        #expect(try verify(path).problem == nil, "the rows written before the kind existed still verify")
+        let newest = try #require(try JournalReader(path: path).entries(JournalQuery()).last?.id)
+        try tamper(path, "UPDATE decision SET metric_error_kind = 'timeout' WHERE id = \(newest)")
+        #expect(try verify(path).problem?.rowID == newest)
+        try tamper(path, "UPDATE decision SET metric_error_kind = NULL WHERE id = \(newest)")
+        #expect(try verify(path).problem?.rowID == newest, "dropping the kind is a change too")
+    }
+
     @Test func anInsertedRowIsNamedEvenWithAValidHashOfItsOwn() async throws {
         let path = try await written()
         defer { removeJournal(path) }
@@ -80,7 +96,7 @@ private func tamper(_ path: String, _ sql: String) throws {
             INSERT INTO decision SELECT 100, at, last_at, repeats, endpoint, provider, mode, policy_version, metric_status, metric_age,
               metric_error, queue_delay, queue_delay_estimated, queued, in_flight, ready_workers, current_replicas, raw_desired, desired,
               clamps, action, reason, drift, pushed, outcome, error_kind, error_message, provider_latency_ms, queue_delay_min, queue_delay_max,
-              queued_min, queued_max, in_flight_min, in_flight_max, prev_hash, hash, extension_hash FROM decision WHERE id = 6
+              queued_min, queued_max, in_flight_min, in_flight_max, prev_hash, hash, extension_hash, metric_error_kind FROM decision WHERE id = 6
             """)
         let problem = try #require(try verify(path).problem)
         #expect(problem.rowID == 100 && problem.kind == .inserted, "\(problem)")
