@@ -61,6 +61,12 @@ struct ConfigNode {
         }
     }
 
+    /// YAML's null (`null`, `~`, or nothing after the key).
+    var isNull: Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.tag == Tag(.null) || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string))
+    }
+
     func string() -> String? {
         guard case .scalar(let scalar) = node else {
             report("expected a string, found \(kindName)")

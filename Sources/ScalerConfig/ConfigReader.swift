@@ -17,7 +17,7 @@ struct ConfigReader {
         let tick = top["tick"].map { $0.duration(allowZero: false) } ?? 5
         let journal = readJournal(top["journal"])
         let logSettings = readLog(top["log"])
-        let admin = AdminReader(node: top["admin"], secrets: secrets).read()
+        let admin = AdminReader(node: top["admin"], secrets: secrets, checksHost: checksHost).read()
         let providerNodes = top.required("providers")?.sequence() ?? []
         let providers = providerNodes.compactMap { ProviderReader(node: $0, secrets: secrets, catalog: catalog, tick: tick ?? 5).read() }
         // Names of invalid providers count too: their own errors are reported, and endpoints that
@@ -107,22 +107,39 @@ struct ConfigReader {
             return nil
         }
         let pathNode = mapping["path"]
+        if let pathNode, pathNode.isNull {
+            pathNode.report("a file path is needed (null would name a file called 'null')")
+            return nil
+        }
         guard let path = pathNode.map({ $0.string() }) ?? Self.defaultJournalPath, retention != .some(nil),
               var settings = checkedJournal(path, node: pathNode ?? node) else { return nil }
         settings.retention = retention ?? nil
         return settings
     }
 
-    /// The journal's directory must exist and be writable now, so that the daemon does not start
-    /// and then fail at its first write.
+    /// The journal must be a file that can be written now, in a directory that exists, so that
+    /// the daemon does not start and then fail at its first write: the checks `run` would meet.
     private func checkedJournal(_ path: String, node: ConfigNode?) -> JournalSettings? {
         let absolute = path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
         let standardized = (absolute as NSString).standardizingPath
         let directory = (standardized as NSString).deletingLastPathComponent
-        guard checksHost else { return JournalSettings(path: standardized) }
-        var isDirectory: ObjCBool = false
         let problem: String?
-        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+        var isDirectory: ObjCBool = false
+        if path.hasSuffix("/") || standardized == "/" {
+            problem = "\(path) names a directory; journal.path is the journal's file"
+        } else if standardized.utf8.count + 4 > Int(PATH_MAX) - 1 {
+            problem = "the path is longer than the \(PATH_MAX - 5) bytes that leave room for its -wal and -shm files"
+        } else if !checksHost {
+            problem = nil
+        } else if FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                problem = "\(standardized) is a directory; journal.path is the journal's file"
+            } else if !FileManager.default.isWritableFile(atPath: standardized) {
+                problem = "\(standardized) is not writable by this user"
+            } else {
+                problem = nil
+            }
+        } else if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
             problem = "directory \(directory) does not exist"
         } else if !FileManager.default.isWritableFile(atPath: directory) {
             problem = "directory \(directory) is not writable by this user"

@@ -87,6 +87,19 @@ private func daemonConfig(maxReplicas: String) -> String {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("journal.sqlite").path))
     }
 
+    @Test func checkAndRunRefuseAJournalThatIsADirectoryWithTheSameWords() throws {
+        let directory = try scratchDirectory("check-run")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("journal.sqlite"), withIntermediateDirectories: true)
+        let configPath = directory.appendingPathComponent("scalerd.yaml").path
+        try daemonConfig(maxReplicas: "4").write(toFile: configPath, atomically: true, encoding: .utf8)
+        let check = try runScalerd(["check", "--config", configPath], in: directory)
+        let run = try runScalerd(["run", "--config", configPath], in: directory)
+        #expect(check.status == 78 && run.status == 78)
+        let words = "journal.path: journal cannot be written: \(directory.appendingPathComponent("journal.sqlite").path) is a directory"
+        #expect(check.stderr.contains(words) && run.stderr.contains(words), "\(check.stderr)\n\(run.stderr)")
+    }
+
     @Test func checkPrintsWhatWouldRun() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scalerd-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
