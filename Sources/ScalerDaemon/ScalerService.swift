@@ -20,6 +20,8 @@ struct ScalerService: Service {
     let logger: Logger
     let clock: @Sendable () -> Date
     let notifier: SystemdNotifier
+    /// Validates a reload's file in a child process first.
+    var probe = ConfigProbe()
 
     func run() async throws {
         let runtimes = factory.runtimes(for: initialConfig)
@@ -87,6 +89,10 @@ struct ScalerService: Service {
     /// Validates the file and applies it whole, or logs why not and keeps the running config.
     private func reload(_ controller: inout Controller) async -> ReloadOutcome {
         let previous = controller.config
+        if let crashed = await probe.problem(checking: configPath) {
+            controller.logger.error("reload refused, keeping the running configuration: \(crashed)")
+            return ReloadOutcome(applied: false, configGeneration: await status.configGeneration, errors: [crashed])
+        }
         let problems: [String]
         do {
             let config = try loader.load(file: configPath)

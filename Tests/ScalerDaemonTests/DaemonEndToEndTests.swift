@@ -58,6 +58,10 @@ private func daemonConfig(maxReplicas: String) -> String {
         daemon.signal(SIGHUP)
         #expect(await DaemonProcess.eventually(within: 10) { daemon.stderr.contains("reload refused") }, "an invalid reload is refused")
         #expect(daemon.stderr.contains("endpoints[0].policy.max_replicas"))
+        // A value that once crashed the parser: refused like any other, and the daemon lives.
+        try daemonConfig(maxReplicas: "1:1:1:1:1:1:1:1:1:1:1:1").write(toFile: configPath, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(await DaemonProcess.eventually(within: 10) { daemon.stderr.contains("base-60 numbers") }, "the hostile reload is refused")
         let countAfterRefusal = try evaluations()
         #expect(try await DaemonProcess.eventually(within: 10) { try evaluations() > countAfterRefusal + 2 }, "it keeps running")
         #expect(try rows().suffix(2).allSatisfy { $0.policyVersion == secondVersion }, "on the config it had")
