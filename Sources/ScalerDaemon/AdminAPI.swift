@@ -13,10 +13,13 @@ struct AdminAPI: Sendable {
     let pushed: PushedSamples
     let journal: Journal
     let token: Secret?
+    /// Where the API listens, for the checks that keep web pages out.
+    let listen: AdminSettings.Listen
     let clock: @Sendable () -> Date
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: BrowserGuardMiddleware(listen: listen))
         router.add(middleware: BearerTokenMiddleware(token: token?.reveal(), openPaths: ["/healthz", "/metrics"]))
         router.get("/healthz") { _, _ in
             let healthy = await status.isHealthy(now: clock())

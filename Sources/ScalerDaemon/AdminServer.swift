@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ScalerConfig
 import ServiceLifecycle
@@ -7,6 +8,9 @@ import ServiceLifecycle
 /// The admin API's HTTP server, a service beside the control loop. A failure names the address,
 /// so that "address already in use" says which.
 struct AdminServer: Service {
+    static let maxConnections = 64
+    static let idleSeconds: Int64 = 10
+
     let settings: AdminSettings
     let api: AdminAPI
     let logger: Logger
@@ -36,8 +40,17 @@ struct AdminServer: Service {
         }
         return Application(
             router: api.router(),
-            configuration: .init(address: address, serverName: "scalerd"),
+            // An idle connection is closed, and past a few dozen no more are accepted (the rest
+            // wait in the kernel's backlog): a crowd of connections cannot take the descriptors
+            // the provider clients need.
+            server: .http1(configuration: .init(idleTimeout: .seconds(Self.idleSeconds))),
+            configuration: .init(
+                address: address, serverName: "scalerd", backlog: Self.maxConnections,
+                availableConnectionsDelegate: MaximumAvailableConnections(Self.maxConnections, logger: logger)
+            ),
             onServerRunning: { channel in
+                // Operators in the socket's group may use it; no one else.
+                if case .unix(let path) = settings.listen { chmod(path, 0o660) }
                 logger.notice("admin API listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "\(settings.listen)")"])
                 onRunning()
             },

@@ -39,7 +39,7 @@ public enum Daemon {
             configPath: configPath, initialConfig: config, journal: journal, status: status, metrics: metrics, timer: timer, reloads: reloads,
             factory: factory, loader: loader, logger: logger, clock: clock, notifier: notifier
         )
-        let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, journal: journal, token: config.admin.token, clock: clock)
+        let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, journal: journal, token: config.admin.token, listen: config.admin.listen, clock: clock)
         let endpointCount = config.endpoints.count
         let admin = AdminServer(settings: config.admin, api: api, logger: logger) {
             notifier.ready(status: "running: \(endpointCount) endpoint(s), journal \(journal.path), admin API \(config.admin.listen)")

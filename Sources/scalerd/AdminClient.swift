@@ -14,6 +14,8 @@ struct AdminClient {
             var request = HTTPClientRequest(url: url(path))
             request.method = method
             if let token = settings.token { request.headers.add(name: "Authorization", value: "Bearer \(token.reveal())") }
+            // The API refuses a POST that does not say it is JSON, which keeps web pages out.
+            if method == .POST { request.headers.add(name: "Content-Type", value: "application/json") }
             // A reload waits for the loop to reach it between ticks: allow for a long tick.
             let response = try await client.execute(request, timeout: .seconds(120))
             let body = try await response.body.collect(upTo: 16 << 20)

@@ -11,10 +11,8 @@ import Testing
     private func get(_ url: String, token: String? = nil, method: HTTPMethod = .GET, body: String? = nil) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: url)
         request.method = method
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
+        if method == .POST { request.headers.add(name: "Content-Type", value: "application/json") }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response = try await sharedTestClient.execute(request, timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
@@ -222,6 +220,9 @@ import Testing
             (try? runScalerd(["status", "--config", configPath], in: directory))?.stdout.contains("chat") == true
         }
         #expect(answered, "scalerd status reached the daemon over its socket: \(daemon.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int
+        #expect(mode == 0o660, "the socket's owner and group may use it, no one else")
+        #expect(try runScalerd(["reload", "--config", configPath], in: directory).status == 0, "a POST over the socket says it is JSON")
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: 15) == 0)
     }
