@@ -15,6 +15,8 @@ struct Controller {
     private var buffer: JournalBuffer
     private var failures = FailureLog()
     private var journalReported: Date?
+    /// Each endpoint's newest state, saved with the next write that succeeds.
+    private var unsavedStates: [String: EndpointState] = [:]
     let journal: Journal
     let status: DaemonStatus
     let metrics: DaemonMetrics
@@ -43,6 +45,27 @@ struct Controller {
         self.runtimes = runtimes
         let names = Set(runtimes.map(\.config.name))
         states = states.filter { names.contains($0.key) }
+    }
+
+    /// Carries on from the states the journal saved before a restart, as far as they still hold,
+    /// and says for each endpoint what was kept.
+    mutating func restoreStates() {
+        let saved: [EndpointState]
+        do {
+            saved = try journal.endpointStates()
+        } catch {
+            logger.error("cannot read the endpoints' saved states; every endpoint starts afresh", metadata: ["error": "\(error)"])
+            return
+        }
+        let now = clock()
+        for runtime in runtimes {
+            guard let state = saved.first(where: { $0.endpoint == runtime.config.name }) else { continue }
+            let (resumed, note) = state.state.resumed(
+                savedAt: state.savedAt, samePolicy: state.policyVersion == runtime.policyVersion, policy: runtime.config.policy, now: now
+            )
+            states[runtime.config.name] = resumed
+            logger.notice("\(note)", metadata: ["endpoint": "\(runtime.config.name)", "saved_at": "\(JournalFormatter.timestamp(state.savedAt))"])
+        }
     }
 
     func recordPolicyVersions() async {
@@ -74,12 +97,18 @@ struct Controller {
             )
         }
         let results = await Self.runBounded(evaluations, width: maxConcurrentEndpoints)
-        let policies = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.config.name, $0.config.policy) })
+        let byName = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.config.name, $0) })
         var learned: [String: LearnedTimings] = [:]
         var failing: [FailureLog.Key: String] = [:]
+        let decidedAt = clock()
         for result in results {
             states[result.endpoint] = result.decision.nextState
-            if let policy = policies[result.endpoint] { learned[result.endpoint] = result.decision.nextState.learned(under: policy) }
+            if let runtime = byName[result.endpoint] {
+                learned[result.endpoint] = result.decision.nextState.learned(under: runtime.config.policy)
+                unsavedStates[result.endpoint] = EndpointState(
+                    endpoint: result.endpoint, policyVersion: runtime.policyVersion, savedAt: decidedAt, state: result.decision.nextState
+                )
+            }
             log(result)
             for (key, message) in Self.failures(of: result.entry) { failing[key] = message }
         }
@@ -109,7 +138,8 @@ struct Controller {
         let started = ContinuousClock.now
         let now = clock()
         do {
-            try await journal.append(rows)
+            try await journal.append(rows, states: unsavedStates.keys.sorted().compactMap { unsavedStates[$0] })
+            unsavedStates = [:]
             if buffer.failingSince != nil {
                 logger.notice("journal writable again", metadata: [
                     "written": "\(rows.count)", "not_recorded": "\(buffer.lostEvaluations)", "unavailable_since": "\(buffer.failingSince.map(JournalFormatter.timestamp) ?? "")",
@@ -138,7 +168,7 @@ struct Controller {
     mutating func flush() async {
         if !buffer.isEmpty {
             do {
-                try await journal.append(buffer.rowsToWrite())
+                try await journal.append(buffer.rowsToWrite(), states: Array(unsavedStates.values))
                 buffer.written()
             } catch {
                 logger.critical("stopping with journal rows that could not be written", metadata: [

@@ -28,6 +28,7 @@ struct ScalerService: Service {
         var controller = Controller(
             config: initialConfig, runtimes: runtimes, journal: journal, status: status, metrics: metrics, logger: logger, clock: clock
         )
+        controller.restoreStates()
         await controller.recordPolicyVersions()
 
         let signals = await UnixSignalsSequence(trapping: .sighup)

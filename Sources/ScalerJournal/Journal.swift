@@ -28,13 +28,20 @@ public final class Journal: Sendable {
         try await append([entry])
     }
 
-    /// One transaction per tick: either all endpoints' rows of it land, or none. A hold that
-    /// repeats the endpoint's newest row extends it rather than adding a row.
-    public func append(_ entries: [JournalEntry]) async throws(JournalError) {
-        guard !entries.isEmpty else { return }
+    /// One transaction per tick: either all endpoints' rows of it land, with the states the
+    /// endpoints' next decisions start from, or none. A hold that repeats the endpoint's newest
+    /// row extends it rather than adding a row.
+    public func append(_ entries: [JournalEntry], states: [EndpointState] = []) async throws(JournalError) {
+        guard !entries.isEmpty || !states.isEmpty else { return }
         let previous = newestRows.withLock { $0 }
         do {
             let written = try await pool.write { db in
+                for state in states {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO endpoint_state (endpoint, policy_version, saved_at, state) VALUES (?, ?, ?, ?)",
+                        arguments: [state.endpoint, state.policyVersion, state.savedAt.timeIntervalSince1970, state.json]
+                    )
+                }
                 var newest = previous
                 var chainEnd = try Self.chainEnd(db)
                 for entry in entries {

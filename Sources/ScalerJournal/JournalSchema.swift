@@ -118,6 +118,17 @@ enum JournalSchema {
             }
             try db.execute(sql: AppendOnly.chainedTriggersV4)
         }
+
+        // What each endpoint's decisions carry from one to the next, so that a restart carries
+        // on: the one table rewritten in place, since it is a state, not a record.
+        migrator.registerMigration("v5-endpoint-state") { db in
+            try db.create(table: "endpoint_state") { table in
+                table.primaryKey("endpoint", .text)
+                table.column("policy_version", .text).notNull()
+                table.column("saved_at", .double).notNull()
+                table.column("state", .jsonText).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -37,6 +37,7 @@ struct ControllerHarness {
             config: config, runtimes: factory.runtimes(for: config), journal: journal, status: status, metrics: metrics, logger: logger, clock: now,
             journalBuffer: journalBuffer
         )
+        controller.restoreStates()
     }
 
     @discardableResult
