@@ -22,11 +22,14 @@ struct Controller {
     let metrics: DaemonMetrics
     var logger: Logger
     let clock: @Sendable () -> Date
+    /// What the tick's deadlines wait on.
+    let monotonicClock: any Clock<Duration>
     let maxConcurrentEndpoints: Int
 
     init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, status: DaemonStatus? = nil,
-         metrics: DaemonMetrics = DaemonMetrics(), logger: Logger, clock: @escaping @Sendable () -> Date, maxConcurrentEndpoints: Int = 8,
-         journalBuffer: Int = 10_000) {
+         metrics: DaemonMetrics = DaemonMetrics(), logger: Logger, clock: @escaping @Sendable () -> Date,
+         monotonicClock: any Clock<Duration> = ContinuousClock(), maxConcurrentEndpoints: Int = 8, journalBuffer: Int = 10_000) {
+        self.monotonicClock = monotonicClock
         buffer = JournalBuffer(capacity: journalBuffer)
         self.metrics = metrics
         self.config = config
@@ -93,7 +96,7 @@ struct Controller {
         let evaluations = runtimes.map {
             EndpointEvaluation(
                 runtime: $0, state: states[$0.config.name] ?? ScalerState(), paused: paused.contains($0.config.name),
-                journalUnavailable: unrecorded, budget: budget, clock: clock
+                journalUnavailable: unrecorded, budget: budget, clock: clock, monotonicClock: monotonicClock
             )
         }
         let results = await Self.runBounded(evaluations, width: maxConcurrentEndpoints)

@@ -11,12 +11,13 @@ struct DeadlineExceeded: Error, CustomStringConvertible {
 /// their own failure before the cut-off has to end them as a timeout.
 func withDeadline<T: Sendable>(
     _ seconds: Double,
+    on clock: any Clock<Duration>,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await CallDeadline.within(seconds: seconds * 0.9) { try await operation() } }
+        group.addTask { try await CallDeadline.within(seconds: seconds * 0.9, clock: clock) { try await operation() } }
         group.addTask {
-            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            try await clock.sleep(for: .milliseconds(Int64(seconds * 1000)))
             throw DeadlineExceeded(seconds: seconds)
         }
         defer { group.cancelAll() }

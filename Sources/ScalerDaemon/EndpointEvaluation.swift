@@ -16,6 +16,8 @@ struct EndpointEvaluation: Sendable {
     /// Seconds each of observe and act may take, so that the tick ends on time.
     let budget: Double
     let clock: @Sendable () -> Date
+    /// What the deadlines wait on.
+    let monotonicClock: any Clock<Duration>
 
     struct Outcome: Sendable {
         let endpoint: String
@@ -26,8 +28,8 @@ struct EndpointEvaluation: Sendable {
 
     func run() async -> Outcome {
         let runtime = self.runtime
-        async let metricReading = Self.observeMetrics(runtime.metrics, endpointID: runtime.config.id, budget: budget)
-        async let providerRead = Self.observeProvider(runtime.provider, endpoint: runtime.target, budget: budget)
+        async let metricReading = Self.observeMetrics(runtime.metrics, endpointID: runtime.config.id, budget: budget, clock: monotonicClock)
+        async let providerRead = Self.observeProvider(runtime.provider, endpoint: runtime.target, budget: budget, clock: monotonicClock)
         let status = await providerRead
         let reading = Self.completed(await metricReading, from: try? status.get())
         let observation = Observation(metrics: reading, currentReplicas: try? status.get().replicas)
@@ -71,22 +73,22 @@ struct EndpointEvaluation: Sendable {
         guard decision.desiredReplicas != current.replicas || !drift.isEmpty else { return (.unchanged, [], nil) }
         let provider = runtime.provider
         let target = runtime.target
-        let started = ContinuousClock.now
+        let started = Stopwatch(monotonicClock)
         do {
-            try await withDeadline(budget) { try await provider.apply(wanted, to: target) }
-            return (.applied, drift, Self.seconds(since: started))
+            try await withDeadline(budget, on: monotonicClock) { try await provider.apply(wanted, to: target) }
+            return (.applied, drift, started.elapsed.seconds)
         } catch let error as ProviderError {
-            return (.failed(kind: error.kind, message: error.message), drift, Self.seconds(since: started))
+            return (.failed(kind: error.kind, message: error.message), drift, started.elapsed.seconds)
         } catch let error as DeadlineExceeded {
-            return (.failed(kind: .timeout, message: error.description), drift, Self.seconds(since: started))
+            return (.failed(kind: .timeout, message: error.description), drift, started.elapsed.seconds)
         } catch {
-            return (.failed(kind: .cancelled, message: "\(error)"), drift, Self.seconds(since: started))
+            return (.failed(kind: .cancelled, message: "\(error)"), drift, started.elapsed.seconds)
         }
     }
 
-    private static func observeMetrics(_ source: any MetricSource, endpointID: String, budget: Double) async -> MetricReading {
+    private static func observeMetrics(_ source: any MetricSource, endpointID: String, budget: Double, clock: any Clock<Duration>) async -> MetricReading {
         do {
-            return .sample(try await withDeadline(budget) { try await source.sample(endpointID: endpointID) })
+            return .sample(try await withDeadline(budget, on: clock) { try await source.sample(endpointID: endpointID) })
         } catch let error as MetricError {
             return .failure(error.kind, error.message)
         } catch let error as DeadlineExceeded {
@@ -96,9 +98,9 @@ struct EndpointEvaluation: Sendable {
         }
     }
 
-    private static func observeProvider(_ provider: any Provider, endpoint: EndpointTarget, budget: Double) async -> Result<EndpointStatus, ProviderError> {
+    private static func observeProvider(_ provider: any Provider, endpoint: EndpointTarget, budget: Double, clock: any Clock<Duration>) async -> Result<EndpointStatus, ProviderError> {
         do {
-            return .success(try await withDeadline(budget) { try await provider.read(endpoint) })
+            return .success(try await withDeadline(budget, on: clock) { try await provider.read(endpoint) })
         } catch let error as ProviderError {
             return .failure(error)
         } catch let error as DeadlineExceeded {
@@ -106,10 +108,5 @@ struct EndpointEvaluation: Sendable {
         } catch {
             return .failure(ProviderError(.cancelled, "\(error)"))
         }
-    }
-
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

@@ -24,6 +24,8 @@ final class RuntimeFactory: Sendable {
     }
 
     private let clock: @Sendable () -> Date
+    /// What retries, rate limits and operations wait on.
+    private let monotonicClock: any Clock<Duration>
     private let http: HTTPClient
     let pushed: PushedSamples
     private let metrics: DaemonMetrics?
@@ -32,8 +34,9 @@ final class RuntimeFactory: Sendable {
 
     init(
         http: HTTPClient, pushed: PushedSamples = PushedSamples(), metrics: DaemonMetrics? = nil, ledger: PoolLedger = PoolLedger(),
-        clock: @escaping @Sendable () -> Date
+        clock: @escaping @Sendable () -> Date, monotonicClock: any Clock<Duration> = ContinuousClock()
     ) {
+        self.monotonicClock = monotonicClock
         self.http = http
         self.pushed = pushed
         self.metrics = metrics
@@ -64,11 +67,12 @@ final class RuntimeFactory: Sendable {
         return cache.withLock { cache in
             if let existing = cache[config.name], existing.key == key { return existing.parts }
             // One budget of requests per provider, whichever of its hosts they go to.
-            let limiter = RateLimiter(requestsPerSecond: config.rateLimit, now: clock)
+            let limiter = RateLimiter(requestsPerSecond: config.rateLimit, now: clock, clock: monotonicClock)
             let context = ProviderContext(
                 name: config.name, api: config.api, baseURL: config.baseURL, healthBaseURL: config.healthBaseURL,
                 transport: { [unowned self] base, auth in transport(config, tick: tick, base: base, auth: auth, limiter: limiter) },
-                clock: clock, followFor: max(0.2, tick * 0.3), ledger: ledger, simulation: config.simulation ?? SimulationSettings()
+                clock: clock, monotonicClock: monotonicClock, followFor: max(0.2, tick * 0.3), ledger: ledger,
+                simulation: config.simulation ?? SimulationSettings()
             )
             let parts = ProviderModules.parts(config.kind, context)
             cache[config.name] = Shared(key: key, parts: parts)
@@ -92,7 +96,7 @@ final class RuntimeFactory: Sendable {
         let provider = config.name
         return ProviderTransport(
             client: http, baseURL: base, headers: headers, authQuery: query, secrets: [key], limiter: limiter,
-            settings: settings(timeout: config.requestTimeout, tick: tick), now: clock,
+            settings: settings(timeout: config.requestTimeout, tick: tick), now: clock, clock: monotonicClock,
             observer: { request, status in metrics?.recordProviderRequest(provider: provider, method: request.method.rawValue, status: status) }
         )
     }
@@ -109,7 +113,7 @@ final class RuntimeFactory: Sendable {
         let token = metrics.bearerToken?.reveal()
         return ProviderTransport(
             client: http, baseURL: metrics.url ?? "", headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [],
-            secrets: token.map { [$0] } ?? [], settings: settings(timeout: nil, tick: tick), now: clock
+            secrets: token.map { [$0] } ?? [], settings: settings(timeout: nil, tick: tick), now: clock, clock: monotonicClock
         )
     }
 

@@ -28,6 +28,8 @@ public struct ProviderTransport: Sendable {
     private let jitter: @Sendable () -> Double
     /// Wall-clock time, for `Retry-After` dates and the instant a wait ends.
     private let now: @Sendable () -> Date
+    /// What backoffs wait on and the retry budget is measured by.
+    private let clock: any Clock<Duration>
     /// Told of every attempt: the status it got, or `nil` when no answer came (for metrics).
     private let observer: (@Sendable (ProviderRequest, Int?) -> Void)?
 
@@ -43,9 +45,10 @@ public struct ProviderTransport: Sendable {
         client: HTTPClient, baseURL: String, headers: [(String, String)], authQuery: [URLQueryItem] = [], secrets: [String],
         limiter: RateLimiter? = nil, settings: Settings = Settings(),
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        now: @escaping @Sendable () -> Date = { Date() },
+        now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(),
         observer: (@Sendable (ProviderRequest, Int?) -> Void)? = nil
     ) {
+        self.clock = clock
         self.observer = observer
         self.client = client
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -60,7 +63,7 @@ public struct ProviderTransport: Sendable {
 
     /// The answer to `request` with a 2xx status, or the error after the retries it earned.
     public func send(_ request: ProviderRequest) async throws(ProviderError) -> ProviderResponse {
-        let started = ContinuousClock.now
+        let started = Stopwatch(clock)
         var attempt = 0
         while true {
             attempt += 1
@@ -97,8 +100,8 @@ public struct ProviderTransport: Sendable {
                 throw failure
             }
             let wait = retryAfter ?? policy.backoff(retry: attempt, unit: jitter())
-            let spent = Self.seconds(ContinuousClock.now - started)
-            if let remaining = CallDeadline.remaining, wait >= remaining, !(retryAfter != nil && failure.kind == .rateLimited) {
+            let spent = started.elapsed.seconds
+            if let remaining = CallDeadline.remainingSeconds, wait >= remaining, !(retryAfter != nil && failure.kind == .rateLimited) {
                 throw ProviderError(failure.kind, "\(failure.message) (gave up after \(attempt) attempt(s): the next retry, in \(Self.format(wait))s, would pass the call's deadline)")
             }
             guard spent + wait <= policy.budget else {
@@ -108,7 +111,7 @@ public struct ProviderTransport: Sendable {
                 throw ProviderError(failure.kind, "\(failure.message) (gave up after \(attempt) attempt(s): the next retry, in \(Self.format(wait))s, would pass the \(Self.format(policy.budget))s budget)")
             }
             do {
-                try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                try await clock.sleep(for: .milliseconds(Int64(wait * 1000)))
             } catch {
                 throw ProviderError(.cancelled, "\(request.label): cancelled while waiting to retry")
             }
@@ -141,7 +144,7 @@ public struct ProviderTransport: Sendable {
             outgoing.body = .bytes(ByteBuffer(bytes: data))
         }
         // A request never outlives the call's deadline: it times out as itself, before the call is cut off.
-        let timeout = min(settings.requestTimeout, CallDeadline.remaining ?? settings.requestTimeout)
+        let timeout = min(settings.requestTimeout, CallDeadline.remainingSeconds ?? settings.requestTimeout)
         guard timeout > 0 else { throw ProviderError(.timeout, "\(request.label): no time left before the call's deadline") }
         let response: HTTPClientResponse
         do {
@@ -185,9 +188,6 @@ public struct ProviderTransport: Sendable {
         secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 
     static func format(_ seconds: Double) -> String {
         String(format: "%.1f", seconds)

@@ -6,15 +6,19 @@ import ScalerPorts
 /// remembered across ticks so that nothing calls the provider again before the time it named.
 public actor RateLimiter {
     private let interval: Duration
-    private var nextFree: ContinuousClock.Instant
+    /// When the next request may go, as time elapsed on `clock` since the limiter was made.
+    private var nextFree: Duration = .zero
+    private let clock: any Clock<Duration>
+    private let watch: Stopwatch
     private let now: @Sendable () -> Date
     /// Until when the provider asked to be left alone, and what it said.
     private var hold: (until: Date, reason: String)?
 
-    public init(requestsPerSecond: Double, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(requestsPerSecond: Double, now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock()) {
         interval = .microseconds(Int64(1_000_000 / max(requestsPerSecond, 0.001)))
-        nextFree = .now
         self.now = now
+        self.clock = clock
+        watch = Stopwatch(clock)
     }
 
     /// Waits for this request's slot (slots are handed out in call order), or refuses at once
@@ -24,12 +28,12 @@ public actor RateLimiter {
             throw ProviderError(.rateLimited, "not called: \(hold.reason); waiting until \(Self.format(hold.until)) as it asked")
         }
         hold = nil
-        let current = ContinuousClock.now
+        let current = watch.elapsed
         let slot = max(current, nextFree)
         nextFree = slot + interval
         guard slot > current else { return }
         do {
-            try await Task.sleep(until: slot, clock: .continuous)
+            try await clock.sleep(for: slot - current)
         } catch {
             throw ProviderError(.cancelled, "cancelled while waiting for the rate limit")
         }

@@ -19,11 +19,13 @@ public struct GPUGeekPoolProvider: Provider {
     let followFor: Double
     let pollInterval: Double
     let clock: @Sendable () -> Date
+    /// What following operations waits on.
+    let monotonicClock: any Clock<Duration>
     let suffix: @Sendable () -> String
 
     public init(
         transport: ProviderTransport, account: String = "gpugeek", ledger: PoolLedger = PoolLedger(), followFor: Double = 2,
-        pollInterval: Double = 0.5, clock: @escaping @Sendable () -> Date = { Date() },
+        pollInterval: Double = 0.5, clock: @escaping @Sendable () -> Date = { Date() }, monotonicClock: any Clock<Duration> = ContinuousClock(),
         suffix: @escaping @Sendable () -> String = { String(UUID().uuidString.prefix(8)).lowercased() }
     ) {
         api = GPUGeekAPI(transport: transport)
@@ -32,6 +34,7 @@ public struct GPUGeekPoolProvider: Provider {
         self.followFor = followFor
         self.pollInterval = pollInterval
         self.clock = clock
+        self.monotonicClock = monotonicClock
         self.suffix = suffix
     }
 
@@ -142,7 +145,8 @@ public struct GPUGeekPoolProvider: Provider {
     /// still in progress then shows as `isPending` to the next tick's read.
     private func follow(_ operations: [String]) async throws(ProviderError) {
         guard !operations.isEmpty, followFor > 0 else { return }
-        let deadline = ContinuousClock.now + .milliseconds(Int64(followFor * 1000))
+        let watch = Stopwatch(monotonicClock)
+        let limit = Duration.milliseconds(Int64(followFor * 1000)), interval = Duration.milliseconds(Int64(pollInterval * 1000))
         var open = Set(operations)
         while !open.isEmpty {
             for result in try await api.operations(open.sorted()) {
@@ -153,9 +157,9 @@ public struct GPUGeekPoolProvider: Provider {
                 }
                 if result["isCompleted"]?.int == 1 { open.remove(id) }
             }
-            guard !open.isEmpty, ContinuousClock.now + .milliseconds(Int64(pollInterval * 1000)) < deadline else { return }
+            guard !open.isEmpty, watch.elapsed + interval < limit else { return }
             do {
-                try await Task.sleep(for: .milliseconds(Int64(pollInterval * 1000)))
+                try await monotonicClock.sleep(for: interval)
             } catch {
                 throw ProviderError(.cancelled, "cancelled while following operations")
             }

@@ -29,6 +29,8 @@ public struct ProviderContext: Sendable {
     /// `auth` for the control plane), under the provider's one rate limit.
     public var transport: @Sendable (_ baseURL: String, _ auth: APIDescriptor.Auth) -> ProviderTransport
     public var clock: @Sendable () -> Date
+    /// What waits (operations followed) are measured on.
+    public var monotonicClock: any Clock<Duration>
     /// How long one apply may follow the operations it started (instance pools).
     public var followFor: Double
     /// Instances a pool asked for and has not seen listed yet, kept across restarts.
@@ -39,7 +41,7 @@ public struct ProviderContext: Sendable {
     public init(
         name: String, api: APIDescriptor, baseURL: String? = nil, healthBaseURL: String? = nil,
         transport: @escaping @Sendable (String, APIDescriptor.Auth) -> ProviderTransport, clock: @escaping @Sendable () -> Date = { Date() },
-        followFor: Double = 2, ledger: PoolLedger = PoolLedger(), simulation: SimulationSettings = SimulationSettings()
+        monotonicClock: any Clock<Duration> = ContinuousClock(), followFor: Double = 2, ledger: PoolLedger = PoolLedger(), simulation: SimulationSettings = SimulationSettings()
     ) {
         self.name = name
         self.api = api
@@ -47,6 +49,7 @@ public struct ProviderContext: Sendable {
         self.healthBaseURL = healthBaseURL ?? api.healthBaseURL
         self.transport = transport
         self.clock = clock
+        self.monotonicClock = monotonicClock
         self.followFor = followFor
         self.ledger = ledger
         self.simulation = simulation

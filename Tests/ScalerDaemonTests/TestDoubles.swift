@@ -9,13 +9,15 @@ import ScalerProviders
 struct ScriptedProvider: Provider {
     var replicas = 1
     var readDelay: Duration = .zero
+    /// What the delay is slept on.
+    var clock: any Clock<Duration> = ContinuousClock()
     var applyError: ProviderError?
     /// Live settings to report; by default only the replica count.
     var settings: ManagedSettings?
 
     func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus {
         do {
-            try await Task.sleep(for: readDelay)
+            try await clock.sleep(for: readDelay)
         } catch {
             throw ProviderError(.cancelled, "cancelled")
         }
@@ -31,10 +33,11 @@ struct ScriptedProvider: Provider {
 struct FixedMetrics: MetricSource {
     var inFlight: Int
     var delay: Duration = .zero
+    var clock: any Clock<Duration> = ContinuousClock()
 
     func sample(endpointID: String) async throws(MetricError) -> MetricSample {
         do {
-            try await Task.sleep(for: delay)
+            try await clock.sleep(for: delay)
         } catch {
             throw MetricError(.cancelled, "cancelled")
         }

@@ -93,11 +93,20 @@ import Testing
     }
 
     @Test func tooManyRequestsIsRetriedAfterRetryAfter() async throws {
-        try await run { state, provider in
+        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            let clock = ManualClock()
+            let provider = RunPodRESTProvider(transport: testTransport(
+                baseURL, headers: [("Authorization", "Bearer \(FakeRunPodREST.apiKey)")], secrets: [], clock: clock
+            ))
             await state.inject(.status(429, body: #"{"title":"Too Many Requests","status":429,"detail":"rate limit exceeded for the minute window"}"#, retryAfter: "1"))
-            let started = ContinuousClock.now
-            _ = try await provider.read(endpointID: "ep1")
-            #expect(ContinuousClock.now - started >= .milliseconds(950))
+            let read = Task { try await provider.read(endpointID: "ep1") }
+            await clock.waitForSleepers()
+            #expect(await state.requests.count == 1, "the retry waits for the second the provider named")
+            clock.advance(by: .milliseconds(999))
+            #expect(await state.requests.count == 1 && clock.sleeping == 1)
+            clock.advance(by: .milliseconds(1))
+            _ = try await read.value
             #expect(await state.requests.filter { $0.path == "/v2/serverless/ep1" }.count == 2)
         }
     }

@@ -109,11 +109,21 @@ import Testing
     @Test func theRateLimitSpacesRequests() async throws {
         let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
-            let limited = transport(baseURL, limiter: RateLimiter(requestsPerSecond: 10))
-            let started = ContinuousClock.now
-            for _ in 0..<5 { _ = try await limited.send(read) }
-            // Five requests at ten a second: the fifth waits for its slot at 0.4 s at the earliest.
-            #expect(ContinuousClock.now - started >= .milliseconds(390))
+            let clock = ManualClock()
+            let limiter = RateLimiter(requestsPerSecond: 10, clock: clock)
+            let limited = ProviderTransport(
+                client: sharedTestClient, baseURL: baseURL, headers: [("Authorization", "Bearer \(FakeRunPodREST.apiKey)")],
+                secrets: [], limiter: limiter, clock: clock
+            )
+            let sends = Task { for _ in 0..<5 { _ = try await limited.send(read) } }
+            // Ten a second: the first goes at once, then one each 100 ms of the limiter's clock.
+            for sent in 1...4 {
+                await clock.waitForSleepers()
+                #expect(await state.requests.count == sent)
+                clock.advance(by: .milliseconds(100))
+            }
+            try await sends.value
+            #expect(await state.requests.count == 5)
         }
     }
 

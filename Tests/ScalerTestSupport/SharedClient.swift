@@ -8,13 +8,13 @@ public let sharedTestClient: HTTPClient = ProviderTransport.makeSharedClient()
 /// A transport to a fake provider, with retries quick enough for tests.
 public func testTransport(
     _ baseURL: String, headers: [(String, String)], authQuery: [URLQueryItem] = [], secrets: [String], requestTimeout: Double = 2,
-    limiter: RateLimiter? = nil, now: @escaping @Sendable () -> Date = { Date() }
+    limiter: RateLimiter? = nil, now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock()
 ) -> ProviderTransport {
     var settings = ProviderTransport.Settings()
     settings.requestTimeout = requestTimeout
     settings.retry = RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2, budget: 5)
     return ProviderTransport(
         client: sharedTestClient, baseURL: baseURL, headers: headers, authQuery: authQuery, secrets: secrets,
-        limiter: limiter, settings: settings, now: now
+        limiter: limiter, settings: settings, now: now, clock: clock
     )
 }

@@ -18,7 +18,7 @@ extension ProviderModule {
         make: { context in
             ProviderParts(provider: GPUGeekPoolProvider(
                 transport: context.control, account: context.name, ledger: context.ledger,
-                followFor: context.followFor, clock: context.clock
+                followFor: context.followFor, clock: context.clock, monotonicClock: context.monotonicClock
             ))
         }
     )
