@@ -19,13 +19,13 @@ public enum ActuationOutcome: Sendable, Hashable {
         }
     }
 
-    public var label: String {
+    public var label: OutcomeLabel {
         switch self {
-        case .unchanged: return "unchanged"
-        case .dryRun: return "dry_run"
-        case .skipped: return "skipped"
-        case .applied: return "ok"
-        case .failed: return "error"
+        case .unchanged: return .unchanged
+        case .dryRun: return .dryRun
+        case .skipped: return .skipped
+        case .applied: return .ok
+        case .failed: return .error
         }
     }
 
@@ -37,4 +37,14 @@ public enum ActuationOutcome: Sendable, Hashable {
         case .unchanged, .dryRun, .applied: return nil
         }
     }
+}
+
+/// An outcome as the journal records it.
+public enum OutcomeLabel: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Pushed and accepted.
+    case ok
+    case unchanged
+    case dryRun = "dry_run"
+    case skipped
+    case error
 }

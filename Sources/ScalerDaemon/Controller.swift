@@ -205,10 +205,10 @@ struct Controller {
     private func log(_ result: EndpointEvaluation.Outcome) {
         let entry = result.entry
         let metadata: Logger.Metadata = [
-            "endpoint": "\(entry.endpoint)", "action": "\(entry.action)", "current": "\(entry.currentReplicas)",
-            "desired": "\(entry.desired)", "outcome": "\(entry.outcome)", "metrics": "\(entry.metricStatus)",
+            "endpoint": "\(entry.endpoint)", "action": "\(entry.action.rawValue)", "current": "\(entry.currentReplicas)",
+            "desired": "\(entry.desired)", "outcome": "\(entry.outcome.rawValue)", "metrics": "\(entry.metricStatus.rawValue)",
         ]
-        if entry.action != ScalingAction.hold.rawValue {
+        if entry.action != .hold {
             logger.info("\(entry.reason)", metadata: metadata)
         } else {
             logger.debug("\(entry.reason)", metadata: metadata)
@@ -218,13 +218,13 @@ struct Controller {
     /// What failed in one evaluation, by source and kind; `FailureLog` decides what to say.
     static func failures(of entry: JournalEntry) -> [(FailureLog.Key, String)] {
         var found: [(FailureLog.Key, String)] = []
-        if let kind = entry.metricErrorKind ?? (entry.metricStatus == "fresh" ? nil : entry.metricStatus) {
+        if let kind = entry.metricErrorKind?.rawValue ?? (entry.metricStatus == .fresh ? nil : entry.metricStatus.rawValue) {
             found.append((FailureLog.Key(endpoint: entry.endpoint, source: "metrics", kind: kind), entry.metricError ?? entry.reason))
         }
         // The journal's own state is reported by the controller, not per endpoint.
-        if let kind = entry.errorKind, kind != FailureKind.journalUnavailable.rawValue {
+        if let kind = entry.errorKind, kind != .journalUnavailable {
             let source = entry.pushed ? "push" : "provider"
-            found.append((FailureLog.Key(endpoint: entry.endpoint, source: source, kind: kind), entry.errorMessage ?? ""))
+            found.append((FailureLog.Key(endpoint: entry.endpoint, source: source, kind: kind.rawValue), entry.errorMessage ?? ""))
         }
         return found
     }

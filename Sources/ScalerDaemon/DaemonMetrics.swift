@@ -80,14 +80,14 @@ final class DaemonMetrics: Sendable {
         gauge("endpoint_queue_delay", "seconds", "Queue delay observed", endpoint, entry.queueDelay ?? .nan)
         gauge("endpoint_in_flight", "", "Requests in flight observed", endpoint, entry.inFlight.map(Double.init) ?? .nan)
         gauge("endpoint_queued", "", "Requests queued observed", endpoint, entry.queued.map(Double.init) ?? .nan)
-        counter("decisions", "Decisions by endpoint and action", endpoint + [("action", entry.action)])
+        counter("decisions", "Decisions by endpoint and action", endpoint + [("action", entry.action.rawValue)])
         if entry.pushed { counter("provider_pushes", "Settings pushed to the provider", endpoint) }
-        if let kind = entry.errorKind, kind != FailureKind.journalUnavailable.rawValue {
-            counter("provider_errors", "Provider failures (reads, pushes, waits it asked for) by provider and kind", [("provider", entry.provider), ("kind", kind)])
+        if let kind = entry.errorKind, kind != .journalUnavailable {
+            counter("provider_errors", "Provider failures (reads, pushes, waits it asked for) by provider and kind", [("provider", entry.provider), ("kind", kind.rawValue)])
         }
-        if entry.metricStatus != "fresh" {
+        if entry.metricStatus != .fresh {
             counter("metric_errors", "Evaluations without usable metrics, by status and the source's failure kind",
-                    endpoint + [("status", entry.metricStatus), ("kind", entry.metricErrorKind ?? "none")])
+                    endpoint + [("status", entry.metricStatus.rawValue), ("kind", entry.metricErrorKind?.rawValue ?? "none")])
         }
     }
 

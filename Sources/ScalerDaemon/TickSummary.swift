@@ -14,9 +14,9 @@ struct TickSummary: Sendable {
     init(entries: [JournalEntry], journalProblem: String? = nil, at time: Date) {
         self.journalProblem = journalProblem
         endpoints = entries.count
-        scaledUp = entries.filter { $0.action == "scale_up" }.count
-        scaledDown = entries.filter { $0.action == "scale_down" }.count
-        failed = entries.filter { $0.errorKind != nil || $0.metricStatus != "fresh" }.count
+        scaledUp = entries.filter { $0.action == .scaleUp }.count
+        scaledDown = entries.filter { $0.action == .scaleDown }.count
+        failed = entries.filter { $0.errorKind != nil || $0.metricStatus != .fresh }.count
         at = time
     }
 

@@ -15,11 +15,11 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public var provider: String
     public var mode: String
     public var policyVersion: String
-    public var metricStatus: String
+    public var metricStatus: MetricStatus
     public var metricAge: Double?
     public var metricError: String?
     /// The kind of the metric source's failure (`unauthorized`, `timeout`, `no_sample`, ...).
-    public var metricErrorKind: String?
+    public var metricErrorKind: FailureKind?
     public var queueDelay: Double?
     public var queueDelayEstimated: Bool
     public var queued: Int?
@@ -29,13 +29,13 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public var rawDesired: Int?
     public var desired: Int
     public var clamps: [Clamp]
-    public var action: String
+    public var action: ScalingAction
     public var reason: String
     /// Settings found changed behind scalerd's back, corrected (enforce) or only reported (dry-run).
     public var drift: [SettingDrift]
     public var pushed: Bool
-    public var outcome: String
-    public var errorKind: String?
+    public var outcome: OutcomeLabel
+    public var errorKind: FailureKind?
     public var errorMessage: String?
     public var providerLatencyMs: Double?
     public var queueDelayMin: Double?
@@ -70,10 +70,10 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         self.provider = provider
         self.mode = mode
         self.policyVersion = policyVersion
-        metricStatus = decision.metricStatus.rawValue
+        metricStatus = decision.metricStatus
         metricAge = decision.metricAge
         if case .failure(let kind, let why) = observation.metrics {
-            (metricErrorKind, metricError) = (kind.rawValue, why)
+            (metricErrorKind, metricError) = (kind, why)
         } else {
             (metricErrorKind, metricError) = (nil, nil)
         }
@@ -86,12 +86,12 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         rawDesired = decision.rawRecommendation
         desired = decision.desiredReplicas
         clamps = decision.clamps
-        action = decision.action.rawValue
+        action = decision.action
         reason = decision.reason
         self.drift = drift
         pushed = outcome.pushed
         self.outcome = outcome.label
-        errorKind = outcome.failureKind?.rawValue
+        errorKind = outcome.failureKind
         switch outcome {
         case .failed(_, let message), .skipped(let message, _): errorMessage = message
         case .unchanged, .dryRun, .applied: errorMessage = nil
@@ -132,7 +132,7 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     /// Whether `next` repeats this hold exactly (inputs aside), so that it extends this row
     /// instead of adding one.
     func isContinued(by next: JournalEntry) -> Bool {
-        action == ScalingAction.hold.rawValue && next.action == ScalingAction.hold.rawValue
+        action == .hold && next.action == .hold
             && endpoint == next.endpoint && provider == next.provider && mode == next.mode
             && policyVersion == next.policyVersion && metricStatus == next.metricStatus
             && metricError == next.metricError && metricErrorKind == next.metricErrorKind && queueDelayEstimated == next.queueDelayEstimated

@@ -56,20 +56,20 @@ public enum JournalExplanation {
 
     private static func result(_ entry: JournalEntry) -> String {
         switch entry.action {
-        case "scale_up": return "scale up from \(entry.currentReplicas) to \(entry.desired)"
-        case "scale_down": return "scale down from \(entry.currentReplicas) to \(entry.desired)"
-        default: return "hold at \(entry.desired)"
+        case .scaleUp: return "scale up from \(entry.currentReplicas) to \(entry.desired)"
+        case .scaleDown: return "scale down from \(entry.currentReplicas) to \(entry.desired)"
+        case .hold: return "hold at \(entry.desired)"
         }
     }
 
     private static func provider(_ entry: JournalEntry) -> String {
         let latency = entry.providerLatencyMs.map { String(format: " in %.0f ms", $0) } ?? ""
         switch entry.outcome {
-        case "ok": return "pushed \(entry.desired) and the provider accepted it\(latency)"
-        case "unchanged": return "nothing pushed: the provider already ran \(entry.desired) with the wanted settings"
-        case "dry_run": return "nothing pushed: the endpoint is in dry-run mode"
-        case "skipped": return "nothing pushed: \(entry.errorMessage ?? "skipped")"
-        default: return "the push failed\(latency) (\(entry.errorKind ?? "error")): \(entry.errorMessage ?? "no message"); the next tick decides again"
+        case .ok: return "pushed \(entry.desired) and the provider accepted it\(latency)"
+        case .unchanged: return "nothing pushed: the provider already ran \(entry.desired) with the wanted settings"
+        case .dryRun: return "nothing pushed: the endpoint is in dry-run mode"
+        case .skipped: return "nothing pushed: \(entry.errorMessage ?? "skipped")"
+        case .error: return "the push failed\(latency) (\(entry.errorKind?.rawValue ?? "error")): \(entry.errorMessage ?? "no message"); the next tick decides again"
         }
     }
 }

@@ -40,12 +40,12 @@ public enum JournalFormatter {
         if delay != "-" { delay += entry.queueDelayEstimated ? "s~" : "s" }
         let replicas = entry.currentReplicas == entry.desired ? "\(entry.desired)" : "\(entry.currentReplicas)->\(entry.desired)"
         let run = entry.repeats > 1 ? "x\(entry.repeats) to \(clockTime(entry.lastAt))" : ""
-        let identity: [String] = [optional(entry.id, "-"), timestamp(entry.at), entry.endpoint, entry.action]
+        let identity: [String] = [optional(entry.id, "-"), timestamp(entry.at), entry.endpoint, entry.action.rawValue]
         let inputs: [String] = [
             replicas, optional(entry.rawDesired, "-"), delay,
             range(entry.queuedMin ?? entry.queued, entry.queuedMax ?? entry.queued) { "\($0)" },
             range(entry.inFlightMin ?? entry.inFlight, entry.inFlightMax ?? entry.inFlight) { "\($0)" },
-            entry.metricStatus,
+            entry.metricStatus.rawValue,
         ]
         let drift = entry.drift.isEmpty ? "" : " [drift: \(entry.drift.map(\.description).joined(separator: "; "))]"
         return identity + inputs + [outcomeText(entry), run, entry.reason + drift]
@@ -62,8 +62,8 @@ public enum JournalFormatter {
     }
 
     private static func outcomeText(_ entry: JournalEntry) -> String {
-        if let kind = entry.errorKind { return "\(entry.outcome):\(kind)" }
-        return entry.outcome
+        if let kind = entry.errorKind { return "\(entry.outcome.rawValue):\(kind.rawValue)" }
+        return entry.outcome.rawValue
     }
 
     /// The encoder every JSON view of the journal uses: snake_case keys, ISO 8601 times.
@@ -109,15 +109,15 @@ public enum JournalFormatter {
             entry.provider, entry.mode, entry.policyVersion,
         ]
         let metrics: [String] = [
-            entry.metricStatus, optional(entry.metricAge), entry.metricError ?? "", entry.metricErrorKind ?? "", optional(entry.queueDelay),
+            entry.metricStatus.rawValue, optional(entry.metricAge), entry.metricError ?? "", entry.metricErrorKind?.rawValue ?? "", optional(entry.queueDelay),
             String(entry.queueDelayEstimated), optional(entry.queued), optional(entry.inFlight), optional(entry.readyWorkers),
         ]
         let decision: [String] = [
-            String(entry.currentReplicas), optional(entry.rawDesired), String(entry.desired), clamps, entry.action, entry.reason,
+            String(entry.currentReplicas), optional(entry.rawDesired), String(entry.desired), clamps, entry.action.rawValue, entry.reason,
             entry.drift.map(\.description).joined(separator: "; "),
         ]
         let outcome: [String] = [
-            String(entry.pushed), entry.outcome, entry.errorKind ?? "", entry.errorMessage ?? "", optional(entry.providerLatencyMs),
+            String(entry.pushed), entry.outcome.rawValue, entry.errorKind?.rawValue ?? "", entry.errorMessage ?? "", optional(entry.providerLatencyMs),
         ]
         let ranges: [String] = [
             optional(entry.queueDelayMin), optional(entry.queueDelayMax), optional(entry.queuedMin),

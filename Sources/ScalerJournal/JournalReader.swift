@@ -32,7 +32,7 @@ public struct JournalReader: Sendable {
                 // A run of holds overlaps the window if it ends after `since` and starts before `until`.
                 if let since = query.since { request = request.filter(Column("last_at") >= since.timeIntervalSince1970) }
                 if let until = query.until { request = request.filter(Column("at") <= until.timeIntervalSince1970) }
-                if let action = query.action { request = request.filter(Column("action") == action) }
+                if let action = query.action { request = request.filter(Column("action") == action.rawValue) }
                 request = request.order(Column("at").desc, Column("id").desc)
                 if let limit = query.limit { request = request.limit(limit) }
                 return try request.fetchAll(db).reversed()

@@ -35,10 +35,12 @@ public struct EndpointStats: Sendable, Codable, Hashable {
                 }
                 guard row.lastAt >= start, row.at <= to else { continue }
                 stats.evaluations += row.repeats
-                if row.action == "scale_up" { stats.scaleUps += 1 }
-                if row.action == "scale_down" { stats.scaleDowns += 1 }
-                if let kind = row.errorKind { stats.errors[kind, default: 0] += row.repeats }
-                if row.metricStatus != "fresh" { stats.errors["metrics_\(row.metricErrorKind ?? row.metricStatus)", default: 0] += row.repeats }
+                if row.action == .scaleUp { stats.scaleUps += 1 }
+                if row.action == .scaleDown { stats.scaleDowns += 1 }
+                if let kind = row.errorKind { stats.errors[kind.rawValue, default: 0] += row.repeats }
+                if row.metricStatus != .fresh {
+                    stats.errors["metrics_\(row.metricErrorKind?.rawValue ?? row.metricStatus.rawValue)", default: 0] += row.repeats
+                }
             }
             return stats
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ScalerCore
 import Foundation
 import ScalerJournal
 
@@ -14,13 +15,7 @@ struct JournalFilter: ParsableArguments {
     var until: String?
 
     @Option(help: "Only this action: hold, scale_up or scale_down.")
-    var action: String?
-
-    func validate() throws {
-        if let action, !["hold", "scale_up", "scale_down"].contains(action) {
-            throw ValidationError("--action must be hold, scale_up or scale_down, not '\(action)'")
-        }
-    }
+    var action: ScalingAction?
 
     func query(now: Date, limit: Int? = nil) throws -> JournalQuery {
         JournalQuery(
@@ -32,3 +27,5 @@ struct JournalFilter: ParsableArguments {
         )
     }
 }
+
+extension ScalingAction: ExpressibleByArgument {}

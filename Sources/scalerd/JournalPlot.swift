@@ -9,9 +9,9 @@ enum JournalPlot {
         // A decision from before the range is drawn from its start.
         let times = rows.map { max(0, $0.at.timeIntervalSince(from)) }
         let end = to.timeIntervalSince(from)
-        let markers = rows.filter { $0.action != "hold" }.map { row in
+        let markers = rows.filter { $0.action != .hold }.map { row in
             SVGChart.Marker(
-                time: row.at.timeIntervalSince(from), color: row.action == "scale_up" ? "#2a9d3a" : "#e07b00",
+                time: row.at.timeIntervalSince(from), color: row.action == .scaleUp ? "#2a9d3a" : "#e07b00",
                 label: "\(JournalFormatter.timestamp(row.at)) #\(row.id ?? 0): \(row.reason)"
             )
         }

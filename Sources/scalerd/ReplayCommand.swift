@@ -77,7 +77,7 @@ struct ReplayCommand: ParsableCommand {
                 readyWorkers: entry.readyWorkers, queueDelayEstimated: entry.queueDelayEstimated
             ))
         } else {
-            let kind = entry.metricErrorKind.flatMap(FailureKind.init(rawValue:)) ?? .noSample
+            let kind = entry.metricErrorKind ?? .noSample
             metrics = .failure(kind, entry.metricError ?? "metrics \(entry.metricStatus)")
         }
         return ReplayStep(

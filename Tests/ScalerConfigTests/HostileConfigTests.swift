@@ -42,7 +42,8 @@ import Testing
         defer { fixture.remove() }
         let valid = fixture.validYAML()
         let lines = valid.components(separatedBy: "\n")
-        for seed in UInt64(batch * 50)..<UInt64(batch * 50 + 50) {
+        let perBatch = Hostile.rounds(50)
+        for seed in UInt64(batch * perBatch)..<UInt64((batch + 1) * perBatch) {
             var rng = SplitMix64(seed: seed)
             var mutated = lines
             for _ in 0..<(1 + Int(rng.next() % 3)) {

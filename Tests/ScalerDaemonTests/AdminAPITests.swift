@@ -150,7 +150,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(600))
         let journalPath = directory.appendingPathComponent("journal.sqlite").path
         let before = try JournalReader(path: journalPath).entries(JournalQuery(endpoint: "pushed"))
-        #expect(before.allSatisfy { $0.metricStatus == "missing" && $0.queued == nil }, "no bad push was recorded")
+        #expect(before.allSatisfy { $0.metricStatus == .missing && $0.queued == nil }, "no bad push was recorded")
 
         #expect(try await get(push, token: token, method: .POST, body: "{\"queued\": 6, \"in_flight\": 0}").status == 202)
         let scaled = await DaemonProcess.eventually(within: 10) {
@@ -180,7 +180,7 @@ import Testing
         #expect(try await get("\(base)/v1/endpoints/nope/pause", method: .POST).status == 404)
         let pausedRows = await DaemonProcess.eventually(within: 10) {
             (try? JournalReader(path: journalPath).entries(JournalQuery(endpoint: "chat")))?.contains {
-                $0.outcome == "skipped" && $0.errorMessage == "paused by an operator" && $0.action == "scale_up"
+                $0.outcome == .skipped && $0.errorMessage == "paused by an operator" && $0.action == .scaleUp
             } == true
         }
         #expect(pausedRows, "decided, journalled, not pushed")
@@ -192,7 +192,7 @@ import Testing
         #expect(try await get("\(base)/v1/endpoints/chat").body.contains("\"paused\" : true"), "still paused after a restart")
         #expect(try await get("\(base)/v1/endpoints/chat/resume", method: .POST).status == 200)
         let acting = await DaemonProcess.eventually(within: 10) {
-            (try? JournalReader(path: journalPath).entries(JournalQuery(endpoint: "chat", limit: 3)))?.contains { $0.outcome == "ok" } == true
+            (try? JournalReader(path: journalPath).entries(JournalQuery(endpoint: "chat", limit: 3)))?.contains { $0.outcome == .ok } == true
         }
         #expect(acting, "acting again after resume")
         daemon.signal(SIGTERM)

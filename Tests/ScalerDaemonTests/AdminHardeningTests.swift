@@ -43,7 +43,7 @@ import Testing
         #expect(try await send("\(base)/v1/endpoints", headers: [("Origin", "http://127.0.0.1:\(port)")]) == 200, "the API's own origin")
         #expect(try await send("\(base)/v1/endpoints", headers: [("Host", "localhost:\(port)")]) == 200)
         #expect(try JournalReader(path: directory.appendingPathComponent("journal.sqlite").path).entries(JournalQuery())
-            .allSatisfy { $0.outcome != "skipped" }, "nothing was paused")
+            .allSatisfy { $0.outcome != .skipped }, "nothing was paused")
         #expect(try await send(pause, method: .POST, headers: [("Content-Type", "application/json")]) == 200, "the operator's own request")
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: 15) == 0)

@@ -59,15 +59,15 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
 
         let rows = try JournalReader(path: config.journal.path).entries(JournalQuery())
         let fast = try #require(rows.first { $0.endpoint == "fast" })
-        #expect(fast.action == "scale_up")
+        #expect(fast.action == .scaleUp)
         #expect(fast.desired == 3)
-        #expect(fast.outcome == "ok")
+        #expect(fast.outcome == .ok)
         let slow = try #require(rows.first { $0.endpoint == "slow" })
-        #expect(slow.metricStatus == "missing")
+        #expect(slow.metricStatus == .missing)
         #expect(slow.metricError?.contains("no answer within") == true)
-        #expect(slow.outcome == "skipped")
-        #expect(slow.errorKind == "timeout")
-        #expect(slow.action == "hold")
+        #expect(slow.outcome == .skipped)
+        #expect(slow.errorKind == .timeout)
+        #expect(slow.action == .hold)
     }
 
     @Test func aBindingBudgetIsPushedAsTheProvidersMaximumToo() async throws {
@@ -78,7 +78,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         }
         #expect(row.desired == 4)
         #expect(row.drift.contains(SettingDrift(field: "max_replicas", live: "8", wanted: "4")))
-        #expect(row.outcome == "ok")
+        #expect(row.outcome == .ok)
     }
 
     /// One tick of one endpoint against the given provider and metrics; the row it journalled.
@@ -100,8 +100,8 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
     @Test func aRefusedPushIsJournalledWithItsKind() async throws {
         let row = try await journalledRow(provider: ScriptedProvider(replicas: 1, applyError: .init(.rateLimited, "429: retry after 3s")), inFlight: 4)
         #expect(row.pushed)
-        #expect(row.outcome == "error")
-        #expect(row.errorKind == "rate_limited")
+        #expect(row.outcome == .error)
+        #expect(row.errorKind == .rateLimited)
         #expect(row.errorMessage == "429: retry after 3s")
         #expect(row.desired == 4)
     }
@@ -109,7 +109,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
     @Test func dryRunDecidesAndJournalsButNeverPushes() async throws {
         let refusing = ScriptedProvider(replicas: 1, applyError: .init(.unavailable, "must not be called"))
         let row = try await journalledRow(provider: refusing, inFlight: 4, mode: .dryRun)
-        #expect(row.outcome == "dry_run")
+        #expect(row.outcome == .dryRun)
         #expect(!row.pushed)
         #expect(row.desired == 4)
     }
@@ -117,16 +117,16 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
     @Test func anUnchangedValueIsNotPushedAgain() async throws {
         let refusing = ScriptedProvider(replicas: 2, applyError: .init(.unavailable, "must not be called"))
         let row = try await journalledRow(provider: refusing, inFlight: 2)
-        #expect(row.outcome == "unchanged")
-        #expect(row.action == "hold")
+        #expect(row.outcome == .unchanged)
+        #expect(row.action == .hold)
     }
 
     @Test func driftIsCorrectedAndJournalledFieldByField() async throws {
         // Replicas already right; someone lowered max workers to 2 in the console.
         let live = ManagedSettings(minReplicas: 2, maxReplicas: 2, idleTimeout: 300, scaler: .requestCount(1))
         let row = try await journalledRow(provider: ScriptedProvider(replicas: 2, settings: live), inFlight: 2)
-        #expect(row.action == "hold")
-        #expect(row.outcome == "ok")
+        #expect(row.action == .hold)
+        #expect(row.outcome == .ok)
         #expect(row.pushed)
         #expect(row.drift == [SettingDrift(field: "max_replicas", live: "2", wanted: "8")])
     }
@@ -135,7 +135,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         let live = ManagedSettings(minReplicas: 2, maxReplicas: 8, idleTimeout: 60, scaler: .requestCount(1))
         let refusing = ScriptedProvider(replicas: 2, applyError: .init(.unavailable, "must not be called"), settings: live)
         let row = try await journalledRow(provider: refusing, inFlight: 2, mode: .dryRun)
-        #expect(row.outcome == "dry_run")
+        #expect(row.outcome == .dryRun)
         #expect(!row.pushed)
         #expect(row.drift == [SettingDrift(field: "idle_timeout", live: "60", wanted: "300")])
     }

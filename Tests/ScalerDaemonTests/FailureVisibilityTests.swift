@@ -52,8 +52,8 @@ import Testing
                     clock.advance(5)
                 }
                 let rows = try harness.rows()
-                #expect(rows.allSatisfy { $0.errorKind == "unauthorized" && $0.outcome == "skipped" })
-                #expect(rows.allSatisfy { $0.metricErrorKind == "unauthorized" })
+                #expect(rows.allSatisfy { $0.errorKind == .unauthorized && $0.outcome == .skipped })
+                #expect(rows.allSatisfy { $0.metricErrorKind == .unauthorized })
                 let warnings = lines.all.filter { $0["level"] == "warning" }
                 #expect(warnings.count == 4, "the first of each (provider, metrics), then one summary each after a minute: \(warnings.map { $0["msg"] ?? "" })")
                 #expect(warnings.contains { $0["msg"]?.hasPrefix("provider failure: unauthorized") == true && $0["endpoint"] == "chat" })
@@ -91,8 +91,8 @@ import Testing
                 for _ in 0..<20 { await state.inject(.status(500, body: #"{"code":500,"message":"internal"}"#)) }
                 await harness.tick()
                 let row = try #require(try harness.rows().first)
-                #expect(row.action == "scale_up" && row.pushed)
-                #expect(row.errorKind == "unavailable", "\(row.errorMessage ?? "")")
+                #expect(row.action == .scaleUp && row.pushed)
+                #expect(row.errorKind == .unavailable, "\(row.errorMessage ?? "")")
                 #expect(row.errorMessage?.contains("answered 500") == true)
             }
         }

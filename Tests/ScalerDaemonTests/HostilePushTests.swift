@@ -13,7 +13,7 @@ import Testing
         let template: JSON = ["queue_delay": 1.5, "queued": 3, "in_flight": 2, "ready_workers": 4]
         let encoder = JSONEncoder()
         var accepted = 0
-        for seed in 0..<UInt64(3_000) {
+        for seed in 0..<UInt64(Hostile.rounds(3_000)) {
             var rng = SplitMix64(seed: seed)
             let body = try encoder.encode(Hostile.mutate(template, rate: 0.4, using: &rng))
             guard case .success(let sample) = PushedSampleParser.parse(body, at: Date()) else { continue }

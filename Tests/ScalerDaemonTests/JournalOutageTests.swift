@@ -47,8 +47,8 @@ import Testing
 
                 let rows = try harness.rows()
                 #expect(rows.reduce(0) { $0 + $1.repeats } == ticks, "every evaluation is a row, a repeat or in a gap row")
-                let gap = try #require(rows.first { $0.metricErrorKind == "journal_unavailable" })
-                #expect(gap.repeats == 6 && gap.errorKind == "journal_unavailable" && !gap.pushed)
+                let gap = try #require(rows.first { $0.metricErrorKind == .journalUnavailable })
+                #expect(gap.repeats == 6 && gap.errorKind == .journalUnavailable && !gap.pushed)
                 #expect(gap.reason.contains("6 evaluation(s)") && gap.reason.contains("nothing was acted on meanwhile"))
                 let verification = try JournalReader(path: harness.config.journal.path).verify()
                 #expect(verification.problem == nil)

@@ -32,9 +32,9 @@ import Testing
                 await harness.tick()
             }
             #expect(await state.requests.count == afterFirst, "no request in the 30 s the provider asked for")
-            let waiting = try harness.rows().filter { $0.errorKind == "rate_limited" }
+            let waiting = try harness.rows().filter { $0.errorKind == .rateLimited }
             #expect(!waiting.isEmpty)
-            #expect(waiting.allSatisfy { $0.outcome == "skipped" && !$0.pushed })
+            #expect(waiting.allSatisfy { $0.outcome == .skipped && !$0.pushed })
             #expect(waiting.last?.errorMessage?.contains("waiting until 2027-01-15T08:00:30Z") == true)
             #expect(try harness.rows().allSatisfy { $0.desired >= 1 }, "a provider that said wait never lowers the count")
             clock.advance(5)
@@ -97,7 +97,7 @@ import Testing
                 // GraphQL reads are POSTs too: a write is anything else that is not a query.
                 let writes = await state.writes().filter { $0.body?["query"]?.string?.hasPrefix("query") != true }
                 #expect(writes.isEmpty)
-                #expect(try harness.rows().allSatisfy { $0.outcome == "unchanged" && $0.drift.isEmpty })
+                #expect(try harness.rows().allSatisfy { $0.outcome == .unchanged && $0.drift.isEmpty })
             }
         }
     }
@@ -182,7 +182,7 @@ import Testing
                 // The read's and the apply's listings pass; the create is lost before GPUGeek acts on it.
                 await state.inject(.pass, .pass, .status(502, body: "bad gateway"))
                 await first.tick()
-                #expect(try first.rows().last?.errorKind == "unavailable")
+                #expect(try first.rows().last?.errorKind == .unavailable)
                 #expect(await cloud.created.isEmpty)
 
                 clock.advance(5)

@@ -52,8 +52,8 @@ import Testing
         #expect(!JournalFormatter.render(run.rows, as: .json).contains(key))
         // A push cut off by the tick's deadline under load may have landed all the same (the
         // server's side is checked by `done`): the journal then says so, error and timeout.
-        #expect(run.rows.contains { $0.action == "scale_up" && $0.pushed && $0.desired == 3 },
-                "\(run.rows.map { "\($0.action) \($0.currentReplicas)->\($0.desired) \($0.outcome) \($0.errorKind ?? "") \($0.errorMessage ?? "") \($0.metricStatus)" })")
+        #expect(run.rows.contains { $0.action == .scaleUp && $0.pushed && $0.desired == 3 },
+                "\(run.rows.map { "\($0.action) \($0.currentReplicas)->\($0.desired) \($0.outcome) \($0.errorKind?.rawValue ?? "") \($0.errorMessage ?? "") \($0.metricStatus)" })")
         #expect(run.rows.allSatisfy { (0...4).contains($0.desired) })
     }
 

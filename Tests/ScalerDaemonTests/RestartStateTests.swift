@@ -46,7 +46,7 @@ import Testing
                     await restarted.tick()
                     clock.advance(5)
                 }
-                let scaledDown = try #require(try restarted.rows().first { $0.action == "scale_down" })
+                let scaledDown = try #require(try restarted.rows().first { $0.action == .scaleDown })
                 let after = scaledDown.at.timeIntervalSince(Self.start)
                 #expect((60...70).contains(after), "the window that began before the restart ends on time, not 60 s after it: \(after)")
             }

@@ -80,8 +80,8 @@ import Testing
             #expect(!journalText.contains(key), "no secret in the journal")
             #expect(!daemon.stderr.contains(key), "no secret in the logs")
             let journalled = try rows()
-            #expect(journalled.contains { $0.action == "scale_up" && $0.pushed && $0.queueDelayEstimated },
-                    "\(journalled.map { "\($0.action) \($0.currentReplicas)->\($0.desired) \($0.outcome) \($0.errorKind ?? "") \($0.errorMessage ?? "") \($0.metricStatus)" })")
+            #expect(journalled.contains { $0.action == .scaleUp && $0.pushed && $0.queueDelayEstimated },
+                    "\(journalled.map { "\($0.action) \($0.currentReplicas)->\($0.desired) \($0.outcome) \($0.errorKind?.rawValue ?? "") \($0.errorMessage ?? "") \($0.metricStatus)" })")
         }
     }
 

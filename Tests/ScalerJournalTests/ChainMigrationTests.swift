@@ -14,7 +14,7 @@ import Testing
                 try db.execute(sql: """
                     INSERT INTO decision (at, last_at, repeats, endpoint, provider, mode, policy_version, metric_status,
                       queue_delay_estimated, current_replicas, desired, clamps, action, reason, drift, pushed, outcome)
-                    VALUES (?, ?, 1, 'chat', 'demo', 'enforce', 'v1', 'fresh', 0, 1, 2, '[]', 'scale_up', 'old row', '[]', 1, 'applied')
+                    VALUES (?, ?, 1, 'chat', 'demo', 'enforce', 'v1', 'fresh', 0, 1, 2, '[]', 'scale_up', 'old row', '[]', 1, 'ok')
                     """, arguments: [Double(second), Double(second)])
             }
         }

@@ -77,7 +77,7 @@ private func tamper(_ path: String, _ sql: String) throws {
         defer { removeJournal(path) }
         let journal = try Journal(path: path)
         var failed = entry(at: 90, desired: 2, action: .hold)
-        failed.metricErrorKind = "unauthorized"
+        failed.metricErrorKind = .unauthorized
         failed.metricError = "prometheus: answered 401"
         try await journal.append(failed)
         #expect(try verify(path).problem == nil, "the rows written before the kind existed still verify")

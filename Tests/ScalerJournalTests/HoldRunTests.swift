@@ -37,7 +37,7 @@ import Testing
         try await journal.append([hold(0), hold(5), hold(10, desired: 3), hold(15, desired: 3), entry(at: 20), hold(25, desired: 3)])
         let rows = try JournalReader(path: path).entries(JournalQuery())
         #expect(rows.map(\.repeats) == [2, 2, 1, 1])
-        #expect(rows.map(\.action) == ["hold", "hold", "scale_up", "hold"])
+        #expect(rows.map(\.action) == [.hold, .hold, .scaleUp, .hold])
     }
 
     @Test func aRestartedDaemonStartsANewRow() async throws {

@@ -68,7 +68,7 @@ private func readOnlyWriteFails(path: String) throws -> Bool {
         (expected.prevHash, expected.hash, expected.extensionHash) = (read[0].prevHash, read[0].hash, read[0].extensionHash)
         #expect(read[0] == expected)
         #expect(read[0].clamps == [Clamp(kind: .stepLimit, before: 5, after: 3, detail: "scale_up.max_step=1")])
-        #expect(read[0].errorKind == "rate_limited")
+        #expect(read[0].errorKind == .rateLimited)
         #expect(read[0].pushed)
         #expect(read[0].providerLatencyMs == 12.3)
     }
@@ -85,7 +85,7 @@ private func readOnlyWriteFails(path: String) throws -> Bool {
         #expect(try reader.entries(JournalQuery(endpoint: "a")).map(\.at.timeIntervalSince1970) == [100, 120, 130])
         let window = try reader.entries(JournalQuery(since: Date(timeIntervalSince1970: 110), until: Date(timeIntervalSince1970: 120)))
         #expect(window.map(\.at.timeIntervalSince1970) == [110, 120])
-        #expect(try reader.entries(JournalQuery(action: "scale_down")).map(\.endpoint) == ["a"])
+        #expect(try reader.entries(JournalQuery(action: .scaleDown)).map(\.endpoint) == ["a"])
         #expect(try reader.entries(JournalQuery(limit: 2)).map(\.at.timeIntervalSince1970) == [120, 130])
     }
 

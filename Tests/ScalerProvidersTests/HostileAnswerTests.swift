@@ -37,7 +37,7 @@ import Testing
     /// Runs `decode` on `rounds` seeded mutations of `template`; every success must pass `check`.
     private func fuzz<T>(_ template: JSON, rounds: Int = 2_000, decode: (JSON) throws -> T, check: (T) -> Bool) {
         var accepted = 0
-        for seed in 0..<UInt64(rounds) {
+        for seed in 0..<UInt64(Hostile.rounds(rounds)) {
             var rng = SplitMix64(seed: seed)
             let answer = Hostile.mutate(template, using: &rng)
             guard let value = try? decode(answer) else { continue }

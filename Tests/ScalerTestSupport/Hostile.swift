@@ -1,9 +1,16 @@
+import Foundation
 import ScalerHTTP
 import ScalerSimulation
 
 /// Inputs that have crashed or misled parsers: numbers past every bound, YAML 1.1's other number
 /// forms, the wrong types, and seeded random mixtures of them, for the fuzz tests.
 public enum Hostile {
+    /// `base` rounds, times `SCALERD_FUZZ_SCALE` when set: the suite runs a bounded fuzz, and a
+    /// longer one is a variable away (`SCALERD_FUZZ_SCALE=50 swift test --filter Hostile`).
+    public static func rounds(_ base: Int) -> Int {
+        base * max(1, Int(ProcessInfo.processInfo.environment["SCALERD_FUZZ_SCALE"] ?? "") ?? 1)
+    }
+
     public static let yamlScalars = [
         "1:1:1:1:1:1:1:1:1:1:1:1", "9223372036854775807:0", "-9223372036854775807:59", "1:30", "9223372036854775807",
         "9223372036854775808", "-9223372036854775808", "99999999999999999999999", "1e309", "-1e309", ".inf", "-.inf", ".nan",
