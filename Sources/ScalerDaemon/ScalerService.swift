@@ -13,7 +13,7 @@ struct ScalerService: Service {
     let journal: Journal
     let status: DaemonStatus
     let metrics: DaemonMetrics
-    let timer: TickTimer
+    let timer: any TickSource
     let reloads: ReloadCoordinator
     let factory: RuntimeFactory
     let loader: ConfigLoader

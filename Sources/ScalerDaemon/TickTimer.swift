@@ -1,16 +1,28 @@
 import Dispatch
 import Foundation
 
-/// Drives the controller from a `DispatchSourceTimer`. The timer is touched only on `queue`,
-/// which is what makes `@unchecked Sendable` honest here. Wakes reach async code through an
-/// `AsyncStream` that keeps only the newest: a tick that fires while the previous one still runs
-/// is dropped, never queued behind it.
-final class TickTimer: @unchecked Sendable {
-    enum Wake: Sendable {
-        case tick
-        /// Something other than the timer needs the loop (a reload request).
-        case external
-    }
+/// Why the control loop wakes.
+enum TickWake: Sendable {
+    case tick
+    /// Something other than the timer needs the loop (a reload request).
+    case external
+}
+
+/// What drives the control loop: ticks at an interval, and wakes between them. Its stream keeps
+/// only the newest wake, so a tick that comes while the previous one still runs is dropped,
+/// never queued behind it.
+protocol TickSource: Sendable {
+    var wakes: AsyncStream<TickWake> { get }
+    /// Starts (or restarts, with a new interval) the ticks; the first comes at once.
+    func schedule(every interval: TimeInterval)
+    func wake()
+    func stop()
+}
+
+/// The daemon's tick source, a `DispatchSourceTimer`. The timer is touched only on `queue`,
+/// which is what makes `@unchecked Sendable` honest here.
+final class TickTimer: TickSource, @unchecked Sendable {
+    typealias Wake = TickWake
 
     let wakes: AsyncStream<Wake>
     private let continuation: AsyncStream<Wake>.Continuation
@@ -21,7 +33,6 @@ final class TickTimer: @unchecked Sendable {
         (wakes, continuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Starts (or restarts, with a new interval) the timer; the first tick fires at once.
     func schedule(every interval: TimeInterval) {
         queue.sync {
             timer?.cancel()
