@@ -65,18 +65,10 @@ import Testing
     private func crowd(directory: URL, providerURL: String, metricsURL: String, state: FakeProviderState, metrics: FakeProviderState) async throws {
         let port = try FreePort.find()
         let configPath = directory.appendingPathComponent("scalerd.yaml").path
-        try """
-            tick: 250ms
-            journal: { path: journal.sqlite }
-            admin: { listen: "127.0.0.1:\(port)" }
-            providers: [{ name: p, kind: ppio, base_url: "\(providerURL)", api_key: env:KEY, rate_limit: 100 }]
-            endpoints:
-              - name: e
-                provider: p
-                id: ep-1
-                metrics: { source: http, url: "\(metricsURL)/metrics/ep-1", queued: /queue/waiting, in_flight: /queue/running }
-                policy: { type: concurrency, value: 1, min_replicas: 1, max_replicas: 8, scale_down: { stabilization: 0s } }
-            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let policy = "{ type: concurrency, value: 1, min_replicas: 1, max_replicas: 8, scale_down: { stabilization: 0s } }"
+        try ("tick: 250ms\njournal: { path: journal.sqlite }\nadmin: { listen: \"127.0.0.1:\(port)\" }\n"
+            + FakeEndpointsV2.config(providerURL: providerURL, metricsURL: metricsURL, policy: policy))
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory, environment: ["KEY": FakeEndpointsV2.apiKey])
         let pid = daemon.process.processIdentifier
         #expect(await DaemonProcess.eventually(within: 20) { (try? await send("http://127.0.0.1:\(port)/readyz")) == 200 }, "\(daemon.stderr)")

@@ -74,17 +74,10 @@ import Testing
         await metrics.setHealth("ep-1", ["queue": ["waiting": 6, "running": 2]])
         try await withFakeServer(FakeEndpointsV2.router(state)) { baseURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
-                var harness = try ControllerHarness(yaml: """
-                    tick: 1s
-                    providers:
-                      - { name: p, kind: ppio, base_url: "\(baseURL)", api_key: env:KEY, rate_limit: 100 }
-                    endpoints:
-                      - name: e
-                        provider: p
-                        id: ep-1
-                        metrics: { source: http, url: "\(metricsURL)/metrics/ep-1", queued: /queue/waiting, in_flight: /queue/running }
-                        policy: { type: concurrency, value: 2, min_replicas: 1, max_replicas: 4 }
-                    """, environment: ["KEY": FakeEndpointsV2.apiKey], clock: TestClock(start: Date(timeIntervalSince1970: 1_800_000_000)))
+                let yaml = "tick: 1s\n" + FakeEndpointsV2.config(
+                    providerURL: baseURL, metricsURL: metricsURL, policy: "{ type: concurrency, value: 2, min_replicas: 1, max_replicas: 4 }"
+                )
+                var harness = try ControllerHarness(yaml: yaml, environment: ["KEY": FakeEndpointsV2.apiKey], clock: TestClock(start: Date(timeIntervalSince1970: 1_800_000_000)))
                 defer { harness.remove() }
                 // The read passes, the apply's read passes, then every attempt at the update is a prompt 500.
                 await state.inject(.pass, .pass)

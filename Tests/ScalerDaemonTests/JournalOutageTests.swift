@@ -13,17 +13,10 @@ import Testing
         try await withFakeServer(FakeEndpointsV2.router(state)) { baseURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
                 let clock = TestClock(start: Date(timeIntervalSince1970: 1_800_000_000))
-                var harness = try ControllerHarness(yaml: """
-                    tick: 5s
-                    providers:
-                      - { name: p, kind: ppio, base_url: "\(baseURL)", api_key: env:KEY, rate_limit: 100 }
-                    endpoints:
-                      - name: e
-                        provider: p
-                        id: ep-1
-                        metrics: { source: http, url: "\(metricsURL)/metrics/ep-1", queued: /queue/waiting, in_flight: /queue/running }
-                        policy: { type: concurrency, value: 1, max_replicas: 10, scale_down: { stabilization: 0s } }
-                    """, environment: ["KEY": FakeEndpointsV2.apiKey], clock: clock, journalBuffer: 3)
+                let yaml = "tick: 5s\n" + FakeEndpointsV2.config(
+                    providerURL: baseURL, metricsURL: metricsURL, policy: "{ type: concurrency, value: 1, max_replicas: 10, scale_down: { stabilization: 0s } }"
+                )
+                var harness = try ControllerHarness(yaml: yaml, environment: ["KEY": FakeEndpointsV2.apiKey], clock: clock, journalBuffer: 3)
                 defer { harness.remove() }
                 // A load that moves every tick, so that no decision repeats the one before.
                 var ticks = 0

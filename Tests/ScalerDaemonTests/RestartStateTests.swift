@@ -9,17 +9,10 @@ import Testing
 @Suite struct RestartState {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    private func yaml(_ providerURL: String, _ metricsURL: String, stabilization: String = "60s") -> String {
-        """
-        tick: 5s
-        providers: [{ name: p, kind: ppio, base_url: "\(providerURL)", api_key: env:KEY, rate_limit: 100 }]
-        endpoints:
-          - name: e
-            provider: p
-            id: ep-1
-            metrics: { source: http, url: "\(metricsURL)/metrics/ep-1", queued: /queue/waiting, in_flight: /queue/running }
-            policy: { type: concurrency, value: 1, max_replicas: 10, scale_down: { stabilization: \(stabilization) } }
-        """
+    private func yaml(_ providerURL: String, _ metricsURL: String) -> String {
+        "tick: 5s\n" + FakeEndpointsV2.config(
+            providerURL: providerURL, metricsURL: metricsURL, policy: "{ type: concurrency, value: 1, max_replicas: 10, scale_down: { stabilization: 60s } }"
+        )
     }
 
     @Test func aRestartMidScaleDownContinuesTheWindowRatherThanStartingItOver() async throws {

@@ -130,3 +130,19 @@ public enum FakeEndpointsV2 {
         return router
     }
 }
+
+extension FakeEndpointsV2 {
+    /// A config's `providers:` and `endpoints:` for one PPIO endpoint `e` (id `ep-1`) on this fake,
+    /// its metrics from `FakeMetrics` at `metricsURL`.
+    public static func config(providerURL: String, metricsURL: String, policy: String) -> String {
+        """
+        providers: [{ name: p, kind: ppio, base_url: "\(providerURL)", api_key: env:KEY, rate_limit: 100 }]
+        endpoints:
+          - name: e
+            provider: p
+            id: ep-1
+            metrics: { source: http, url: "\(metricsURL)/metrics/ep-1", queued: /queue/waiting, in_flight: /queue/running }
+            policy: \(policy)
+        """
+    }
+}
