@@ -37,7 +37,7 @@ install: $(INSTALL_NEEDS)
 	$(INSTALL) -m 0644 systemd/scalerd.sysusers $(DESTDIR)$(SYSUSERSDIR)/scalerd.conf
 	sed -e 's|/etc/scalerd|$(CONFDIR)|g' systemd/scalerd.tmpfiles > $(DESTDIR)$(TMPFILESDIR)/scalerd.conf
 	chmod 0644 $(DESTDIR)$(TMPFILESDIR)/scalerd.conf
-	$(INSTALL) -m 0644 README.md docs/*.md config/scalerd.example.yaml $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 0644 README.md docs/*.md config/scalerd.example.yaml monitoring/scalerd-alerts.yml $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -d -m 0750 $(DESTDIR)$(CONFDIR)
 	$(INSTALL) -d -m 0700 $(DESTDIR)$(CONFDIR)/credentials
 	test -e $(DESTDIR)$(CONFDIR)/scalerd.yaml || $(INSTALL) -m 0640 config/scalerd.example.yaml $(DESTDIR)$(CONFDIR)/scalerd.yaml

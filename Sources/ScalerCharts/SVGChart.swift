@@ -30,6 +30,19 @@ public struct SVGChart: Sendable {
         }
     }
 
+    /// A stretch worth shading, such as one in which no daemon was deciding.
+    public struct Span: Sendable {
+        public var from: Double
+        public var to: Double
+        public var label: String
+
+        public init(from: Double, to: Double, label: String) {
+            self.from = from
+            self.to = to
+            self.label = label
+        }
+    }
+
     /// How the time axis is labelled: time since the start, or wall-clock times.
     public enum TimeAxis: Sendable {
         case elapsed
@@ -41,6 +54,7 @@ public struct SVGChart: Sendable {
     public var times: [Double]
     public var series: [Series]
     public var markers: [Marker] = []
+    public var spans: [Span] = []
     public var timeAxis = TimeAxis.elapsed
     /// The end of the time axis; the last time when `nil`.
     public var end: Double?
@@ -82,6 +96,10 @@ public struct SVGChart: Sendable {
         let (startLabel, endLabel) = timeLabels(first: first, last: last)
         parts.append(#"<text x="\#(width - right)" y="\#(height - 6)" class="axis" text-anchor="end">\#(endLabel)</text>"#)
         parts.append(#"<text x="\#(left)" y="\#(height - 6)" class="axis">\#(startLabel)</text>"#)
+        for span in spans where span.to > first && span.from < last {
+            let from = x(max(span.from, first)), to = x(min(span.to, last))
+            parts.append(##"<rect x="\##(fmt(from))" y="\##(self.top)" width="\##(fmt(max(to - from, 1)))" height="\##(fmt(plotHeight))" fill="#eeeeee" class="span"><title>\##(HTML.escape(span.label))</title></rect>"##)
+        }
         for marker in markers where marker.time >= first && marker.time <= last {
             let markerX = fmt(x(marker.time))
             parts.append(#"<line x1="\#(markerX)" x2="\#(markerX)" y1="\#(self.top)" y2="\#(fmt(y(0)))" stroke="\#(marker.color)" class="marker"><title>\#(HTML.escape(marker.label))</title></line>"#)

@@ -13,7 +13,8 @@ struct ConfigReader {
     static let defaultJournalPath = "/var/lib/scalerd/journal.sqlite"
 
     func read(_ root: ConfigNode, file: String) -> ScalerdConfig? {
-        guard let top = root.mapping(keys: ["tick", "journal", "log", "admin", "providers", "endpoints"]) else { return nil }
+        guard let top = root.mapping(keys: ["tick", "journal", "log", "admin", "on_stop", "providers", "endpoints"]) else { return nil }
+        let defaultOnStop = top["on_stop"].map { $0.choice(OnStop.self) }
         let tick = top["tick"].map { $0.duration(allowZero: false) } ?? 5
         let journal = readJournal(top["journal"])
         let logSettings = readLog(top["log"])
@@ -32,17 +33,25 @@ struct ConfigReader {
             endpoint.providerNode.report("no provider named '\(endpoint.config.provider)' is defined\(hint) (defined: \(known.joined(separator: ", ")))")
         }
         checkProviderSpecifics(endpoints, providers: providers.map(\.config))
-        guard let tick, let journal, let logSettings, let admin else { return nil }
+        guard let tick, let journal, let logSettings, let admin, defaultOnStop != .some(nil) else { return nil }
+        // What a graceful stop does: the endpoint's choice, else the file's, else hand the
+        // endpoint back to the provider's own scaler where it has one; a pool keeps its instances.
+        let configs = endpoints.map { endpoint in
+            var config = endpoint.config
+            let pool = providers.first { $0.config.name == config.provider }?.config.api.writes == .instancePool
+            config.onStop = endpoint.onStop ?? (defaultOnStop ?? nil) ?? (pool ? .hold : .release)
+            return config
+        }
         return ScalerdConfig(
             file: file, tick: tick, journal: journal, log: logSettings, admin: admin,
-            providers: providers.map(\.config), endpoints: endpoints.map(\.config)
+            providers: providers.map(\.config), endpoints: configs
         )
     }
 
     /// Checks that depend on the provider's kind, all from its descriptor: the API's documented
     /// ranges, what its metrics can report, and whether endpoints need an instance template.
     private func checkProviderSpecifics(
-        _ endpoints: [(node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?)],
+        _ endpoints: [(node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?, onStop: OnStop?)],
         providers: [ProviderConfig]
     ) {
         for endpoint in endpoints {
@@ -168,8 +177,8 @@ struct ConfigReader {
         return settings
     }
 
-    private func readEndpoint(_ node: ConfigNode, tick: TimeInterval) -> (node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?)? {
-        guard let mapping = node.mapping(keys: ["name", "provider", "id", "mode", "policy", "metrics", "instance"]) else { return nil }
+    private func readEndpoint(_ node: ConfigNode, tick: TimeInterval) -> (node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?, onStop: OnStop?)? {
+        guard let mapping = node.mapping(keys: ["name", "provider", "id", "mode", "policy", "metrics", "instance", "on_stop"]) else { return nil }
         let name = mapping.required("name")?.string()
         let providerNode = mapping.required("provider")
         let provider = providerNode?.string()
@@ -178,8 +187,9 @@ struct ConfigReader {
         let metrics = MetricsReader(node: mapping["metrics"], secrets: secrets).read(tick: tick)
         let policy = mapping.required("policy").flatMap { PolicyReader(node: $0).read(maxMetricAge: metrics?.maxAge ?? 30) }
         let instance = mapping["instance"].flatMap { InstanceTemplateReader(node: $0).read() }
-        guard let name, let provider, let providerNode, let id, let mode, let policy, let metrics else { return nil }
+        let onStop = mapping["on_stop"].map { $0.choice(OnStop.self) }
+        guard let name, let provider, let providerNode, let id, let mode, let policy, let metrics, onStop != .some(nil) else { return nil }
         let config = EndpointConfig(name: name, provider: provider, id: id, mode: mode, policy: policy, metrics: metrics.settings, instance: instance)
-        return (mapping["name"] ?? node, providerNode, config, mapping["instance"])
+        return (mapping["name"] ?? node, providerNode, config, mapping["instance"], onStop ?? nil)
     }
 }

@@ -37,6 +37,7 @@ public enum ConfigSummary {
             if let provider = config.provider(named: endpoint.provider) {
                 lines.append("    pushes: \(pushesText(policy, api: provider.api))")
             }
+            lines.append("    on_stop: \(endpoint.onStop.rawValue) (\(endpoint.onStop == .release ? "a graceful stop pushes min_replicas \(policy.minReplicas) as the floor" : "a graceful stop leaves the last floor"))")
             lines.append("    scale_up: \(directionText(policy.scaleUp))")
             lines.append("    scale_down: \(directionText(policy.scaleDown))")
             for window in policy.schedules ?? [] {

@@ -1,4 +1,5 @@
 import Foundation
+import ScalerCore
 
 /// Parses durations as operators write them: `300s`, `5m`, `1h30m`, `250ms`, `2d`, or bare seconds.
 public enum DurationParser {
@@ -26,15 +27,6 @@ public enum DurationParser {
 
     /// The shortest exact spelling, for printing a config back: `90` -> `1m30s`.
     public static func format(_ seconds: Double) -> String {
-        guard seconds == seconds.rounded(), seconds >= 1 else {
-            return seconds == 0 ? "0s" : "\(Int((seconds * 1000).rounded()))ms"
-        }
-        var remaining = Int(seconds)
-        var text = ""
-        for (suffix, size) in [("h", 3600), ("m", 60), ("s", 1)] where remaining >= size {
-            text += "\(remaining / size)\(suffix)"
-            remaining %= size
-        }
-        return text
+        DurationText.compact(seconds)
     }
 }

@@ -16,6 +16,14 @@ public struct ScalerdConfig: Sendable, Hashable {
     public func provider(named name: String) -> ProviderConfig? {
         providers.first { $0.name == name }
     }
+
+    /// Identifies what the daemon runs (every endpoint's policy version, the providers, the
+    /// tick), for the start and reload records.
+    public var version: String {
+        let providerText = providers.map { "\($0.name)|\($0.kind)|\($0.api.name?.rawValue ?? "")|\($0.baseURL ?? "")|\($0.healthBaseURL ?? "")" }
+        let endpointText = endpoints.map { "\($0.name)=\($0.policyVersion)|\($0.onStop.rawValue)" }
+        return PolicyFingerprint.of((["tick=\(tick)"] + providerText + endpointText).joined(separator: "\n"))
+    }
 }
 
 public struct JournalSettings: Sendable, Hashable, Codable {
@@ -148,6 +156,12 @@ public struct EndpointConfig: Sendable, Hashable, Codable {
     public var policy: ScalingPolicy
     public var metrics: MetricSettings
     public var instance: InstanceTemplate?
+    /// What a graceful stop leaves the endpoint with; not part of its policy version.
+    public var onStop: OnStop = .release
+
+    enum CodingKeys: String, CodingKey {
+        case name, provider, id, mode, policy, metrics, instance
+    }
 
     /// Identifies this endpoint's effective configuration in the journal: any change to what
     /// drives its decisions gives a new version.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import ScalerConfig
 import ScalerJournal
@@ -38,6 +41,9 @@ struct AdminAPI: Sendable {
             }
             let ticks = await status.ticks
             return Self.json(["status": ticks > 0 ? "ready" : "starting"], status: ticks > 0 ? .ok : .serviceUnavailable)
+        }
+        router.get("/v1/daemon") { _, _ in
+            Self.encoded(await status.runView(pid: Int(getpid()), now: clock()))
         }
         router.get("/v1/endpoints") { _, _ in
             Self.encoded(await status.views())

@@ -166,9 +166,26 @@ struct Controller {
         }
     }
 
-    /// At shutdown: one last try for rows a failed write kept, then a checkpoint so the journal
-    /// is one self-contained file.
-    mutating func flush() async {
+    /// At a graceful stop: each endpoint handed back as its `on_stop` says, within a budget that
+    /// keeps the stop inside systemd's `TimeoutStopSec` whatever the providers do.
+    func handBack() async -> [HandBackRecord] {
+        let records = await HandBack.run(runtimes, paused: await status.paused, within: HandBack.budget(tick: config.tick), clock: monotonicClock)
+        for record in records where record.action == .released {
+            let floor = record.pushedMinReplicas ?? 0
+            if record.outcome == .ok {
+                logger.notice("on_stop release: floor set to \(floor)", metadata: ["endpoint": "\(record.endpoint)"])
+            } else {
+                logger.error("on_stop release: could not set the floor to \(floor); the provider keeps the last one", metadata: [
+                    "endpoint": "\(record.endpoint)", "kind": "\(record.errorKind?.rawValue ?? "")", "error": "\(record.detail ?? "")",
+                ])
+            }
+        }
+        return records
+    }
+
+    /// At shutdown: one last try for rows a failed write kept, `last` (the stop record), then a
+    /// checkpoint so the journal is one self-contained file.
+    mutating func flush(then last: () async -> Void = {}) async {
         if !buffer.isEmpty {
             do {
                 try await journal.append(buffer.rowsToWrite(), states: Array(unsavedStates.values))
@@ -179,6 +196,7 @@ struct Controller {
                 ])
             }
         }
+        await last()
         do {
             try journal.checkpoint()
         } catch {

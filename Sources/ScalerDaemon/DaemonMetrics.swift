@@ -66,6 +66,18 @@ final class DaemonMetrics: Sendable {
         gauge("journal_unrecorded_evaluations", "", "Evaluations neither written nor kept, until their gap rows are written", [], Double(lost))
     }
 
+    /// The run's version, start and pace: an alert compares the last tick's age with the tick
+    /// in force, so that a slow tick is not taken for a dead loop.
+    func recordStart(at time: Date, tick: Double) {
+        gauge("build_info", "", "The running scalerd's version (always 1)", [("version", ScalerdVersion.current)], 1)
+        gauge("start_time", "seconds", "When this run of scalerd started", [], time.timeIntervalSince1970)
+        recordTickInterval(tick)
+    }
+
+    func recordTickInterval(_ tick: Double) {
+        gauge("tick_interval", "seconds", "The tick in force", [], tick)
+    }
+
     func recordReload(applied: Bool, generation value: Int) {
         registry.makeCounter(descriptor: Self.name("config_reloads", "total", "Configuration reloads by result"),
                              labels: [("result", applied ? "applied" : "refused")]).increment()

@@ -20,7 +20,26 @@ actor DaemonStatus {
         let learned: LearnedTimings?
     }
 
+    /// This run, as `GET /v1/daemon` shows it.
+    struct RunView: Sendable, Encodable {
+        let version: String
+        let pid: Int
+        let startedAt: Date?
+        let configGeneration: Int
+        let configVersion: String
+        let tick: Double
+        let ticks: Int
+        let lastTick: Date?
+        let healthy: Bool
+        /// How the run before this one ended: a stop, or no stop and nothing known after its last
+        /// evaluation. Absent for the journal's first run.
+        let previousRun: PreviousRun?
+    }
+
     private(set) var tick: Double
+    private var configVersion: String
+    private var startedAt: Date?
+    private var previousRun: PreviousRun?
     private(set) var lastTickAt: Date?
     private(set) var ticks = 0
     private(set) var configGeneration = 1
@@ -33,8 +52,21 @@ actor DaemonStatus {
 
     init(config: ScalerdConfig, paused: Set<String> = []) {
         tick = config.tick
+        configVersion = config.version
         endpoints = config.endpoints
         self.paused = paused
+    }
+
+    func recordStart(at time: Date, previousRun: PreviousRun?) {
+        startedAt = time
+        self.previousRun = previousRun
+    }
+
+    func runView(pid: Int, now: Date) -> RunView {
+        RunView(
+            version: ScalerdVersion.current, pid: pid, startedAt: startedAt, configGeneration: configGeneration, configVersion: configVersion,
+            tick: tick, ticks: ticks, lastTick: lastTickAt, healthy: isHealthy(now: now), previousRun: previousRun
+        )
     }
 
     /// Whether `name` is a configured endpoint, and so can be paused.
@@ -57,6 +89,7 @@ actor DaemonStatus {
     func recordReload(_ config: ScalerdConfig) {
         configGeneration += 1
         tick = config.tick
+        configVersion = config.version
         endpoints = config.endpoints
         let names = Set(config.endpoints.map(\.name))
         latest = latest.filter { names.contains($0.key) }
@@ -67,7 +100,7 @@ actor DaemonStatus {
     /// journal) means it is stuck.
     func isHealthy(now: Date) -> Bool {
         guard let lastTickAt else { return false }
-        return now.timeIntervalSince(lastTickAt) <= 3 * tick + 5
+        return now.timeIntervalSince(lastTickAt) <= ControlledTime.silence(tick: tick)
     }
 
     /// How long a pushed sample for `name` counts, or why the endpoint takes no pushes.

@@ -1,8 +1,12 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import ScalerConfig
 import ScalerJournal
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// The long-running controller: ticks from a Dispatch timer, reloads on SIGHUP between ticks
@@ -30,6 +34,10 @@ struct ScalerService: Service {
         )
         controller.restoreStates()
         await controller.recordPolicyVersions()
+        let lifecycle = DaemonLifecycle(journal: journal, pid: Int(getpid()), clock: clock, logger: logger)
+        let startedAt = clock()
+        await status.recordStart(at: startedAt, previousRun: await lifecycle.started(initialConfig))
+        metrics.recordStart(at: startedAt, tick: initialConfig.tick)
 
         let signals = await UnixSignalsSequence(trapping: .sighup)
         let reloads = self.reloads
@@ -37,6 +45,15 @@ struct ScalerService: Service {
             for await _ in signals { await reloads.request() }
         }
         defer { signalWatcher.cancel() }
+        // The service group stops on these; watched here too, so that the stop record says which.
+        let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let stopSignal = Mutex<UnixSignal?>(nil)
+        let stopWatcher = Task {
+            for await signal in stopSignals {
+                stopSignal.withLock { if $0 == nil { $0 = signal } }
+            }
+        }
+        defer { stopWatcher.cancel() }
 
         timer.schedule(every: initialConfig.tick)
         logger.notice("scalerd running", metadata: [
@@ -50,6 +67,10 @@ struct ScalerService: Service {
                 if let waiters = await reloads.take() {
                     notifier.reloading()
                     let outcome = await reload(&controller)
+                    if outcome.applied {
+                        await lifecycle.reloaded(controller.config)
+                        metrics.recordTickInterval(controller.config.tick)
+                    }
                     metrics.recordReload(applied: outcome.applied, generation: outcome.configGeneration)
                     notifier.ready(status: outcome.applied
                         ? "configuration \(outcome.configGeneration) applied"
@@ -67,7 +88,10 @@ struct ScalerService: Service {
             notifier.stopping()
         }
         timer.stop()
-        await controller.flush()
+        let handBack = await controller.handBack()
+        let config = controller.config
+        let reason = stopSignal.withLock { $0 }.map { "graceful stop on \($0)" } ?? "graceful stop"
+        await controller.flush { await lifecycle.stopped(config, reason: reason, handBack: handBack) }
         logger.notice("scalerd stopped: last tick finished, journal flushed")
     }
 

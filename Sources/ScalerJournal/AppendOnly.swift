@@ -47,6 +47,14 @@ enum AppendOnly {
         BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: pool_event rows cannot be deleted (only journal prune deletes, and records it)'); END;
         """
 
+    /// Since v6: lifecycle events are never changed nor deleted.
+    static let daemonEventTriggers = """
+        CREATE TRIGGER daemon_event_append_only_update BEFORE UPDATE ON daemon_event
+        BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: daemon_event rows cannot be updated'); END;
+        CREATE TRIGGER daemon_event_append_only_delete BEFORE DELETE ON daemon_event
+        BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: daemon_event rows cannot be deleted'); END;
+        """
+
     static let triggerNames = [
         "decision_append_only_update", "decision_append_only_delete", "endpoint_pause_append_only_update",
         "endpoint_pause_append_only_delete", "policy_version_append_only_update", "policy_version_append_only_delete",

@@ -12,6 +12,8 @@ public struct ChainVerification: Sendable {
     /// Spans in which evaluations were made but could not be recorded (the journal refused
     /// writes past its buffer; nothing was acted on then), each as its gap row says.
     public var gaps: [JournalGap] = []
+    /// Daemon starts, reloads and stops checked in their own chain.
+    public var eventsChecked = 0
 
     static func check(_ db: Database) throws -> ChainVerification {
         let prunes = try Int.fetchOne(db, sql: "SELECT count(*) FROM journal_prune") ?? 0
@@ -71,7 +73,34 @@ public struct ChainVerification: Sendable {
                 description: "the newest row(s), ids \(newest + 1) to \(issued), were removed"
             ))
         }
-        return ChainVerification(rowsChecked: checked, prunes: prunes, problem: nil, gaps: gaps)
+        let events = try checkEvents(db)
+        return ChainVerification(rowsChecked: checked, prunes: prunes, problem: events.problem, gaps: gaps, eventsChecked: events.checked)
+    }
+
+    /// The daemon events' own chain: each event's hash, and each link to the one before.
+    static func checkEvents(_ db: Database) throws -> (checked: Int, problem: ChainProblem?) {
+        guard try db.tableExists("daemon_event") else { return (0, nil) }
+        var expected = HashChain.genesis
+        var checked = 0
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM daemon_event ORDER BY id")
+        while let row = try rows.next() {
+            checked += 1
+            let id: Int64 = row["id"]
+            guard let prevHash: String = row["prev_hash"], let hash: String = row["hash"],
+                  HashChain.eventHash(previous: prevHash, values: HashChain.values(of: row)) == hash else {
+                return (checked, ChainProblem(rowID: id, kind: .changed, description: "daemon event \(id) does not match its hash: what it records was changed after the fact", inDaemonEvents: true))
+            }
+            guard prevHash == expected else {
+                return (checked, ChainProblem(rowID: id, kind: .removed, description: "daemon events before event \(id) were removed or reordered", inDaemonEvents: true))
+            }
+            expected = hash
+        }
+        let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'daemon_event'") ?? 0
+        let newest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM daemon_event") ?? 0
+        if issued > newest {
+            return (checked, ChainProblem(rowID: newest + 1, kind: .removed, description: "the newest daemon event(s), ids \(newest + 1) to \(issued), were removed", inDaemonEvents: true))
+        }
+        return (checked, nil)
     }
 }
 
@@ -96,4 +125,6 @@ public struct ChainProblem: Sendable, Hashable, CustomStringConvertible {
     public var rowID: Int64
     public var kind: Kind
     public var description: String
+    /// The break is in the daemon events' chain, and `rowID` an event's id.
+    public var inDaemonEvents = false
 }

@@ -28,6 +28,11 @@ enum HashChain {
         return digest(previous, recordedColumns.map { values[$0] ?? .null }, appending: present)
     }
 
+    /// A daemon event's hash, in the events' own chain.
+    static func eventHash(previous: String, values: [String: DatabaseValue]) -> String {
+        digest(previous, DaemonEvent.hashedColumns.map { values[$0] ?? .null })
+    }
+
     static func extensionHash(rowHash: String, values: [String: DatabaseValue]) -> String {
         digest(rowHash, extensionColumns.map { values[$0] ?? .null })
     }

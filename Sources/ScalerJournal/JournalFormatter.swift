@@ -10,8 +10,18 @@ public enum JournalFormat: String, Sendable, CaseIterable {
 
 public enum JournalFormatter {
     public static func render(_ entries: [JournalEntry], as format: JournalFormat) -> String {
+        render(entries.map(TimelineLine.decision), as: format)
+    }
+
+    /// A timeline: the table shows the daemon's starts, stops and uncontrolled stretches between
+    /// the decisions; the formats for tools keep to decisions (`journal export --events` gives
+    /// the lifecycle).
+    public static func render(_ lines: [TimelineLine], as format: JournalFormat) -> String {
+        let entries = lines.compactMap { line -> JournalEntry? in
+            if case .decision(let entry) = line { return entry } else { return nil }
+        }
         switch format {
-        case .table: return table(entries)
+        case .table: return table(lines)
         case .json: return json(entries)
         case .csv: return csv(entries)
         case .jsonl: return jsonLines(entries)
@@ -22,9 +32,14 @@ public enum JournalFormatter {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    private static func table(_ entries: [JournalEntry]) -> String {
+    private static func table(_ lines: [TimelineLine]) -> String {
         let header = ["ID", "TIME", "ENDPOINT", "ACTION", "REPLICAS", "RAW", "QDELAY", "QUEUED", "INFLIGHT", "METRICS", "OUTCOME", "RUN", "REASON"]
-        let rows = entries.map(tableRow)
+        let rows = lines.map { line in
+            if case .decision(let entry) = line { return tableRow(entry) }
+            let (label, text) = line.lifecycleText ?? ("", "")
+            // Every endpoint is concerned: the ENDPOINT column says so.
+            return ["-", timestamp(line.at), "*", label] + Array(repeating: "", count: header.count - 5) + [text]
+        }
         let all = [header] + rows
         // The reason is last and left unpadded: it is long and varies.
         let widths = (0..<(header.count - 1)).map { column in all.map { $0[column].count }.max() ?? 0 }
@@ -130,7 +145,7 @@ public enum JournalFormatter {
         value.map { "\($0)" } ?? missing
     }
 
-    private static func csvField(_ text: String) -> String {
+    static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -51,6 +51,10 @@ public struct JournalReader: Sendable {
         }
     }
 
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.read(body)
+    }
+
     /// Walks the hash chain from the oldest row (or the last prune) to the newest.
     public func verify() throws(JournalError) -> ChainVerification {
         do {

@@ -129,6 +129,25 @@ enum JournalSchema {
                 table.column("state", .jsonText).notNull()
             }
         }
+
+        // Each daemon's start, reloads and stop (or, written by the next start, its unclean end),
+        // chained apart from the decisions: when nobody was deciding is part of the record.
+        migrator.registerMigration("v6-daemon-events") { db in
+            try db.create(table: "daemon_event") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .double).notNull()
+                table.column("event", .text).notNull()
+                table.column("pid", .integer).notNull()
+                table.column("version", .text).notNull()
+                table.column("config_version", .text).notNull()
+                table.column("tick", .double)
+                table.column("reason", .text).notNull()
+                table.column("detail", .jsonText).notNull()
+                table.column("prev_hash", .text)
+                table.column("hash", .text)
+            }
+            try db.execute(sql: AppendOnly.daemonEventTriggers)
+        }
         return migrator
     }
 }

@@ -13,8 +13,14 @@ public struct ReplayStep: Sendable, Hashable {
     /// The run's inputs varied and the journal kept only their range: `metrics` holds the highest
     /// it saw, and each of its evaluations is replayed on those.
     public var inputsApproximate: Bool
+    /// Nobody was deciding from this instant until the step (scalerd stopped or crashed): no
+    /// replica-seconds are counted across it, and the replay resumes as the daemon did.
+    public var resumesAfter: Date?
 
-    public init(at: Date, lastAt: Date, repeats: Int, metrics: MetricReading, recordedCurrent: Int, recordedDesired: Int, inputsApproximate: Bool = false) {
+    public init(
+        at: Date, lastAt: Date, repeats: Int, metrics: MetricReading, recordedCurrent: Int, recordedDesired: Int, inputsApproximate: Bool = false,
+        resumesAfter: Date? = nil
+    ) {
         self.at = at
         self.lastAt = lastAt
         self.repeats = max(1, repeats)
@@ -22,6 +28,7 @@ public struct ReplayStep: Sendable, Hashable {
         self.recordedCurrent = recordedCurrent
         self.recordedDesired = recordedDesired
         self.inputsApproximate = inputsApproximate
+        self.resumesAfter = resumesAfter
     }
 }
 
@@ -33,6 +40,8 @@ public struct ReplayedDecision: Sendable, Hashable, Codable {
     public var replayedReason: String
     /// Replayed on the highest inputs of a hold run rather than its own.
     public var approximate: Bool
+    /// The start of the stretch without a daemon that this decision ended, if any.
+    public var resumesAfter: Date?
     public var differs: Bool { recordedDesired != replayedDesired }
 }
 
@@ -44,6 +53,9 @@ public struct ReplayTotals: Sendable, Hashable, Codable {
     public var replayedReplicaSeconds: Double
     public var recordedScaleEvents: Int
     public var replayedScaleEvents: Int
+    /// Seconds between the first and last evaluation in which nobody was deciding: in neither
+    /// replica-second total.
+    public var notRunningSeconds: Double
 }
 
 public struct ReplayResult: Sendable, Hashable, Codable {
@@ -59,12 +71,21 @@ public enum JournalReplay {
         var decisions: [ReplayedDecision] = []
         var current: Int?
         for step in steps {
-            for at in evaluationTimes(of: step) {
+            if let gapStart = step.resumesAfter {
+                // As the daemon does at a start: state carried over only as far as it still
+                // holds, and the replicas the provider runs now are what it finds.
+                state = state.resumed(savedAt: gapStart, samePolicy: true, policy: policy, now: step.at).state
+                current = nil
+            }
+            for (index, at) in evaluationTimes(of: step).enumerated() {
                 let observation = Observation(metrics: shifted(step.metrics, by: at.timeIntervalSince(step.at)), currentReplicas: current ?? step.recordedCurrent)
                 let decision = Autoscaler.decide(state: state, observation: observation, policy: policy, now: at)
                 state = decision.nextState
                 current = decision.desiredReplicas
-                decisions.append(ReplayedDecision(at: at, recordedDesired: step.recordedDesired, replayedDesired: decision.desiredReplicas, replayedReason: decision.reason, approximate: step.inputsApproximate))
+                decisions.append(ReplayedDecision(
+                    at: at, recordedDesired: step.recordedDesired, replayedDesired: decision.desiredReplicas, replayedReason: decision.reason,
+                    approximate: step.inputsApproximate, resumesAfter: index == 0 ? step.resumesAfter : nil
+                ))
             }
         }
         return ReplayResult(decisions: decisions, totals: totals(decisions))
@@ -86,10 +107,13 @@ public enum JournalReplay {
     private static func totals(_ decisions: [ReplayedDecision]) -> ReplayTotals {
         var totals = ReplayTotals(
             evaluations: decisions.count, differing: decisions.filter(\.differs).count, approximate: decisions.filter(\.approximate).count,
-            recordedReplicaSeconds: 0, replayedReplicaSeconds: 0, recordedScaleEvents: 0, replayedScaleEvents: 0
+            recordedReplicaSeconds: 0, replayedReplicaSeconds: 0, recordedScaleEvents: 0, replayedScaleEvents: 0, notRunningSeconds: 0
         )
         for (previous, next) in zip(decisions, decisions.dropFirst()) {
-            let seconds = next.at.timeIntervalSince(previous.at)
+            // A decision is in force until the next, or until nobody was deciding any more.
+            let end = next.resumesAfter.map { max(previous.at, min($0, next.at)) } ?? next.at
+            totals.notRunningSeconds += next.at.timeIntervalSince(end)
+            let seconds = end.timeIntervalSince(previous.at)
             totals.recordedReplicaSeconds += Double(previous.recordedDesired) * seconds
             totals.replayedReplicaSeconds += Double(previous.replayedDesired) * seconds
             if next.recordedDesired != previous.recordedDesired { totals.recordedScaleEvents += 1 }

@@ -19,7 +19,11 @@ extension JournalFormat: ExpressibleByArgument {}
 struct JournalListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List decisions, oldest first."
+        abstract: "List decisions, oldest first.",
+        discussion: """
+        The table also shows the daemon's starts, reloads and stops, and each stretch in which \
+        nobody was deciding (stopped, crashed, or silent): no decision is in force across one.
+        """
     )
 
     @OptionGroup var location: JournalLocation
@@ -37,16 +41,27 @@ struct JournalListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let query = try filter.query(now: Date(), limit: limit == 0 ? nil : limit)
+        let now = Date()
+        let query = try filter.query(now: now, limit: limit == 0 ? nil : limit)
         try reportingFailure {
-            let entries = try JournalReader(path: try location.path()).entries(query)
-            print(JournalFormatter.render(entries, as: format))
+            let reader = try JournalReader(path: try location.path())
+            let entries = try reader.entries(query)
+            guard format == .table else {
+                print(JournalFormatter.render(entries, as: format))
+                return
+            }
+            // A list cut by --limit starts at its first row: the lifecycle before it is not shown.
+            let cut = query.limit.map { entries.count >= $0 } ?? false
+            let from = cut ? entries.first?.at : query.since ?? .distantPast
+            let lines = TimelineLine.merge(entries, events: try reader.daemonEvents(), controlled: try reader.controlledTime(now: now), from: from, to: query.until ?? now)
+            print(JournalFormatter.render(lines, as: .table))
         }
     }
 }
 
 enum TimeArgument {
     static func parse(_ text: String, option: String, now: Date) throws -> Date {
+        if text == "now" { return now }
         if let seconds = DurationParser.seconds(from: text) {
             return now.addingTimeInterval(-seconds)
         }
@@ -56,6 +71,6 @@ enum TimeArgument {
         if let date = try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash)) {
             return date
         }
-        throw ValidationError("\(option) '\(text)' is neither a duration (2h, 30m) nor an ISO 8601 time (2026-11-22T14:00:00Z)")
+        throw ValidationError("\(option) '\(text)' is neither now, a duration ago (2h, 30m) nor an ISO 8601 time (2026-11-22T14:00:00Z)")
     }
 }

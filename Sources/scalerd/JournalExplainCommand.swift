@@ -5,21 +5,44 @@ import ScalerJournal
 struct JournalExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Tell in plain sentences how one decision came about (the ID is the first column of `journal list`)."
+        abstract: "Tell in plain sentences how one decision came about, or what was in force at an instant.",
+        discussion: """
+        Give a decision's ID (the first column of `journal list`), or --at TIME for the decision \
+        in force then (every endpoint's, or --endpoint's); an instant at which scalerd was not \
+        running is said to be one, with what the provider had been left with.
+        """
     )
 
     @Argument(help: "The decision's ID.")
-    var id: Int64
+    var id: Int64?
+
+    @Option(help: "An instant: a duration ago (2h) or ISO 8601 (2026-11-22T14:00:00Z).")
+    var at: String?
+
+    @Option(help: "With --at: only this endpoint.")
+    var endpoint: String?
 
     @OptionGroup var location: JournalLocation
+
+    func validate() throws {
+        if (id == nil) == (at == nil) { throw ValidationError("give either a decision ID or --at TIME") }
+        if endpoint != nil, at == nil { throw ValidationError("--endpoint goes with --at") }
+    }
 
     func run() throws {
         try reportingFailure {
             let path = try location.path()
-            guard let entry = try JournalReader(path: path).entry(id: id) else {
-                throw CommandFailure("\(path): no decision with ID \(id)")
+            let reader = try JournalReader(path: path)
+            if let id {
+                guard let entry = try reader.entry(id: id) else { throw CommandFailure("\(path): no decision with ID \(id)") }
+                print(JournalExplanation.text(entry))
+                return
             }
-            print(JournalExplanation.text(entry))
+            let now = Date()
+            let instant = try TimeArgument.parse(at ?? "", option: "--at", now: now)
+            let inForce = try reader.decisionsInForce(at: instant, endpoint: endpoint)
+            let gap = try reader.controlledTime(now: now).gap(at: instant)
+            print(InstantExplanation.text(at: instant, inForce: inForce, gap: gap, events: try reader.daemonEvents(), endpoint: endpoint))
         }
     }
 }

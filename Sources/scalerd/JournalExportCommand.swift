@@ -5,7 +5,12 @@ import ScalerJournal
 struct JournalExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Every matching decision, oldest first, as JSON lines or CSV (hashes included), for audits and spreadsheets."
+        abstract: "Every matching decision, oldest first, as JSON lines or CSV (hashes included), for audits and spreadsheets.",
+        discussion: """
+        With --events, the daemon's lifecycle instead: every start, reload, stop and unclean end \
+        (--since and --until apply; --endpoint and --action do not), with what each stop left \
+        the endpoints with.
+        """
     )
 
     enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
@@ -18,11 +23,21 @@ struct JournalExportCommand: ParsableCommand {
     @Option(help: "jsonl or csv.")
     var format = ExportFormat.jsonl
 
+    @Flag(help: "Export the daemon's starts, reloads and stops rather than its decisions.")
+    var events = false
+
     func run() throws {
         let query = try filter.query(now: Date())
         try reportingFailure {
-            let entries = try JournalReader(path: try location.path()).entries(query)
-            print(JournalFormatter.render(entries, as: format == .csv ? .csv : .jsonl))
+            let reader = try JournalReader(path: try location.path())
+            guard events else {
+                print(JournalFormatter.render(try reader.entries(query), as: format == .csv ? .csv : .jsonl))
+                return
+            }
+            let selected = try reader.daemonEvents().filter { event in
+                query.since.map { event.at >= $0 } ?? true && query.until.map { event.at <= $0 } ?? true
+            }
+            print(DaemonEventFormatter.render(selected, csv: format == .csv))
         }
     }
 }

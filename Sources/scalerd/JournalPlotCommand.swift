@@ -43,7 +43,10 @@ struct JournalPlotCommand: ParsableCommand {
             guard !rows.isEmpty else {
                 throw CommandFailure("\(path): no decisions of '\(endpoint)' up to \(JournalFormatter.timestamp(to))")
             }
-            let svg = JournalPlot.svg(rows, endpoint: endpoint, from: from, to: to, timeZone: zone)
+            let svg = JournalPlot.svg(
+                rows, endpoint: endpoint, from: from, to: to, timeZone: zone,
+                controlled: try reader.controlledTime(now: now), events: try reader.daemonEvents()
+            )
             do {
                 try Data(svg.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {

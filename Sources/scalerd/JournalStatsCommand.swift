@@ -42,7 +42,7 @@ struct JournalStatsCommand: ParsableCommand {
                     rows.insert(before, at: 0)
                 }
             }
-            let stats = EndpointStats.compute(rows, from: from, to: to)
+            let stats = EndpointStats.compute(rows, from: from, to: to, controlled: try reader.controlledTime(now: now))
             switch format {
             case .json:
                 print(String(decoding: try JournalFormatter.jsonEncoder().encode(stats), as: UTF8.self))
@@ -60,6 +60,9 @@ struct JournalStatsCommand: ParsableCommand {
             "  \(CompactNumber.text(stats.workerSeconds.rounded())) worker-seconds decided (\(CompactNumber.text(stats.workerSeconds / 3_600)) worker-hours)",
             "  time at each replica count:",
         ]
+        if stats.notRunning > 0 {
+            lines.insert("  not running: \(DurationParser.format(stats.notRunning.rounded())) (no decision was made then, and none is counted)", at: 3)
+        }
         for (replicas, seconds) in stats.secondsAtReplicas.sorted(by: { $0.key < $1.key }) {
             let share = span > 0 ? seconds / span * 100 : 0
             lines.append("    \(String(replicas).padding(toLength: 4, withPad: " ", startingAt: 0)) \(DurationParser.format(seconds.rounded())) (\(String(format: "%.1f", share))%)")

@@ -17,7 +17,7 @@ struct JournalVerifyCommand: ParsableCommand {
             let result = try JournalReader(path: path).verify()
             let prunes = result.prunes == 0 ? "" : ", continuing from \(result.prunes) recorded prune(s)"
             guard let problem = result.problem else {
-                print("\(path): intact, \(result.rowsChecked) row(s) checked\(prunes)")
+                print("\(path): intact, \(result.rowsChecked) row(s) and \(result.eventsChecked) daemon event(s) checked\(prunes)")
                 if !result.gaps.isEmpty {
                     let evaluations = result.gaps.reduce(0) { $0 + $1.evaluations }
                     print("\(evaluations) evaluation(s) in \(result.gaps.count) gap(s) could not be recorded while the journal was unavailable (nothing was acted on then):")
@@ -27,7 +27,7 @@ struct JournalVerifyCommand: ParsableCommand {
                 }
                 return
             }
-            print("\(path): BROKEN at row \(problem.rowID): \(problem)")
+            print("\(path): BROKEN at \(problem.inDaemonEvents ? "daemon event" : "row") \(problem.rowID): \(problem)")
             throw ExitCode.failure
         }
     }

@@ -47,11 +47,12 @@ struct ReplayCommand: ParsableCommand {
                 until: try until.map { try TimeArgument.parse($0, option: "--until", now: now) },
                 action: nil, limit: nil
             )
-            let entries = try JournalReader(path: journal).entries(query)
+            let reader = try JournalReader(path: journal)
+            let entries = try reader.entries(query)
             guard !entries.isEmpty else {
                 throw CommandFailure("\(journal): no evaluations of '\(selected.name)' in that range")
             }
-            let result = JournalReplay.run(entries.map(Self.step), policy: selected.policy)
+            let result = JournalReplay.run(Self.steps(entries, controlled: try reader.controlledTime(now: now)), policy: selected.policy)
             print(render(result, endpoint: selected.name))
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data("scalerd: \(failure)\n".utf8))
@@ -59,6 +60,17 @@ struct ReplayCommand: ParsableCommand {
         } catch let error as JournalError {
             FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
             throw ExitCode.failure
+        }
+    }
+
+    /// The steps, each marked when nobody was deciding between it and the one before.
+    static func steps(_ entries: [JournalEntry], controlled: ControlledTime) -> [ReplayStep] {
+        var previous: JournalEntry?
+        return entries.map { entry in
+            var marked = step(entry)
+            if let previous { marked.resumesAfter = controlled.gap(between: previous.lastAt, and: entry.at)?.from }
+            previous = entry
+            return marked
         }
     }
 
@@ -105,6 +117,11 @@ struct ReplayCommand: ParsableCommand {
                 String(format: "replica-seconds: %.0f recorded, %.0f replayed (%+.1f%%)", totals.recordedReplicaSeconds, totals.replayedReplicaSeconds,
                        totals.recordedReplicaSeconds > 0 ? (totals.replayedReplicaSeconds / totals.recordedReplicaSeconds - 1) * 100 : 0),
                 "scale events: \(totals.recordedScaleEvents) recorded, \(totals.replayedScaleEvents) replayed",
+            ]
+            if totals.notRunningSeconds > 0 {
+                lines.append("not running: \(DurationParser.format(totals.notRunningSeconds.rounded())) in which nobody decided, counted in neither total")
+            }
+            lines += [
                 "open loop: the metrics are those measured under the old policy",
             ]
             if totals.approximate > 0 {

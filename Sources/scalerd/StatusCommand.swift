@@ -5,7 +5,7 @@ import ScalerConfig
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the running daemon's endpoints: replicas, latest decision and why."
+        abstract: "Show the running daemon (version, pid, since when, how the run before it ended) and its endpoints: replicas, latest decision and why."
     )
 
     @Option(name: .shortAndLong, help: "The configuration file (its admin section says where the daemon listens).")
@@ -16,8 +16,11 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let answer: (status: Int, body: String)
+        let daemon: (status: Int, body: String)
         do {
-            answer = try await AdminClient(settings: AdminLocator.settings(inConfig: config)).call(.GET, "/v1/endpoints")
+            let client = AdminClient(settings: try AdminLocator.settings(inConfig: config))
+            daemon = try await client.call(.GET, "/v1/daemon")
+            answer = try await client.call(.GET, "/v1/endpoints")
         } catch {
             FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
             throw ExitCode.failure
@@ -30,10 +33,42 @@ struct StatusCommand: AsyncParsableCommand {
             print(answer.body)
             return
         }
+        let snakeCase = JSONDecoder()
+        snakeCase.keyDecodingStrategy = .convertFromSnakeCase
+        if daemon.status == 200, let run = try? snakeCase.decode(RunLine.self, from: Data(daemon.body.utf8)) {
+            print(run.text)
+            print()
+        }
         let rows = [["ENDPOINT", "PROVIDER", "MODE", "REPLICAS", "ACTION", "OUTCOME", "AT", "REASON"]] + endpoints.map(\.cells)
         let widths = (0..<7).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             print(row.enumerated().map { index, cell in index < 7 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : cell }.joined(separator: "  "))
+        }
+    }
+
+    /// The parts of `/v1/daemon` the header shows.
+    private struct RunLine: Decodable {
+        struct Previous: Decodable {
+            let endedAt: String
+            let ending: String
+            let reason: String
+        }
+
+        let version: String
+        let pid: Int
+        let startedAt: String?
+        let configGeneration: Int
+        let lastTick: String?
+        let healthy: Bool
+        let previousRun: Previous?
+
+        var text: String {
+            var lines = ["scalerd \(version), pid \(pid), running since \(startedAt ?? "?"), configuration \(configGeneration), last tick \(lastTick ?? "none yet")\(healthy ? "" : " (STALLED)")"]
+            if let previousRun {
+                let how = previousRun.ending == "stopped" ? "stopped" : "ended without a stop (last evaluation)"
+                lines.append("previous run: \(how) at \(previousRun.endedAt): \(previousRun.reason)")
+            }
+            return lines.joined(separator: "\n")
         }
     }
 

@@ -44,6 +44,7 @@ import Testing
         #expect(try mode(stage.appendingPathComponent("usr/local/lib/sysusers.d/scalerd.conf")) == 0o644)
         #expect(try mode(stage.appendingPathComponent("usr/local/lib/tmpfiles.d/scalerd.conf")) == 0o644)
         #expect(try mode(config) == 0o640, "a config only root may change")
+        #expect(try mode(stage.appendingPathComponent("usr/local/share/doc/scalerd/scalerd-alerts.yml")) == 0o644, "the alert rules ship beside the docs")
         #expect(try mode(stage.appendingPathComponent("etc/scalerd/credentials")) == 0o700)
         #expect(try String(contentsOf: unit, encoding: .utf8).contains("ExecStart=/usr/local/bin/scalerd run --config /etc/scalerd/scalerd.yaml"))
         #expect(try ConfigLoader.offline(catalog: ProviderModules.catalog).load(file: config.path).endpoints.isEmpty == false, "the example config is valid")

@@ -12,6 +12,10 @@ struct ScriptedProvider: Provider {
     /// What the delay is slept on.
     var clock: any Clock<Duration> = ContinuousClock()
     var applyError: ProviderError?
+    /// How long a push takes to be answered, on `clock`.
+    var applyDelay: Duration = .zero
+    /// Where pushes that were answered are kept.
+    var applied: AppliedSettings?
     /// Live settings to report; by default only the replica count.
     var settings: ManagedSettings?
 
@@ -25,7 +29,22 @@ struct ScriptedProvider: Provider {
     }
 
     func apply(_ wanted: ManagedSettings, to endpoint: EndpointTarget) async throws(ProviderError) {
+        do {
+            try await clock.sleep(for: applyDelay)
+        } catch {
+            throw ProviderError(.cancelled, "cancelled")
+        }
         if let applyError { throw applyError }
+        await applied?.keep(wanted, for: endpoint.id)
+    }
+}
+
+/// The settings a double was asked to apply, by endpoint id.
+actor AppliedSettings {
+    private(set) var byEndpoint: [String: [ManagedSettings]] = [:]
+
+    func keep(_ settings: ManagedSettings, for endpoint: String) {
+        byEndpoint[endpoint, default: []].append(settings)
     }
 }
 

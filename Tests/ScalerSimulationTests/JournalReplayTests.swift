@@ -50,3 +50,25 @@ extension JournalReplayRules {
         #expect(result.totals.approximate == 3)
     }
 }
+
+extension JournalReplayRules {
+    @Test func noReplicaSecondsAreCountedAcrossAStretchWithoutADaemon() {
+        // Decided at 0 and 5, stopped at 10, started again at 3610.
+        var resumed = step(3_610, queued: 3, inFlight: 1)
+        resumed.resumesAfter = start.addingTimeInterval(10)
+        let result = JournalReplay.run([step(0, queued: 3, inFlight: 1), step(5, queued: 3, inFlight: 1), resumed], policy: policy)
+        #expect(result.decisions.map(\.replayedDesired) == [4, 4, 4])
+        #expect(result.totals.notRunningSeconds == 3_600)
+        #expect(result.totals.replayedReplicaSeconds == 4 * 10, "in force until the stop, not across it")
+        #expect(result.totals.recordedReplicaSeconds == 1 * 10)
+    }
+
+    @Test func afterAStopTheReplayStartsFromWhatTheProviderRan() {
+        // The new policy ran 4 before the stop; the provider ran 1 when the daemon started again.
+        var resumed = ReplayStep(at: start.addingTimeInterval(3_610), lastAt: start.addingTimeInterval(3_610), repeats: 1,
+                                 metrics: .failure(.timeout, "timeout"), recordedCurrent: 1, recordedDesired: 1)
+        resumed.resumesAfter = start.addingTimeInterval(10)
+        let result = JournalReplay.run([step(0, queued: 3, inFlight: 1), resumed], policy: policy)
+        #expect(result.decisions.map(\.replayedDesired) == [4, 1], "an unusable reading holds what runs, not what ran before the stop")
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import ScalerConfig
+import ScalerJournal
+
+/// scalerd's version, in the journal's start records and `scalerd --version`.
+public enum ScalerdVersion {
+    public static let current = "0.14.0"
+}
+
+/// Records a daemon's life in the journal: its start (after saying whether the run before it
+/// ended without a stop, and since when nothing is known), each applied reload, and its stop.
+struct DaemonLifecycle: Sendable {
+    let journal: Journal
+    let pid: Int
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    /// Journals the start, after an unclean end when the run before did not journal its stop;
+    /// answers how that run ended, for the admin API.
+    func started(_ config: ScalerdConfig) async -> PreviousRun? {
+        var previous: PreviousRun?
+        do {
+            previous = try journal.previousRun()
+            if let previous, previous.ending == .endedWithoutStop {
+                let detail = DaemonEvent.UncleanEnd(pid: previous.pid, runStarted: previous.startedAt, lastEvaluation: previous.endedAt).detail
+                let reason = "\(previous.reason) at \(JournalFormatter.timestamp(previous.endedAt))"
+                try await journal.record(event(.uncleanEnd, config, reason: reason, detail: detail, pid: previous.pid ?? 0))
+                logger.warning("\(reason)")
+            }
+            try await journal.record(event(.start, config, reason: "started with \(config.endpoints.count) endpoint(s)"))
+        } catch {
+            logger.error("cannot journal the start", metadata: ["error": "\(error)"])
+        }
+        return previous
+    }
+
+    func reloaded(_ config: ScalerdConfig) async {
+        do {
+            try await journal.record(event(.reload, config, reason: "configuration reloaded"))
+        } catch {
+            logger.error("cannot journal the reload", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func stopped(_ config: ScalerdConfig, reason: String, handBack: [HandBackRecord]) async {
+        do {
+            try await journal.record(event(.stop, config, reason: reason, detail: DaemonEvent.StopDetail(endpoints: handBack).detail))
+        } catch {
+            logger.error("cannot journal the stop", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func event(_ kind: DaemonEvent.Kind, _ config: ScalerdConfig, reason: String, detail: String = "{}", pid: Int? = nil) -> DaemonEvent {
+        DaemonEvent(
+            at: clock(), event: kind, pid: pid ?? self.pid, version: ScalerdVersion.current, configVersion: config.version,
+            tick: config.tick, reason: reason, detail: detail
+        )
+    }
+}

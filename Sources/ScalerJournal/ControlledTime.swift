@@ -1,0 +1,119 @@
+import Foundation
+
+/// When a daemon was deciding and when nobody was: from the lifecycle events, the spans between a
+/// run's end (its stop, or its last evaluation when it ended without one) and the next start.
+/// Readers use it so that nothing is extended across a stretch in which no decision was made.
+public struct ControlledTime: Sendable, Hashable {
+    /// A stretch in which nobody was deciding; `until` nil is up to now.
+    public struct Gap: Sendable, Hashable, Codable {
+        public var from: Date
+        public var until: Date?
+        public var cause: Cause
+
+        public init(from: Date, until: Date?, cause: Cause) {
+            self.from = from
+            self.until = until
+            self.cause = cause
+        }
+    }
+
+    /// Why nobody was deciding.
+    public enum Cause: Sendable, Hashable, Codable, CustomStringConvertible {
+        /// A graceful stop, with the reason it recorded.
+        case stopped(reason: String)
+        /// The run ended without a stop (a crash, `kill -9`, power loss), as the next start said.
+        case endedWithoutStop
+        /// The newest run has neither stopped nor decided for longer than three ticks: it is not
+        /// running, or is stuck, and nothing has said so yet.
+        case silent
+
+        public var description: String {
+            switch self {
+            case .stopped(let reason): "stopped (\(reason))"
+            case .endedWithoutStop: "ended without a stop"
+            case .silent: "no decision since (not running, or stopped without a record)"
+            }
+        }
+    }
+
+    public var gaps: [Gap]
+
+    /// A journal with no lifecycle events (written before they existed) is read as controlled.
+    public static let always = ControlledTime(gaps: [])
+
+    public init(gaps: [Gap]) {
+        self.gaps = gaps
+    }
+
+    /// From the events, oldest first; `lastEvaluation` is the journal's newest evaluation, which
+    /// says whether the daemon of the newest start is still deciding at `now`.
+    public init(events: [DaemonEvent], lastEvaluation: Date?, now: Date) {
+        var gaps: [Gap] = []
+        var open: Gap?
+        for event in events {
+            switch event.event {
+            case .stop:
+                open = Gap(from: event.at, until: nil, cause: .stopped(reason: event.reason))
+            case .uncleanEnd:
+                let lastKnown = DaemonEvent.UncleanEnd(detail: event.detail)?.lastEvaluation ?? event.at
+                open = Gap(from: lastKnown, until: nil, cause: .endedWithoutStop)
+            case .start:
+                if var gap = open {
+                    gap.until = event.at
+                    if gap.until! > gap.from { gaps.append(gap) }
+                }
+                open = nil
+            case .reload:
+                break
+            }
+        }
+        if let gap = open {
+            gaps.append(gap)
+        } else if let newest = events.last(where: { $0.event == .start }),
+                  let tick = events.last(where: { $0.event == .start || $0.event == .reload })?.tick {
+            // A run with no stop yet: live while its evaluations keep coming, at the tick in force.
+            let last = max(lastEvaluation ?? newest.at, newest.at)
+            if now.timeIntervalSince(last) > Self.silence(tick: tick) {
+                gaps.append(Gap(from: last, until: nil, cause: .silent))
+            }
+        }
+        self.gaps = gaps
+    }
+
+    /// How long a run may go without an evaluation before a reader stops extending its last
+    /// decision: three ticks (a slow tick, a journal write retried) and a little for the clock.
+    public static func silence(tick: Double) -> TimeInterval {
+        3 * tick + 5
+    }
+
+    /// The gap `instant` falls in, if nobody was deciding then.
+    public func gap(at instant: Date) -> Gap? {
+        gaps.first { $0.from <= instant && instant < ($0.until ?? .distantFuture) }
+    }
+
+    /// The first gap that begins in `after...before` (and so lies between two evaluations made
+    /// at those instants), if nobody was deciding for a while between them.
+    public func gap(between after: Date, and before: Date) -> Gap? {
+        gaps.filter { $0.from >= after && $0.from < before }.min { $0.from < $1.from }
+    }
+
+    /// Seconds of `from...to` in which nobody was deciding.
+    public func uncontrolled(from: Date, to: Date) -> TimeInterval {
+        gaps.reduce(0) { total, gap in
+            let start = max(gap.from, from), end = min(gap.until ?? to, to)
+            return total + max(0, end.timeIntervalSince(start))
+        }
+    }
+
+    /// `from...to` without the gaps: the stretches in which a decision was in force.
+    public func controlled(from: Date, to: Date) -> [(from: Date, to: Date)] {
+        var pieces: [(from: Date, to: Date)] = []
+        var cursor = from
+        for gap in gaps.sorted(by: { $0.from < $1.from }) where (gap.until ?? to) > cursor && gap.from < to {
+            if gap.from > cursor { pieces.append((cursor, gap.from)) }
+            cursor = max(cursor, gap.until ?? to)
+        }
+        if cursor < to { pieces.append((cursor, to)) }
+        return pieces
+    }
+}

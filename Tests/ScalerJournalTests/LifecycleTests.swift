@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+import ScalerCore
+import ScalerJournal
+import Testing
+
+private func event(_ kind: DaemonEvent.Kind, at seconds: Double, pid: Int = 100, reason: String = "test", detail: String = "{}") -> DaemonEvent {
+    DaemonEvent(at: Date(timeIntervalSince1970: seconds), event: kind, pid: pid, version: "0.14.0", configVersion: "cfg", tick: 5, reason: reason, detail: detail)
+}
+
+private func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: seconds) }
+
+@Suite struct ControlledTimeFromEvents {
+    @Test func aStopUntilTheNextStartIsAGapAndTheRunsAroundItAreControlled() {
+        let events = [event(.start, at: 1_000), event(.stop, at: 1_030, reason: "graceful stop"), event(.start, at: 4_630)]
+        let controlled = ControlledTime(events: events, lastEvaluation: date(4_700), now: date(4_702))
+        #expect(controlled.gaps == [ControlledTime.Gap(from: date(1_030), until: date(4_630), cause: .stopped(reason: "graceful stop"))])
+        #expect(controlled.uncontrolled(from: date(1_000), to: date(4_702)) == 3_600)
+        #expect(controlled.uncontrolled(from: date(2_000), to: date(3_000)) == 1_000)
+        #expect(controlled.controlled(from: date(1_000), to: date(4_702)).map { [$0.from, $0.to] } == [[date(1_000), date(1_030)], [date(4_630), date(4_702)]])
+        #expect(controlled.gap(at: date(1_029)) == nil)
+        #expect(controlled.gap(at: date(1_030))?.until == date(4_630))
+        #expect(controlled.gap(at: date(4_630)) == nil)
+    }
+
+    @Test func anUncleanEndIsAGapFromTheLastEvaluationItNames() {
+        let unclean = DaemonEvent.UncleanEnd(pid: 100, runStarted: date(1_000), lastEvaluation: date(1_020))
+        let events = [event(.start, at: 1_000), event(.uncleanEnd, at: 2_000, detail: unclean.detail), event(.start, at: 2_000, pid: 200)]
+        let controlled = ControlledTime(events: events, lastEvaluation: date(2_010), now: date(2_011))
+        #expect(controlled.gaps == [ControlledTime.Gap(from: date(1_020), until: date(2_000), cause: .endedWithoutStop)])
+    }
+
+    @Test func aRunThatStopsDecidingForThreeTicksIsSilentUpToNow() {
+        let events = [event(.start, at: 1_000)]
+        let live = ControlledTime(events: events, lastEvaluation: date(1_100), now: date(1_100 + ControlledTime.silence(tick: 5)))
+        #expect(live.gaps.isEmpty, "a run deciding on time is controlled")
+        let silent = ControlledTime(events: events, lastEvaluation: date(1_100), now: date(2_000))
+        #expect(silent.gaps == [ControlledTime.Gap(from: date(1_100), until: nil, cause: .silent)])
+        #expect(silent.uncontrolled(from: date(1_000), to: date(2_000)) == 900)
+    }
+
+    @Test func aStopNotYetFollowedByAStartIsAGapUpToNow() {
+        let controlled = ControlledTime(events: [event(.start, at: 1_000), event(.reload, at: 1_010), event(.stop, at: 1_020)], lastEvaluation: date(1_019), now: date(5_000))
+        #expect(controlled.gaps.count == 1)
+        #expect(controlled.gaps[0].from == date(1_020) && controlled.gaps[0].until == nil)
+        #expect(controlled.uncontrolled(from: date(1_000), to: date(5_000)) == 3_980)
+        #expect(controlled.gap(between: date(1_019), and: date(6_000))?.from == date(1_020))
+        #expect(controlled.gap(between: date(1_000), and: date(1_019)) == nil)
+    }
+}
+
+@Suite struct StatsAcrossAStop {
+    @Test func noWorkerSecondsAreDecidedWhileNobodyDecides() {
+        // 4 replicas decided at 1000, the daemon stopped at 1030 and is still stopped at 4630.
+        let rows = [entry(at: 1_000, desired: 4)]
+        let controlled = ControlledTime(events: [event(.start, at: 990), event(.stop, at: 1_030)], lastEvaluation: date(1_000), now: date(4_630))
+        let stats = EndpointStats.compute(rows, from: nil, to: date(4_630), controlled: controlled)
+        #expect(stats.count == 1)
+        #expect(stats[0].workerSeconds == 120)
+        #expect(stats[0].secondsAtReplicas == [4: 30])
+        #expect(stats[0].notRunning == 3_600)
+        let unaware = EndpointStats.compute(rows, from: nil, to: date(4_630))
+        #expect(unaware[0].workerSeconds == 4 * 3_630, "without lifecycle records the old reading stands")
+    }
+}
+
+@Suite struct LifecycleRecords {
+    @Test func startsReloadsAndStopsAreChainedAndTamperingIsNamed() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        try await journal.append(entry(at: 1_001))
+        try await journal.record(event(.start, at: 1_000))
+        try await journal.record(event(.reload, at: 1_010))
+        try await journal.record(event(.stop, at: 1_020, detail: DaemonEvent.StopDetail(endpoints: [
+            HandBackRecord(endpoint: "chat", onStop: .release, action: .released, pushedMinReplicas: 1, outcome: .ok),
+        ]).detail))
+        let reader = try JournalReader(path: path)
+        let verified = try reader.verify()
+        #expect(verified.problem == nil && verified.eventsChecked == 3 && verified.rowsChecked == 1)
+        let stop = try #require(try reader.daemonEvents().last)
+        #expect(DaemonEvent.StopDetail(detail: stop.detail)?.endpoints.first?.summary == "chat released to 1 (ok)")
+
+        #expect(try rawWriteError(path: path, sql: "UPDATE daemon_event SET reason = 'x'")?.contains("append-only") == true)
+        #expect(try rawWriteError(path: path, sql: "DELETE FROM daemon_event WHERE id = 3")?.contains("append-only") == true)
+        // Behind the triggers' back: a stop made to look like a crash is seen.
+        _ = try rawWriteError(path: path, sql: "DROP TRIGGER daemon_event_append_only_update")
+        _ = try rawWriteError(path: path, sql: "UPDATE daemon_event SET event = 'unclean_end' WHERE id = 3")
+        let broken = try JournalReader(path: path).verify()
+        #expect(broken.problem?.inDaemonEvents == true && broken.problem?.rowID == 3 && broken.problem?.kind == .changed)
+    }
+
+    @Test func aRemovedNewestEventIsSeen() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        try await journal.record(event(.start, at: 1_000))
+        try await journal.record(event(.stop, at: 1_020))
+        _ = try rawWriteError(path: path, sql: "DROP TRIGGER daemon_event_append_only_delete")
+        _ = try rawWriteError(path: path, sql: "DELETE FROM daemon_event WHERE id = 2")
+        let broken = try JournalReader(path: path).verify()
+        #expect(broken.problem?.kind == .removed && broken.problem?.inDaemonEvents == true, "a deleted stop cannot pass for a run still going")
+    }
+
+    @Test func thePreviousRunIsStoppedEndedWithoutAStopOrUnknown() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        #expect(try journal.previousRun() == nil, "an empty journal has no previous run")
+
+        try await journal.append(entry(at: 900))
+        let legacy = try #require(try journal.previousRun())
+        #expect(legacy.ending == .endedWithoutStop && legacy.endedAt == date(900) && legacy.pid == nil, "decisions from before lifecycle records")
+
+        try await journal.record(event(.start, at: 1_000, pid: 7))
+        try await journal.append(entry(at: 1_005))
+        let crashed = try #require(try journal.previousRun())
+        #expect(crashed.ending == .endedWithoutStop && crashed.pid == 7 && crashed.startedAt == date(1_000) && crashed.endedAt == date(1_005))
+
+        try await journal.record(event(.reload, at: 1_010, pid: 7))
+        try await journal.record(event(.stop, at: 1_020, pid: 7, reason: "graceful stop"))
+        let stopped = try #require(try journal.previousRun())
+        #expect(stopped == PreviousRun(pid: 7, startedAt: date(1_000), endedAt: date(1_020), ending: .stopped, reason: "graceful stop"))
+    }
+
+    @Test func theDecisionInForceAtAnInstantIsEachEndpointsNewestByThen() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        try await journal.append([entry(endpoint: "a", at: 1_000, desired: 1), entry(endpoint: "b", at: 1_000, desired: 2)])
+        try await journal.append([entry(endpoint: "a", at: 1_010, desired: 3)])
+        let reader = try JournalReader(path: path)
+        #expect(try reader.decisionsInForce(at: date(1_005)).map(\.desired) == [1, 2])
+        #expect(try reader.decisionsInForce(at: date(1_010)).map(\.desired) == [3, 2])
+        #expect(try reader.decisionsInForce(at: date(1_010), endpoint: "b").map(\.desired) == [2])
+        #expect(try reader.decisionsInForce(at: date(999)).isEmpty)
+    }
+}
+
+@Suite struct Timeline {
+    @Test func theListShowsTheStopAndTheStretchWithoutADaemonBetweenDecisions() {
+        let rows = [entry(at: 1_000, desired: 4), entry(at: 4_640, desired: 1)]
+        let events = [event(.start, at: 990), event(.stop, at: 1_030, reason: "graceful stop"), event(.start, at: 4_630)]
+        let controlled = ControlledTime(events: events, lastEvaluation: date(4_640), now: date(4_641))
+        let lines = TimelineLine.merge(rows, events: events, controlled: controlled, from: nil, to: date(4_641))
+        let kinds = lines.map { line -> String in
+            switch line {
+            case .decision(let entry): "decision \(entry.desired)"
+            case .event(let event): event.event.rawValue
+            case .notControlled: "gap"
+            }
+        }
+        #expect(kinds == ["decision 4", "stop", "gap", "start", "decision 1"], "the start before the first row shown is left out")
+        let table = JournalFormatter.render(lines, as: .table)
+        #expect(table.contains("not controlled") && table.contains("nobody decided (until 1970-01-01T01:17:10.000Z, 1h)"), "\(table)")
+        #expect(table.contains("daemon stop") && table.contains("graceful stop"))
+        #expect(!JournalFormatter.render(lines, as: .jsonl).contains("graceful"), "tools get decisions only")
+    }
+
+    @Test func anInstantInAGapIsExplainedAsNotControlledWithWhatTheProviderWasLeftWith() {
+        let stop = event(.stop, at: 1_030, reason: "graceful stop", detail: DaemonEvent.StopDetail(endpoints: [
+            HandBackRecord(endpoint: "chat", onStop: .release, action: .released, pushedMinReplicas: 1, outcome: .error, errorKind: .timeout, detail: "no answer"),
+        ]).detail)
+        let controlled = ControlledTime(events: [event(.start, at: 990), stop, event(.start, at: 4_630)], lastEvaluation: date(4_640), now: date(4_641))
+        let text = InstantExplanation.text(at: date(2_000), inForce: [entry(at: 1_000, desired: 4)], gap: controlled.gap(at: date(2_000)), events: [stop], endpoint: nil)
+        #expect(text.contains("nobody was deciding: scalerd stopped at 1970-01-01T00:17:10.000Z (graceful stop) until the next start at"), "\(text)")
+        #expect(text.contains("chat: the last decision before was"), "\(text)")
+        #expect(text.contains("min_replicas 1 pushed but the provider did not take it (timeout)"), "\(text)")
+        let controlledText = InstantExplanation.text(at: date(1_010), inForce: [entry(at: 1_000, desired: 4)], gap: nil, events: [], endpoint: nil)
+        #expect(controlledText.hasPrefix("At 1970-01-01T00:16:50.000Z, chat was under decision"), "\(controlledText)")
+    }
+}
