@@ -65,6 +65,9 @@ public struct ProviderTransport: Sendable {
     public func send(_ request: ProviderRequest) async throws(ProviderError) -> ProviderResponse {
         let started = Stopwatch(clock)
         var attempt = 0
+        // The first failure the provider itself answered: what a retry cut off by the call's
+        // deadline reports, since the provider failed, not the wait for it.
+        var answered: ProviderError?
         while true {
             attempt += 1
             let failure: ProviderError
@@ -82,11 +85,15 @@ public struct ProviderTransport: Sendable {
                 observer?(request, response.status)
                 if (200..<300).contains(response.status) { return response }
                 failure = classify(response, request: request)
+                if answered == nil { answered = failure }
                 retryAfter = RetryPolicy.retryAfter(response.headers["retry-after"], now: now())
                 if response.status == 429, let retryAfter, let limiter {
                     await limiter.hold(until: now().addingTimeInterval(retryAfter), reason: "\(request.label) answered 429 with Retry-After \(Self.format(retryAfter))s")
                 }
             } catch let error as ProviderError {
+                if error.kind == .timeout, let answered, let remaining = CallDeadline.remainingSeconds, remaining < Self.deadlineSlack {
+                    throw ProviderError(answered.kind, "\(answered.message) (gave up after \(attempt) attempt(s): the last one ran into the call's deadline)")
+                }
                 failure = error
             } catch {
                 failure = ProviderError(.cancelled, "\(request.label): cancelled")
@@ -188,6 +195,10 @@ public struct ProviderTransport: Sendable {
         secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
     }
 
+
+    /// A request that timed out with less than this left before the call's deadline was cut off
+    /// by the deadline, not left unanswered by the provider.
+    static let deadlineSlack = 0.05
 
     static func format(_ seconds: Double) -> String {
         String(format: "%.1f", seconds)

@@ -32,6 +32,33 @@ import Testing
         }
     }
 
+    @Test func aRetryCutOffByTheCallsDeadlineReportsWhatTheProviderAnswered() async throws {
+        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            // A prompt 500, then a retry the provider never answers within the call's deadline.
+            await state.inject(.status(500, body: #"{"error":"internal"}"#), .hang(seconds: 1))
+            let error = await failure {
+                try await CallDeadline.within(seconds: 0.5, clock: ContinuousClock()) { _ = try await transport(baseURL).send(read) }
+            }
+            #expect(error?.kind == .unavailable, "the provider failed; the deadline only ended the retry: \(String(describing: error))")
+            // Either the retry ran into the deadline, or (on a slow machine) it was not tried for lack of time.
+            #expect(error?.message.contains("answered 500") == true, "\(String(describing: error))")
+        }
+    }
+
+    @Test func aRequestThatTimesOutOnItsOwnIsATimeout() async throws {
+        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            await state.inject(.status(500, body: #"{"error":"internal"}"#), .hang(seconds: 1), .hang(seconds: 1), .hang(seconds: 1))
+            let error = await failure {
+                try await CallDeadline.within(seconds: 30, clock: ContinuousClock()) {
+                    _ = try await transport(baseURL, { $0.requestTimeout = 0.3 }).send(read)
+                }
+            }
+            #expect(error?.kind == .timeout, "with time left, an unanswered retry is the provider's timeout: \(String(describing: error))")
+        }
+    }
+
     @Test func aHugeAnswerIsRefusedNotBuffered() async throws {
         let state = FakeProviderState(endpoints: [:])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
