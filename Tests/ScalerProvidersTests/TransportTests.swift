@@ -32,30 +32,43 @@ import Testing
         }
     }
 
+    /// A transport whose backoffs and call deadline run on `clock`, retrying once.
+    private func transport(_ baseURL: String, clock: ManualClock, requestTimeout: Double) -> ProviderTransport {
+        var settings = ProviderTransport.Settings()
+        settings.retry = RetryPolicy(maxAttempts: 2, baseDelay: 0.05, maxDelay: 0.1, budget: 2)
+        settings.requestTimeout = requestTimeout
+        return ProviderTransport(client: sharedTestClient, baseURL: baseURL, headers: [("Authorization", "Bearer \(FakeRunPodREST.apiKey)")],
+                                 secrets: [FakeRunPodREST.apiKey], settings: settings, clock: clock)
+    }
+
     @Test func aRetryCutOffByTheCallsDeadlineReportsWhatTheProviderAnswered() async throws {
         let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
-            // A prompt 500, then a retry the provider never answers within the call's deadline.
+            // A prompt 500, then a retry the provider does not answer before the call's deadline.
             await state.inject(.status(500, body: #"{"error":"internal"}"#), .hang(seconds: 1))
-            let error = await failure {
-                try await CallDeadline.within(seconds: 0.5, clock: ContinuousClock()) { _ = try await transport(baseURL).send(read) }
-            }
+            let clock = ManualClock()
+            let sender = transport(baseURL, clock: clock, requestTimeout: 5)
+            let call = Task { await failure { try await CallDeadline.within(seconds: 20, clock: clock) { _ = try await sender.send(read) } } }
+            // The backoff after the 500 waits; past it, 10 ms of the call's 20 s are left for the retry.
+            await clock.waitForSleepers(1)
+            clock.advance(by: .milliseconds(19_990))
+            let error = await call.value
             #expect(error?.kind == .unavailable, "the provider failed; the deadline only ended the retry: \(String(describing: error))")
-            // Either the retry ran into the deadline, or (on a slow machine) it was not tried for lack of time.
-            #expect(error?.message.contains("answered 500") == true, "\(String(describing: error))")
+            #expect(error?.message.contains("answered 500") == true && error?.message.contains("ran into the call's deadline") == true)
         }
     }
 
-    @Test func aRequestThatTimesOutOnItsOwnIsATimeout() async throws {
+    @Test func aRetryThatTimesOutWithTimeLeftIsTheProvidersTimeout() async throws {
         let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
-            await state.inject(.status(500, body: #"{"error":"internal"}"#), .hang(seconds: 1), .hang(seconds: 1), .hang(seconds: 1))
-            let error = await failure {
-                try await CallDeadline.within(seconds: 30, clock: ContinuousClock()) {
-                    _ = try await transport(baseURL, { $0.requestTimeout = 0.3 }).send(read)
-                }
-            }
-            #expect(error?.kind == .timeout, "with time left, an unanswered retry is the provider's timeout: \(String(describing: error))")
+            await state.inject(.status(500, body: #"{"error":"internal"}"#), .hang(seconds: 1))
+            let clock = ManualClock()
+            let sender = transport(baseURL, clock: clock, requestTimeout: 0.2)
+            let call = Task { await failure { try await CallDeadline.within(seconds: 30, clock: clock) { _ = try await sender.send(read) } } }
+            await clock.waitForSleepers(1)
+            clock.advance(by: .milliseconds(100))
+            let error = await call.value
+            #expect(error?.kind == .timeout, "with most of the call's time left, an unanswered retry is the provider's timeout: \(String(describing: error))")
         }
     }
 

@@ -10,25 +10,17 @@ public struct HeadlessChromium: Sendable {
     }
 
     /// The DOM after parsing and layout, as Chromium serializes it.
-    public func dumpDOM(of page: URL) throws -> String {
-        try run(["--dump-dom", page.absoluteString]).stdout
+    public func dumpDOM(of page: URL) async throws -> String {
+        try await run(["--dump-dom", page.absoluteString]).stdout
     }
 
-    public func screenshot(of page: URL, to file: URL, size: String = "1000,2400") throws {
-        _ = try run(["--screenshot=\(file.path)", "--window-size=\(size)", page.absoluteString])
+    public func screenshot(of page: URL, to file: URL, size: String = "1000,2400") async throws {
+        _ = try await run(["--screenshot=\(file.path)", "--window-size=\(size)", page.absoluteString])
     }
 
-    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+    private func run(_ arguments: [String]) async throws -> ChildProcess.Result {
         // Root in CI has no user namespace sandbox; the page is our own file.
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(FileManager.default.temporaryDirectory.path)/scalerd-chromium-\(UUID().uuidString)"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(FileManager.default.temporaryDirectory.path)/scalerd-chromium-\(UUID().uuidString)"]
+        return try await ChildProcess.run(URL(fileURLWithPath: binary), flags + arguments)
     }
 }
