@@ -33,7 +33,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ScalerCharts"),
-        .target(name: "ScalerSimulation", dependencies: ["ScalerCore", "ScalerCharts"]),
+        .target(name: "ScalerSimulation", dependencies: ["ScalerCore", "ScalerPorts", "ScalerCharts"]),
         .target(name: "ScalerHTTP", dependencies: [
             "ScalerCore", "ScalerPorts",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ScalerCoreTests", dependencies: ["ScalerCore", "ScalerSimulation"]),
         .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore", "ScalerPorts", "ScalerProviders", "ScalerSimulation", "ScalerTestSupport"]),
         .testTarget(name: "ScalerJournalTests", dependencies: ["ScalerJournal", "ScalerCore"]),
-        .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore"]),
+        .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore", "ScalerPorts"]),
         // Fake provider servers and process helpers, shared by the test targets.
         .target(name: "ScalerTestSupport", dependencies: [
             "ScalerHTTP", "ScalerPorts", "ScalerSimulation",

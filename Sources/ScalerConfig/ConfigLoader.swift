@@ -112,7 +112,7 @@ public struct ConfigLoader: Sendable {
                 continue
             }
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "'") where tokenStart: quote = byte
+            case UInt8(ascii: "\"") where tokenStart, UInt8(ascii: "'") where tokenStart: quote = byte
             case UInt8(ascii: "#") where tokenStart: comment = true
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1

@@ -36,10 +36,13 @@ struct ConfigReader {
         guard let tick, let journal, let logSettings, let admin, defaultOnStop != .some(nil) else { return nil }
         // What a graceful stop does: the endpoint's choice, else the file's, else hand the
         // endpoint back to the provider's own scaler where it has one; a pool keeps its instances.
+        // The control mode is the endpoint's, else the default where the provider has a scaler of
+        // its own to run above the floor, else exact.
         let configs = endpoints.map { endpoint in
             var config = endpoint.config
-            let pool = providers.first { $0.config.name == config.provider }?.config.api.writes == .instancePool
-            config.onStop = endpoint.onStop ?? (defaultOnStop ?? nil) ?? (pool ? .hold : .release)
+            let api = providers.first { $0.config.name == config.provider }?.config.api
+            config.onStop = endpoint.onStop ?? (defaultOnStop ?? nil) ?? (api?.writes == .instancePool ? .hold : .release)
+            config.policy.control = endpoint.control ?? (api?.limits.hasScaler == false ? .exact : ScalingPolicy.defaultControl)
             return config
         }
         return ScalerdConfig(
@@ -51,7 +54,7 @@ struct ConfigReader {
     /// Checks that depend on the provider's kind, all from its descriptor: the API's documented
     /// ranges, what its metrics can report, and whether endpoints need an instance template.
     private func checkProviderSpecifics(
-        _ endpoints: [(node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?, onStop: OnStop?)],
+        _ endpoints: [EndpointEntry],
         providers: [ProviderConfig]
     ) {
         for endpoint in endpoints {
@@ -72,6 +75,9 @@ struct ConfigReader {
                 } else {
                     endpoint.node.report("endpoint '\(name)': \(kind) has no per-worker idle timeout; remove policy.provider_idle_timeout")
                 }
+            }
+            if endpoint.control == .floor, !limits.hasScaler, let controlNode = endpoint.controlNode {
+                controlNode.report("endpoint '\(name)': \(kind) has no scaler of its own to run above a floor; use control: exact (the default there)")
             }
             checkProviderMetrics(endpoint.config, provider: provider.descriptor, node: endpoint.node)
             if provider.descriptor.needsInstanceTemplate, endpoint.instanceNode == nil {
@@ -177,7 +183,7 @@ struct ConfigReader {
         return settings
     }
 
-    private func readEndpoint(_ node: ConfigNode, tick: TimeInterval) -> (node: ConfigNode, providerNode: ConfigNode, config: EndpointConfig, instanceNode: ConfigNode?, onStop: OnStop?)? {
+    private func readEndpoint(_ node: ConfigNode, tick: TimeInterval) -> EndpointEntry? {
         guard let mapping = node.mapping(keys: ["name", "provider", "id", "mode", "policy", "metrics", "instance", "on_stop"]) else { return nil }
         let name = mapping.required("name")?.string()
         let providerNode = mapping.required("provider")
@@ -185,11 +191,28 @@ struct ConfigReader {
         let id = mapping.required("id")?.string()
         let mode = mapping["mode"].map { $0.choice(EndpointMode.self) } ?? .enforce
         let metrics = MetricsReader(node: mapping["metrics"], secrets: secrets).read(tick: tick)
-        let policy = mapping.required("policy").flatMap { PolicyReader(node: $0).read(maxMetricAge: metrics?.maxAge ?? 30) }
+        let policyNode = mapping.required("policy")
+        let policy = policyNode.flatMap { PolicyReader(node: $0).read(maxMetricAge: metrics?.maxAge ?? 30) }
+        let controlNode = policyNode.flatMap(PolicyReader.controlNode(in:))
         let instance = mapping["instance"].flatMap { InstanceTemplateReader(node: $0).read() }
         let onStop = mapping["on_stop"].map { $0.choice(OnStop.self) }
         guard let name, let provider, let providerNode, let id, let mode, let policy, let metrics, onStop != .some(nil) else { return nil }
         let config = EndpointConfig(name: name, provider: provider, id: id, mode: mode, policy: policy, metrics: metrics.settings, instance: instance)
-        return (mapping["name"] ?? node, providerNode, config, mapping["instance"], onStop ?? nil)
+        return EndpointEntry(
+            node: mapping["name"] ?? node, providerNode: providerNode, config: config, instanceNode: mapping["instance"],
+            onStop: onStop ?? nil, controlNode: controlNode, control: controlNode == nil ? nil : policy.control
+        )
     }
+}
+
+/// One endpoint as read, before the settings whose defaults depend on its provider.
+struct EndpointEntry {
+    var node: ConfigNode
+    var providerNode: ConfigNode
+    var config: EndpointConfig
+    var instanceNode: ConfigNode?
+    var onStop: OnStop?
+    /// `policy.control` when the file sets it.
+    var controlNode: ConfigNode?
+    var control: ControlMode?
 }

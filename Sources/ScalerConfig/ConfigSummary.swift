@@ -84,7 +84,10 @@ public enum ConfigSummary {
         guard api.writes != .instancePool else {
             return "an instance pool of the decided size (at most \(policy.maxReplicas) instances at any moment); no scaler of the provider's own"
         }
-        var parts = ["min = the decided replicas", "max = \(wanted.maxReplicas.map(String.init) ?? "-")"]
+        guard policy.control == .floor else {
+            return "control exact: min = max = the decided replicas (at most \(policy.maxReplicas)); the provider's own scaler has no room"
+        }
+        var parts = ["control floor: min = the decided replicas", "max = \(wanted.maxReplicas.map(String.init) ?? "-")"]
         switch wanted.scaler {
         case .queueDelay(let seconds)?: parts.append("the provider's scaler on queue delay \(number(seconds))s")
         case .requestCount(let count)?: parts.append("the provider's scaler on \(count) requests per worker")

@@ -6,7 +6,7 @@ struct PolicyReader {
     let node: ConfigNode
 
     private static let keys = [
-        "type", "value", "min_replicas", "max_replicas", "idle_timeout", "provider_idle_timeout", "max_concurrent_per_worker",
+        "type", "value", "min_replicas", "max_replicas", "idle_timeout", "provider_idle_timeout", "max_concurrent_per_worker", "control",
         "scale_up", "scale_down", "fallback", "price_per_worker_hour", "max_spend_per_hour", "max_spend_per_day", "tolerance", "schedules",
         "burst", "look_ahead", "adaptive_idle_timeout",
     ]
@@ -21,6 +21,7 @@ struct PolicyReader {
         let idleTimeout = mapping["idle_timeout"].map { $0.duration(allowZero: false) } ?? 300
         let providerIdleTimeout = mapping["provider_idle_timeout"].map { $0.duration(allowZero: false) }
         let perWorker = mapping["max_concurrent_per_worker"].map { $0.integer(atLeast: 1) } ?? 1
+        let control = mapping["control"].map { $0.choice(ControlMode.self) } ?? ScalingPolicy.defaultControl
         let scaleUp = readDirection(mapping["scale_up"], defaultStabilization: 0)
         let scaleDown = readDirection(mapping["scale_down"], defaultStabilization: 300)
         let fallbackNode = mapping["fallback"]
@@ -47,16 +48,22 @@ struct PolicyReader {
             fallbackNode.report("fallback.replicas \(floor) is outside min_replicas..max_replicas (\(minReplicas)...\(maxReplicas))")
             return nil
         }
-        guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, providerIdleTimeout != .some(nil), let perWorker,
+        guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, providerIdleTimeout != .some(nil), let perWorker, let control,
               let scaleUp, let scaleDown, budget.valid, tolerance != .some(nil), schedules != .some(nil),
               burst != .some(nil), lookAhead != .some(nil), adaptiveIdle != .some(nil) else { return nil }
         return ScalingPolicy(
             type: type, value: value, minReplicas: minReplicas, maxReplicas: maxReplicas,
             idleTimeout: idleTimeout, providerIdleTimeout: providerIdleTimeout ?? nil, maxConcurrentPerWorker: perWorker,
-            scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge,
+            control: control, scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge,
             budget: budget.budget, tolerance: tolerance ?? nil, schedules: schedules ?? nil,
             burst: burst ?? nil, lookAhead: lookAhead ?? nil, adaptiveIdle: adaptiveIdle ?? nil
         )
+    }
+
+    /// The policy's `control:` node when the file sets one: its default depends on the provider.
+    static func controlNode(in node: ConfigNode) -> ConfigNode? {
+        guard case .mapping(let mapping) = node.node else { return nil }
+        return mapping.first { $0.key.string == "control" }.map { node.child("control", $0.value) }
     }
 
     /// `valid` is false when what is set cannot be used (its issue is logged); no keys, no budget.

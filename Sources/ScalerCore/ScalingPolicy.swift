@@ -55,6 +55,9 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
     /// `idleTimeout`. Not part of any decision.
     public var providerIdleTimeout: TimeInterval?
     public var maxConcurrentPerWorker: Int
+    /// Whether the decision is pushed as the floor or as the whole fleet. Not part of any
+    /// decision: it says what the provider runs around it.
+    public var control: ControlMode
     public var scaleUp: DirectionBehavior
     public var scaleDown: DirectionBehavior
     public var fallback: FallbackPolicy?
@@ -81,6 +84,7 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         idleTimeout: TimeInterval = 300,
         providerIdleTimeout: TimeInterval? = nil,
         maxConcurrentPerWorker: Int = 1,
+        control: ControlMode = defaultControl,
         scaleUp: DirectionBehavior = DirectionBehavior(stabilization: 0),
         scaleDown: DirectionBehavior = DirectionBehavior(stabilization: 300),
         fallback: FallbackPolicy? = nil,
@@ -99,6 +103,7 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         self.idleTimeout = idleTimeout
         self.providerIdleTimeout = providerIdleTimeout
         self.maxConcurrentPerWorker = maxConcurrentPerWorker
+        self.control = control
         self.scaleUp = scaleUp
         self.scaleDown = scaleDown
         self.fallback = fallback
@@ -110,6 +115,10 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         self.lookAhead = lookAhead
         self.adaptiveIdle = adaptiveIdle
     }
+
+    /// Where the provider has a scaler of its own; chosen from the simulator's figures
+    /// (docs/policies.md, "Control mode").
+    public static let defaultControl = ControlMode.floor
 
     /// The longest window any decision needs to remember.
     var historyWindow: TimeInterval {

@@ -34,7 +34,10 @@ enum HandBack {
         guard config.mode == .enforce, !paused else {
             return HandBackRecord(endpoint: config.name, onStop: .release, action: .skipped, detail: paused ? "paused by an operator" : "dry-run")
         }
-        let wanted = runtime.limits.normalized(.wanted(replicas: config.policy.minReplicas, ceiling: config.policy.maxReplicas, policy: config.policy))
+        // Released means the provider's own scaler carries it again, whatever the control mode.
+        let wanted = runtime.limits.normalized(.wanted(
+            replicas: config.policy.minReplicas, ceiling: config.policy.maxReplicas, policy: config.policy, control: .floor
+        ))
         var record = HandBackRecord(endpoint: config.name, onStop: .release, action: .released, pushedMinReplicas: wanted.minReplicas)
         let provider = runtime.provider, target = runtime.target
         do {

@@ -21,6 +21,8 @@ public struct PolicyResult: Sendable, Hashable, Codable {
     public var overTarget: Double
     /// Worker-seconds over the oracle's lower bound; 1 is perfect.
     public var lowerBoundRatio: Double
+    /// Worker-seconds over the clairvoyant controller's, which pays for cold starts: `x OPT`.
+    public var clairvoyantRatio: Double
     /// Seconds from the first arrival until the last request was served.
     public var duration: Double
     public var timeline: [TimelinePoint]

@@ -3,12 +3,13 @@ import ScalerCore
 
 /// The summary table, for a terminal or for Markdown documents.
 public enum ReportTable {
-    static let headers = ["policy", "worker-s", "x bound", "$", "cold starts", "scale events", "p50 s", "p95 s", "p99 s", "max s", "over target"]
+    static let headers = ["policy", "worker-s", "x OPT", "x bound", "$", "cold starts", "scale events", "p50 s", "p95 s", "p99 s", "max s", "over target"]
 
     static func row(_ result: PolicyResult) -> [String] {
         [
             result.name,
             String(format: "%.0f", result.workerSeconds),
+            String(format: "%.2f", result.clairvoyantRatio),
             String(format: "%.2f", result.lowerBoundRatio),
             result.cost.map { String(format: "%.2f", $0) } ?? "-",
             String(result.coldStarts),
@@ -25,7 +26,9 @@ public enum ReportTable {
         [
             "trace: \(report.trace), \(report.requests) requests over \(String(format: "%.0f", report.traceSpan))s",
             "workers: \(report.workerModel)",
-            "lower bound: \(String(format: "%.0f", report.lowerBound.workerSeconds)) worker-s (peak \(report.lowerBound.peakWorkers) workers); over target = waited more than \(CompactNumber.text(report.delayTarget))s",
+            "OPT (clairvoyant, pays cold starts of \(CompactNumber.text(report.clairvoyant.coldStart))s, \(report.clairvoyant.minReplicas) always on): \(String(format: "%.0f", report.clairvoyant.workerSeconds)) worker-s; "
+                + "bound (no cold starts): \(String(format: "%.0f", report.lowerBound.workerSeconds)) worker-s (peak \(report.lowerBound.peakWorkers) workers)",
+            "over target = waited more than \(CompactNumber.text(report.delayTarget))s",
         ]
     }
 

@@ -15,7 +15,7 @@ public protocol ScalingStrategy: Sendable {
 public struct ClusterView {
     public let time: Double
     /// Workers asked for and not being released (cold, ready or busy).
-    public let replicas: Int
+    public private(set) var replicas: Int
     public let readyWorkers: Int
     public let startingWorkers: Int
     public let inFlight: Int
@@ -39,6 +39,14 @@ public struct ClusterView {
     }
 
     public var concurrency: Int { inFlight + queued }
+
+    /// The same view with the replica count a provider reports in place of the fleet's: under
+    /// `control: floor` that is the floor scalerd pushed, not the workers its scaler added.
+    func reporting(replicas: Int) -> ClusterView {
+        var view = self
+        view.replicas = replicas
+        return view
+    }
 
     /// Requests that have waited longer than `seconds` and still wait.
     public func waiting(longerThan seconds: Double) -> Int {

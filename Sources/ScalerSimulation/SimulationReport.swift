@@ -10,11 +10,12 @@ public struct SimulationReport: Sendable, Codable {
     public var delayTarget: Double
     public var seed: UInt64
     public var lowerBound: LowerBound
+    public var clairvoyant: ClairvoyantBound
     public var policies: [PolicyResult]
     /// Each scalerd policy against each baseline that ran.
     public var verdicts: [Verdict]
 
-    public init(simulator: Simulator, lowerBound: LowerBound, policies: [PolicyResult], baselines: Set<String> = []) {
+    public init(simulator: Simulator, bounds: SimulationBounds, policies: [PolicyResult], baselines: Set<String> = []) {
         trace = simulator.trace.name
         requests = simulator.trace.requests.count
         traceSpan = simulator.trace.span
@@ -24,7 +25,8 @@ public struct SimulationReport: Sendable, Codable {
         workerModel = description
         delayTarget = simulator.delayTarget
         seed = simulator.seed
-        self.lowerBound = lowerBound
+        lowerBound = bounds.oracle
+        clairvoyant = bounds.clairvoyant
         self.policies = policies
         let ours = policies.filter { !baselines.contains($0.name) }
         let theirs = policies.filter { baselines.contains($0.name) }

@@ -18,9 +18,15 @@ public struct Simulator: Sendable {
 
     public var lowerBound: LowerBound { LowerBound(trace: trace, model: model) }
 
-    /// `progress` is called now and then with the share of arrivals simulated.
+    /// Both bounds, the clairvoyant one for a floor of `minReplicas` always-on workers.
+    public func bounds(minReplicas: Int) -> SimulationBounds {
+        SimulationBounds(trace: trace, model: model, minReplicas: minReplicas)
+    }
+
+    /// `progress` is called now and then with the share of arrivals simulated. Without `bounds`,
+    /// the ratios are to the bounds with no floor.
     public func run<Strategy: ScalingStrategy>(
-        _ strategy: Strategy, lowerBound: LowerBound? = nil, progress: ((Double) -> Void)? = nil
+        _ strategy: Strategy, bounds: SimulationBounds? = nil, progress: ((Double) -> Void)? = nil
     ) -> PolicyResult {
         var strategy = strategy
         let engine = SimulationEngine(trace: trace, model: model, seed: seed)
@@ -53,11 +59,11 @@ public struct Simulator: Sendable {
             }
         }
         progress?(1)
-        return summarize(engine, strategy: strategy, scaleEvents: scaleEvents, lowerBound: lowerBound ?? self.lowerBound)
+        return summarize(engine, strategy: strategy, scaleEvents: scaleEvents, bounds: bounds ?? self.bounds(minReplicas: 0))
     }
 
     private func summarize<Strategy: ScalingStrategy>(
-        _ engine: SimulationEngine, strategy: Strategy, scaleEvents: Int, lowerBound: LowerBound
+        _ engine: SimulationEngine, strategy: Strategy, scaleEvents: Int, bounds: SimulationBounds
     ) -> PolicyResult {
         let served = engine.waits.filter { $0 >= 0 }
         let unserved = engine.waits.count - served.count
@@ -82,7 +88,8 @@ public struct Simulator: Sendable {
             waitMax: Double(sorted.last ?? 0),
             meanWait: sorted.isEmpty ? 0 : sorted.reduce(0.0) { $0 + Double($1) } / Double(sorted.count),
             overTarget: engine.waits.isEmpty ? 0 : Double(over) / Double(engine.waits.count),
-            lowerBoundRatio: lowerBound.workerSeconds > 0 ? workerSeconds / lowerBound.workerSeconds : 0,
+            lowerBoundRatio: bounds.oracle.workerSeconds > 0 ? workerSeconds / bounds.oracle.workerSeconds : 0,
+            clairvoyantRatio: bounds.clairvoyant.workerSeconds > 0 ? workerSeconds / bounds.clairvoyant.workerSeconds : 0,
             duration: engine.now,
             timeline: timeline.points
         )

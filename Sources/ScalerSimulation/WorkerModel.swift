@@ -11,6 +11,14 @@ public enum ColdStart: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The shortest it can take: what a lower bound may assume.
+    public var lowest: Double {
+        switch self {
+        case .fixed(let seconds): return seconds
+        case .uniform(let low, _): return low
+        }
+    }
+
     public var description: String {
         switch self {
         case .fixed(let seconds): return "\(Self.format(seconds))s"

@@ -123,10 +123,10 @@ func trace(_ requests: [(arrival: Double, service: Double)]) -> Trace {
         let bursty = BurstyTraceGenerator(duration: 3_600, seed: 2).generate()
         let simulator = Simulator(trace: bursty, model: WorkerModel(coldStart: .fixed(20), concurrency: 2), delayTarget: 2)
         let policy = ScalingPolicy(type: .queue, value: 2, maxReplicas: 50, maxConcurrentPerWorker: 2)
-        let bound = simulator.lowerBound
+        let bounds = simulator.bounds(minReplicas: 0)
         let runner = SimulationRunner(simulator: simulator, policy: policy, endpointName: "e", tick: 5)
-        for strategy in runner.strategies(lowerBound: bound) {
-            let result = simulator.run(strategy, lowerBound: bound)
+        for strategy in runner.strategies(lowerBound: bounds.oracle) {
+            let result = simulator.run(strategy, bounds: bounds)
             #expect(result.lowerBoundRatio >= 1, "\(result.name)")
         }
     }

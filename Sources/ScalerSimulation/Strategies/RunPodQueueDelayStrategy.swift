@@ -9,8 +9,8 @@ public struct RunPodQueueDelayStrategy: ScalingStrategy {
     public let threshold: Double
     public let idleTimeout: Double
     public let perWorker: Int
-    public let minReplicas: Int
-    public let maxReplicas: Int
+    public var minReplicas: Int
+    public var maxReplicas: Int
     public let interval: Double = 2
 
     public init(threshold: Double, idleTimeout: Double, perWorker: Int, minReplicas: Int, maxReplicas: Int) {

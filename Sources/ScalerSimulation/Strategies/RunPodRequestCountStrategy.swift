@@ -6,8 +6,8 @@ import ScalerCore
 public struct RunPodRequestCountStrategy: ScalingStrategy {
     public let requestsPerWorker: Double
     public let idleTimeout: Double
-    public let minReplicas: Int
-    public let maxReplicas: Int
+    public var minReplicas: Int
+    public var maxReplicas: Int
     public let interval: Double = 2
 
     public init(requestsPerWorker: Double, idleTimeout: Double, minReplicas: Int, maxReplicas: Int) {

@@ -36,6 +36,11 @@ public struct ScalerdStrategy: ScalingStrategy {
     }
 
     public mutating func desiredReplicas(_ view: ClusterView) -> Int {
+        decide(view).desiredReplicas
+    }
+
+    /// The whole decision, for a caller that pushes more than the count (the provider's settings).
+    public mutating func decide(_ view: ClusterView) -> Decision {
         // A fixed epoch, never the wall clock: the same run gives the same decisions.
         let now = epoch.addingTimeInterval(view.time)
         let sample = MetricSample(
@@ -48,6 +53,6 @@ public struct ScalerdStrategy: ScalingStrategy {
         )
         state = decision.nextState
         log?.record(decision, seen: view)
-        return decision.desiredReplicas
+        return decision
     }
 }
