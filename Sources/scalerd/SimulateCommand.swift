@@ -33,6 +33,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "With --bursty: mean requests per second inside a burst.")
     var burstRate: Double = 12
 
+    @Option(help: "Instead of --trace: a synthetic day of this length (e.g. 24h): a 24-hour rate curve with noise and bursts.")
+    var diurnal: String?
+
     @OptionGroup var workers: WorkerModelOptions
 
     @Option(help: "Requests waiting longer than this count as over target (default: the policy's value for queue policies, else 2s).")
@@ -62,8 +65,24 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "The wall-clock start of the trace, for schedules (ISO 8601, e.g. 2026-03-09T00:00:00Z). Default: 2001-01-01T00:00:00Z, a Monday.")
     var start: String?
 
+    @Flag(help: "Run scalerd and every anchor over a grid of the knobs their operators turn, and report each family's Pareto frontier.")
+    var sweep = false
+
+    @Option(help: "With --sweep: also write the frontiers as an SVG chart to this file.")
+    var chart: String?
+
     func validate() throws {
-        if (trace == nil) == (bursty == nil) { throw ValidationError("give either --trace FILE or --bursty DURATION") }
+        if [trace, bursty, diurnal].compactMap({ $0 }).count != 1 {
+            throw ValidationError("give one of --trace FILE, --bursty DURATION or --diurnal DURATION")
+        }
+        if sweep {
+            let single = [("--policies", policies != nil), ("--candidate", !candidates.isEmpty), ("--decisions", decisions != nil), ("--report", report != nil)]
+            if let (option, _) = single.first(where: { $0.1 }) {
+                throw ValidationError("\(option) is for one run of each policy; --sweep runs every setting of every family")
+            }
+        } else if chart != nil {
+            throw ValidationError("--chart draws the frontiers of --sweep")
+        }
     }
 
     func run() async throws {
@@ -74,11 +93,21 @@ struct SimulateCommand: AsyncParsableCommand {
             let model = try workers.model(policy: policy)
             let target = try delayTarget.map { try Self.seconds($0, option: "--delay-target") } ?? (policy.type == .queue ? policy.value : 2)
             let simulator = Simulator(trace: traceData, model: model, seed: seed, delayTarget: target)
+            let limits = loaded.provider(named: endpoint.provider)?.api.limits ?? ProviderControlledStrategy.anyProvider
+            if sweep {
+                let grid = SweepGrid(
+                    policy: policy, tick: loaded.tick, model: model, limits: limits,
+                    peakWorkers: simulator.lowerBound.peakWorkers, epoch: try startDate()
+                )
+                try output(await Sweep(simulator: simulator, families: grid.families).run(progress: ProgressLine.makeIfTerminal()))
+                return
+            }
             let log = decisions.map { _ in DecisionLog() }
             var runner = SimulationRunner(
                 simulator: simulator, policy: policy, endpointName: endpoint.name, tick: loaded.tick,
                 epoch: try startDate(), decisionLog: log
             )
+            runner.limits = limits
             runner.candidates = try candidates.map { try candidate($0, endpoint: endpoint.name) }
             let simulationReport = await runner.run(only: try selectedPolicies(), progress: ProgressLine.makeIfTerminal())
             try output(simulationReport)
@@ -106,6 +135,9 @@ struct SimulateCommand: AsyncParsableCommand {
 
     private func loadTrace() throws -> Trace {
         if let trace { return try TraceReader.read(file: trace, format: traceFormat) }
+        if let diurnal {
+            return DiurnalTraceGenerator(duration: try Self.seconds(diurnal, option: "--diurnal"), seed: seed).generate()
+        }
         let duration = try Self.seconds(bursty ?? "", option: "--bursty")
         guard burstRate > 0, burstRate.isFinite else { throw CommandFailure("--burst-rate must be a positive number of requests per second") }
         return BurstyTraceGenerator(duration: duration, seed: seed, burstRate: burstRate).generate()
@@ -133,6 +165,20 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         if let report {
             try write(ReportHTML.render(result), to: report, option: "--report")
+        }
+    }
+
+    private func output(_ result: SweepReport) throws {
+        switch format {
+        case .table: print(SweepTable.text(result))
+        case .markdown: print(SweepTable.markdown(result))
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        }
+        if let chart {
+            try write(SweepTable.chart(result), to: chart, option: "--chart")
         }
     }
 

@@ -138,5 +138,26 @@ extension ChildProcesses {
             let clash = try await runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--candidate", "k8s-hpa.yaml"], in: directory)
             #expect(clash.stderr == "scalerd: --candidate k8s-hpa.yaml: 'k8s-hpa' already names a policy in the report; rename the file\n")
         }
+
+        @Test func aSweepReportsEachFamilysFrontierAndDrawsThemWithTheBound() async throws {
+            let directory = try workspace()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try await runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--sweep", "--chart", "frontiers.svg", "--format", "json"], in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let families = try #require(report["families"] as? [[String: Any]])
+            #expect(families.compactMap { $0["name"] as? String } == ["scalerd", "k8s-hpa", "knative-kpa", "runpod", "ray-serve", "static"])
+            for family in families {
+                let points = try #require(family["points"] as? [[String: Any]])
+                #expect(points.filter { $0["isDefault"] as? Bool == true }.count == 1, "\(family["name"] ?? "")")
+                #expect(!(family["frontier"] as? [Any] ?? []).isEmpty)
+            }
+            #expect((report["comparisons"] as? [Any])?.count == 5)
+            let svg = try String(contentsOf: directory.appendingPathComponent("frontiers.svg"), encoding: .utf8)
+            #expect(svg.hasPrefix("<svg") && svg.contains(">OPT "))
+
+            let refused = try await runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--sweep", "--policies", "scalerd"], in: directory)
+            #expect(refused.status != 0 && refused.stderr.contains("--policies is for one run of each policy"), "\(refused.stderr)")
+        }
     }
 }

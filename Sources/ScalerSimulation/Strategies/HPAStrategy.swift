@@ -11,18 +11,19 @@ public struct HPAStrategy: ScalingStrategy {
     public let maxReplicas: Int
     public let interval: Double = 15
     public let tolerance = 0.1
-    public let downWindow: Double = 300
+    public let downWindow: Double
     private var recommendations: [(time: Double, replicas: Int)] = []
 
-    public init(targetPerWorker: Double, minReplicas: Int, maxReplicas: Int) {
+    public init(targetPerWorker: Double, minReplicas: Int, maxReplicas: Int, downWindow: Double = 300) {
         self.targetPerWorker = targetPerWorker
+        self.downWindow = downWindow
         self.minReplicas = max(1, minReplicas)
         self.maxReplicas = max(self.minReplicas, maxReplicas)
     }
 
     public var name: String { "k8s-hpa" }
     public var summary: String {
-        "target \(CompactNumber.text(targetPerWorker)) concurrent per pod, sync 15s, tolerance 10%, scale-down window 300s, replicas \(minReplicas)-\(maxReplicas)"
+        "target \(CompactNumber.text(targetPerWorker)) concurrent per pod, sync 15s, tolerance 10%, scale-down window \(CompactNumber.text(downWindow))s, replicas \(minReplicas)-\(maxReplicas)"
     }
     public var initialReplicas: Int { minReplicas }
 

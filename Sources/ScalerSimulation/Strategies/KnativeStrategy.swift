@@ -10,9 +10,10 @@ public struct KnativeStrategy: ScalingStrategy {
     public let minReplicas: Int
     public let maxReplicas: Int
     public let interval: Double = 2
-    let utilization = 0.7
-    let stableWindow: Double = 60
-    let panicWindow: Double = 6
+    public let utilization: Double
+    public let stableWindow: Double
+    /// Knative's panic window is a percentage of the stable one: 10% by default.
+    var panicWindow: Double { stableWindow / 10 }
     let panicThreshold = 2.0
     let maxScaleUpRate = 1_000.0
     let maxScaleDownRate = 2.0
@@ -22,16 +23,18 @@ public struct KnativeStrategy: ScalingStrategy {
     private var maxPanicPods = 0
     private var wantedZeroSince: Double?
 
-    public init(containerConcurrency: Double, minReplicas: Int, maxReplicas: Int) {
+    public init(containerConcurrency: Double, minReplicas: Int, maxReplicas: Int, utilization: Double = 0.7, stableWindow: Double = 60) {
         self.containerConcurrency = containerConcurrency
+        self.utilization = utilization
+        self.stableWindow = stableWindow
         self.minReplicas = minReplicas
         self.maxReplicas = max(minReplicas, maxReplicas)
-        window = ConcurrencyWindow(longest: 60)
+        window = ConcurrencyWindow(longest: stableWindow)
     }
 
     public var name: String { "knative-kpa" }
     public var summary: String {
-        "target \(CompactNumber.text(containerConcurrency)) x 70%, stable 60s, panic 6s at 200%, tick 2s, replicas \(minReplicas)-\(maxReplicas)"
+        "target \(CompactNumber.text(containerConcurrency)) x \(CompactNumber.text(utilization * 100))%, stable \(CompactNumber.text(stableWindow))s, panic \(CompactNumber.text(panicWindow))s at 200%, tick 2s, replicas \(minReplicas)-\(maxReplicas)"
     }
     public var initialReplicas: Int { minReplicas }
 

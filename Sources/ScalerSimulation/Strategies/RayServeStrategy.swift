@@ -12,20 +12,21 @@ public struct RayServeStrategy: ScalingStrategy {
     public let interval: Double = 1
     let lookBack: Double = 30
     let upscaleDelay: Double = 30
-    let downscaleDelay: Double = 600
+    public let downscaleDelay: Double
     private var window = ConcurrencyWindow(longest: 30)
     /// Consecutive ticks wanting up (positive) or down (negative).
     private var streak = 0
 
-    public init(targetOngoing: Double, minReplicas: Int, maxReplicas: Int) {
+    public init(targetOngoing: Double, minReplicas: Int, maxReplicas: Int, downscaleDelay: Double = 600) {
         self.targetOngoing = targetOngoing
+        self.downscaleDelay = downscaleDelay
         self.minReplicas = max(1, minReplicas)
         self.maxReplicas = max(self.minReplicas, maxReplicas)
     }
 
     public var name: String { "ray-serve" }
     public var summary: String {
-        "target \(CompactNumber.text(targetOngoing)) ongoing per replica, look-back 30s, upscale delay 30s, downscale delay 600s, replicas \(minReplicas)-\(maxReplicas)"
+        "target \(CompactNumber.text(targetOngoing)) ongoing per replica, look-back 30s, upscale delay 30s, downscale delay \(CompactNumber.text(downscaleDelay))s, replicas \(minReplicas)-\(maxReplicas)"
     }
     public var initialReplicas: Int { minReplicas }
 
