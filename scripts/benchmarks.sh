@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Prints the tables of docs/benchmarks.md: scalerd's default policies against the baselines,
-# what each policy feature buys, and the recommended policy (with one knob turned each way)
-# against the baselines, on the Azure conversation trace and on synthetic bursty ones. Then
-# times a 24-hour, million-request run.
+# Prints the tables of docs/benchmarks.md and writes its charts (docs/benchmarks/*.svg).
+# Part 1, on the traces defaults and the recommended policy were chosen on (the Azure
+# conversation trace, bursty seeds 1-3): scalerd's defaults against the baselines, what each
+# feature buys, the control modes, the recommended policy. Part 2, on held-out traces never used
+# for choosing (bursty seeds 101-110, a synthetic diurnal day): the control modes, the
+# recommended policy and its features, and every family's frontier. Then times a 24-hour,
+# million-request run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product scalerd >&2
@@ -13,6 +16,35 @@ candidates() {
     for file in "$@"; do printf -- '--candidate\n%s\n' "$file"; done
 }
 
+held_out=()
+for seed in $(seq 101 110); do held_out+=("bursty-$seed"); done
+held_out+=(diurnal-1)
+source_of() {
+    case "$1" in
+        azure) echo "--trace traces/AzureLLMInferenceTrace_conv.csv" ;;
+        bursty-*) echo "--bursty 6h --seed ${1#bursty-}" ;;
+        diurnal-*) echo "--diurnal 24h --seed ${1#diurnal-}" ;;
+    esac
+}
+title_of() {
+    case "$1" in
+        azure) echo "Azure LLM conversation trace" ;;
+        bursty-*) echo "synthetic bursty trace (6 h, seed ${1#bursty-})" ;;
+        diurnal-*) echo "synthetic diurnal day (24 h, seed ${1#diurnal-})" ;;
+    esac
+}
+control_tables() {
+    for policy in queue concurrency; do
+        echo "#### Control modes, \`$policy\` policy, $(title_of "$1")"
+        echo
+        # shellcheck disable=SC2046
+        "$scalerd" simulate -c "config/simulate/$policy.yaml" --candidate "config/simulate/control/$policy-exact.yaml" $(source_of "$1") --policies scalerd --format markdown
+        echo
+    done
+}
+
+echo "## Part 1: the traces defaults were chosen on"
+echo
 echo "### scalerd's defaults"
 echo
 for policy in queue concurrency; do
@@ -53,6 +85,40 @@ for seed in 1 2 3; do
     echo "#### Synthetic bursty trace (6 h, seed $seed)"
     echo
     "$scalerd" simulate -c config/simulate/recommended.yaml "${tuned[@]}" --bursty 6h --seed "$seed" --format markdown
+    echo
+done
+
+echo "### Control modes on the traces the default was chosen on"
+echo
+for trace in azure bursty-1 bursty-2 bursty-3; do control_tables "$trace"; done
+
+echo "## Part 2: held-out traces, never used for choosing"
+echo
+echo "### Control modes on held-out traffic"
+echo
+for trace in "${held_out[@]}"; do control_tables "$trace"; done
+
+echo "### The recommended policy and its features on held-out traffic"
+echo
+for trace in "${held_out[@]}"; do
+    echo "#### $(title_of "$trace")"
+    echo
+    # shellcheck disable=SC2046
+    "$scalerd" simulate -c config/simulate/queue.yaml --candidate config/simulate/recommended.yaml \
+        --candidate config/simulate/features/look-ahead.yaml --candidate config/simulate/features/adaptive-idle.yaml \
+        $(source_of "$trace") --policies scalerd --format markdown
+    echo
+done
+
+echo "### Frontiers on held-out traffic"
+echo
+for trace in "${held_out[@]}"; do
+    echo "#### $(title_of "$trace")"
+    echo
+    echo "![frontiers, $(title_of "$trace")](benchmarks/frontiers-$trace.svg)"
+    echo
+    # shellcheck disable=SC2046
+    "$scalerd" simulate -c config/simulate/queue.yaml $(source_of "$trace") --sweep --chart "docs/benchmarks/frontiers-$trace.svg" --format markdown
     echo
 done
 

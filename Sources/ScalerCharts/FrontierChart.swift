@@ -27,6 +27,10 @@ public struct FrontierChart: Sendable {
     public var families: [Family]
     /// A cost no setting can go below, drawn as a vertical line.
     public var bound: (x: Double, label: String)?
+    /// Where the axes stop, so that a few far points do not squeeze the rest; points beyond are
+    /// drawn on the edge.
+    public var xLimit: Double?
+    public var yLimit: Double?
     public var width = 900.0
     public var height = 520.0
 
@@ -43,10 +47,11 @@ public struct FrontierChart: Sendable {
     public var svg: String {
         let points = families.flatMap { $0.frontier + ($0.defaultPoint.map { [$0] } ?? []) }
         let xs = points.map(\.x) + (bound.map { [$0.x] } ?? [])
-        let minX = (xs.min() ?? 0) * 0.95, maxX = max((xs.max() ?? 1) * 1.02, minX + 1)
-        let maxY = Self.niceCeiling(max(points.map(\.y).max() ?? 1, 0.1))
+        let minX = (xs.min() ?? 0) * 0.95
+        let maxX = max(min((xs.max() ?? 1) * 1.02, xLimit ?? .infinity), minX + 1)
+        let maxY = Self.niceCeiling(max(min(points.map(\.y).max() ?? 1, yLimit ?? .infinity), 0.1))
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        func px(_ x: Double) -> Double { left + (x - minX) / (maxX - minX) * plotWidth }
+        func px(_ x: Double) -> Double { left + (min(x, maxX) - minX) / (maxX - minX) * plotWidth }
         func py(_ y: Double) -> Double { top + plotHeight - min(y, maxY) / maxY * plotHeight }
 
         var parts = [
@@ -92,6 +97,10 @@ public struct FrontierChart: Sendable {
         let noteY = top + 24 + Double(families.count) * 18
         parts.append(##"<circle cx="\##(f(left + plotWidth + 25))" cy="\##(f(noteY))" r="7" fill="none" stroke="#555" stroke-width="2"/>"##)
         parts.append(##"<text x="\##(f(left + plotWidth + 40))" y="\##(f(noteY + 4))">default setting</text>"##)
+        if xLimit != nil || yLimit != nil {
+            parts.append(##"<text x="\##(f(left + plotWidth + 16))" y="\##(f(noteY + 26))">beyond the axes:</text>"##)
+            parts.append(##"<text x="\##(f(left + plotWidth + 16))" y="\##(f(noteY + 42))">drawn on the edge</text>"##)
+        }
         parts.append("</svg>")
         return parts.joined(separator: "\n") + "\n"
     }

@@ -64,7 +64,7 @@ import Testing
         let queue = { (yaml: String) in yaml.replacing("      type: concurrency\n      value: 2.5", with: "      type: queue\n      value: 2") }
         let runpod = try load { queue($0).replacing("      max_replicas: 3", with: "      max_replicas: 3\n      provider_idle_timeout: 5s") }
         #expect(runpod.endpoints[1].policy.providerIdleTimeout == 5)
-        #expect(ConfigSummary.text(of: runpod).contains("pushes: min = the decided replicas, max = 3, the provider's scaler on queue delay 2s, provider idle timeout 5s per worker\n"))
+        #expect(ConfigSummary.text(of: runpod).contains("pushes: control floor: min = the decided replicas, max = 3, the provider's scaler on queue delay 2s, provider idle timeout 5s per worker\n"))
         let requestCount = try issues { $0.replacing("      max_replicas: 3", with: "      max_replicas: 3\n      provider_idle_timeout: 5s") }
         #expect(requestCount.first?.message.contains("takes no idle timeout with a request-count scaler") == true)
         let ppio = try issues {
@@ -80,8 +80,10 @@ import Testing
 
     @Test func checkSaysWhatIsPushedToTheProvidersOwnScaler() throws {
         let summary = ConfigSummary.text(of: try load { $0 })
-        #expect(summary.contains("pushes: min = the decided replicas, max = 10, the provider's scaler on queue delay 4s, provider idle timeout 300s per worker (idle_timeout)"))
-        #expect(summary.contains("pushes: min = the decided replicas, max = 3, the provider's scaler on 3 requests per worker, no per-worker idle timeout (the API takes none with a request-count scaler)"))
+        #expect(summary.contains("pushes: control floor: min = the decided replicas, max = 10, the provider's scaler on queue delay 4s, provider idle timeout 300s per worker (idle_timeout)"))
+        #expect(summary.contains("pushes: control floor: min = the decided replicas, max = 3, the provider's scaler on 3 requests per worker, no per-worker idle timeout (the API takes none with a request-count scaler)"))
+        let exact = ConfigSummary.text(of: try load { $0.replacing("      max_replicas: 3", with: "      max_replicas: 3\n      control: exact") })
+        #expect(exact.contains("pushes: control exact: min = max = the decided replicas (at most 3); the provider's own scaler has no room"))
     }
 
     @Test func everyKindAndAPIComesFromTheCatalog() throws {

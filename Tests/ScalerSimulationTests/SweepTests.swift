@@ -29,6 +29,7 @@ import Testing
         #expect(comparison.uncovered.map(\.settings) == ["z"])
         #expect(comparison.uncoveredServiceable.isEmpty && comparison.serviceablePoints == 2)
         #expect(comparison.sentence.hasPrefix("not below anchor: 1 of its 3 frontier points"))
+        #expect(comparison.sentence.contains("each of its 2 points with at most 5% is matched"), "\(comparison.sentence)")
         scalerd = FamilyResult(name: "scalerd", knobs: "", points: scalerd.points + [point("s3", 80, 0.40)])
         comparison = FrontierComparison(scalerd: scalerd, anchor: anchor)
         #expect(comparison.scalerdBelow)

@@ -34,14 +34,17 @@ public struct SweepGrid: Sendable {
     private var perWorker: Double { policy.type == .concurrency ? policy.value : Double(model.concurrency) }
     private var maxReplicas: Int { policy.maxReplicas }
 
-    /// The grid's floors and the configured one, within the policy's maximum.
+    /// The grid's small floors, half and three quarters of the trace's peak (where only warm
+    /// capacity keeps a burst's first requests within target), and the configured one, within
+    /// the policy's maximum: the same for every family.
     private func floors(atLeast lowest: Int = 0) -> [Int] {
-        Array(Set(Self.floors + [policy.minReplicas]).filter { $0 >= lowest && $0 <= maxReplicas }).sorted()
+        let large = [peakWorkers / 2, peakWorkers * 3 / 4]
+        return Array(Set(Self.floors + large + [policy.minReplicas]).filter { $0 >= lowest && $0 <= maxReplicas }).sorted()
     }
 
     /// The target's multiples swept: looser queue delays trade waiting for cost; concurrency
     /// targets around one worker's slots.
-    private var targetScales: [Double] { policy.type == .queue ? [0.5, 1, 2, 4] : [0.5, 0.75, 1, 1.5] }
+    private var targetScales: [Double] { policy.type == .queue ? [0.25, 0.5, 1, 2, 4] : [0.5, 0.75, 1, 1.5] }
 
     var scalerd: SweepFamily {
         let controls: [ControlMode] = limits.hasScaler ? [.floor, .exact] : [.exact]
@@ -126,7 +129,8 @@ public struct SweepGrid: Sendable {
 
     var runPod: SweepFamily {
         let defaultDelay = policy.type == .queue ? policy.value : 4
-        let delays = Array(Set([1, 2, 4, 8, defaultDelay])).sorted()
+        // RunPod REST takes queue delays from 0.5 s.
+        let delays = Array(Set([0.5, 1, 2, 4, 8, defaultDelay])).sorted()
         let counts = Array(Set([max(1, (perWorker / 2).rounded(.up)), perWorker])).sorted()
         var members: [SweepMember] = []
         for idle in [5.0, 30, 60, 300] {

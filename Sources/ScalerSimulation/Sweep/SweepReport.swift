@@ -67,9 +67,14 @@ public struct FrontierComparison: Sendable, Hashable, Codable {
         let serviceable = uncoveredServiceable
         let listed = (serviceable.isEmpty ? uncovered : serviceable).prefix(3)
             .map { String(format: "%@ (%.0f worker-s, %.2f%%)", $0.settings, $0.workerSeconds, $0.overTarget * 100) }
-        let scope = serviceable.isEmpty
-            ? "all of them over \(within)% of requests over target; below it on all \(serviceablePoints) points within \(within)%"
-            : "\(serviceable.count) of the \(serviceablePoints) within \(within)% over target"
+        let scope: String
+        if !serviceable.isEmpty {
+            scope = "\(serviceable.count) of the \(serviceablePoints) with at most \(within)% over target"
+        } else if serviceablePoints == 0 {
+            scope = "all over \(within)% of requests over target, as is every point of its frontier"
+        } else {
+            scope = "all over \(within)% of requests over target; each of its \(serviceablePoints) points with at most \(within)% is matched"
+        }
         return "not below \(anchor): \(uncovered.count) of its \(anchorPoints) frontier points have no scalerd point at most as costly and no more often over target (\(scope)), e.g. "
             + listed.joined(separator: "; ")
     }

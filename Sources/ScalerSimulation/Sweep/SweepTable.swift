@@ -77,10 +77,14 @@ public enum SweepTable {
                 defaultPoint: family.defaultPoint.map { ($0.workerSeconds, $0.overTarget * 100) }
             )
         }
-        return FrontierChart(
+        var chart = FrontierChart(
             title: "\(report.trace): worker-seconds against requests over \(CompactNumber.text(report.delayTarget))s",
             xLabel: "worker-seconds", yLabel: "requests waiting over \(CompactNumber.text(report.delayTarget))s",
             families: families, bound: (report.clairvoyant.workerSeconds, "OPT \(String(format: "%.0f", report.clairvoyant.workerSeconds))")
-        ).svg
+        )
+        // Half the requests over target, or six times OPT, is past any setting worth choosing.
+        chart.xLimit = report.clairvoyant.workerSeconds > 0 ? 6 * report.clairvoyant.workerSeconds : nil
+        chart.yLimit = 50
+        return chart.svg
     }
 }
