@@ -53,13 +53,7 @@ public struct BurstyTraceGenerator: Sendable, Hashable {
             time = end
             bursting.toggle()
         }
-        if requests.isEmpty { requests.append(TraceRequest(arrival: 0, promptTokens: 1, outputTokens: 1)) }
-        let origin = requests[0].arrival
-        return Trace(name: "bursty(seed \(seed), \(Int(duration))s)", requests: requests.map {
-            var request = $0
-            request.arrival -= origin
-            return request
-        })
+        return Trace(generatedNamed: "bursty(seed \(seed), \(Int(duration))s)", requests: requests)
     }
 }
 

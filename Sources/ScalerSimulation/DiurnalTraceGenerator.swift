@@ -60,12 +60,6 @@ public struct DiurnalTraceGenerator: Sendable, Hashable {
                 ))
             }
         }
-        if requests.isEmpty { requests.append(TraceRequest(arrival: 0, promptTokens: 1, outputTokens: 1)) }
-        let origin = requests[0].arrival
-        return Trace(name: "diurnal(seed \(seed), \(Int(duration))s)", requests: requests.map {
-            var request = $0
-            request.arrival -= origin
-            return request
-        })
+        return Trace(generatedNamed: "diurnal(seed \(seed), \(Int(duration))s)", requests: requests)
     }
 }

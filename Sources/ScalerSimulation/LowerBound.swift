@@ -7,25 +7,17 @@ public struct LowerBound: Sendable, Hashable, Codable {
     public var peakWorkers: Int
 
     public init(trace: Trace, model: WorkerModel) {
-        var changes: [(time: Double, delta: Int)] = []
-        changes.reserveCapacity(trace.requests.count * 2)
-        for request in trace.requests {
-            changes.append((request.arrival, 1))
-            changes.append((request.arrival + model.serviceTime(of: request), -1))
-        }
-        // Ends before starts at the same instant: a slot freed is a slot reused.
-        changes.sort { $0.time != $1.time ? $0.time < $1.time : $0.delta < $1.delta }
-        var busy = 0, peak = 0
+        // The integral of n(t) is the sum, over worker levels, of the time each level is needed.
+        var busySince: [Double] = []
         var total = 0.0
-        var last = changes.first?.time ?? 0
-        let perWorker = model.concurrency
-        for change in changes {
-            total += Double((busy + perWorker - 1) / perWorker) * (change.time - last)
-            last = change.time
-            busy += change.delta
-            peak = max(peak, (busy + perWorker - 1) / perWorker)
+        for change in DemandLevels(trace: trace, model: model).changes {
+            if change.busy {
+                if busySince.count < change.level { busySince.append(change.time) } else { busySince[change.level - 1] = change.time }
+            } else {
+                total += change.time - busySince[change.level - 1]
+            }
         }
         workerSeconds = total
-        peakWorkers = peak
+        peakWorkers = busySince.count
     }
 }

@@ -27,3 +27,17 @@ public struct Trace: Sendable {
     /// Seconds from the first arrival to the last.
     public var span: Double { (requests.last?.arrival ?? 0) - (requests.first?.arrival ?? 0) }
 }
+
+extension Trace {
+    /// A generated trace, moved to start at its first arrival; never empty (one tiny request
+    /// stands in for a draw that produced none).
+    init(generatedNamed name: String, requests: [TraceRequest]) {
+        let requests = requests.isEmpty ? [TraceRequest(arrival: 0, promptTokens: 1, outputTokens: 1)] : requests
+        let origin = requests[0].arrival
+        self.init(name: name, requests: requests.map {
+            var request = $0
+            request.arrival -= origin
+            return request
+        })
+    }
+}

@@ -136,9 +136,9 @@ struct SimulateCommand: AsyncParsableCommand {
     private func loadTrace() throws -> Trace {
         if let trace { return try TraceReader.read(file: trace, format: traceFormat) }
         if let diurnal {
-            return DiurnalTraceGenerator(duration: try Self.seconds(diurnal, option: "--diurnal"), seed: seed).generate()
+            return DiurnalTraceGenerator(duration: try Self.syntheticDuration(diurnal, option: "--diurnal"), seed: seed).generate()
         }
-        let duration = try Self.seconds(bursty ?? "", option: "--bursty")
+        let duration = try Self.syntheticDuration(bursty ?? "", option: "--bursty")
         guard burstRate > 0, burstRate.isFinite else { throw CommandFailure("--burst-rate must be a positive number of requests per second") }
         return BurstyTraceGenerator(duration: duration, seed: seed, burstRate: burstRate).generate()
     }
@@ -196,6 +196,17 @@ struct SimulateCommand: AsyncParsableCommand {
             throw CommandFailure("--start: '\(start)' is not an ISO 8601 instant such as 2026-03-09T00:00:00Z")
         }
         return date
+    }
+
+    /// Generated traces are held in memory whole: a month is already tens of millions of requests.
+    static let longestSyntheticTrace: Double = 30 * 86_400
+
+    static func syntheticDuration(_ text: String, option: String) throws -> Double {
+        let seconds = try seconds(text, option: option)
+        guard seconds <= longestSyntheticTrace else {
+            throw CommandFailure("\(option): '\(text)' is longer than a synthetic trace may be (30d)")
+        }
+        return seconds
     }
 
     static func seconds(_ text: String, option: String) throws -> Double {

@@ -52,6 +52,22 @@ struct ConfigFixture {
         """
     }
 
+    /// `validYAML` with a GPUGeek provider and a pool endpoint on it, third; `policy` replaces the
+    /// pool's policy.
+    func validYAMLWithPool(policy: String = "{ type: concurrency, value: 1, max_replicas: 3 }") -> String {
+        validYAML()
+            .replacing("  - name: rp\n", with: "  - name: gg\n    kind: gpugeek\n    api_key: env:TEST_RUNPOD_KEY\n  - name: rp\n")
+            + """
+
+              - name: pool
+                provider: gg
+                id: pool
+                instance: { gpu_name: G40-24G, gpu_num: 1, image_id: torch2.1.1-cuda12.1.0-py3.10, sku_name: payg }
+                metrics: { source: push }
+                policy: \(policy)
+            """
+    }
+
     func write(_ text: String, name: String = "scalerd.yaml") throws -> String {
         let url = directory.appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)

@@ -3,26 +3,10 @@ import ScalerCore
 import Testing
 
 @Suite struct ControlModeConfig {
-    private let pool = """
-          - name: pool
-            provider: gg
-            id: pool
-            instance: { gpu_name: G40-24G, gpu_num: 1, image_id: torch2.1.1-cuda12.1.0-py3.10, sku_name: payg }
-            metrics: { source: push }
-            policy: { type: concurrency, value: 1, max_replicas: 3 }
-        """
-
-    private func withPool(_ fixture: ConfigFixture, control: String? = nil) -> String {
-        let policy = control.map { "policy: { type: concurrency, value: 1, max_replicas: 3, control: \($0) }" }
-        return fixture.validYAML()
-            .replacing("  - name: rp\n", with: "  - name: gg\n    kind: gpugeek\n    api_key: env:TEST_RUNPOD_KEY\n  - name: rp\n")
-            + "\n" + (policy.map { pool.replacing("policy: { type: concurrency, value: 1, max_replicas: 3 }", with: $0) } ?? pool)
-    }
-
     @Test func endpointsWithAProviderScalerDefaultToFloorAndPoolsToExact() throws {
         let fixture = try ConfigFixture()
         defer { fixture.remove() }
-        let config = try fixture.load(withPool(fixture))
+        let config = try fixture.load(fixture.validYAMLWithPool())
         #expect(config.endpoints.map(\.policy.control) == [.floor, .floor, .exact])
     }
 
@@ -39,10 +23,10 @@ import Testing
     @Test func floorOnAProviderWithNoScalerOfItsOwnIsRefused() throws {
         let fixture = try ConfigFixture()
         defer { fixture.remove() }
-        let issues = try fixture.issues(withPool(fixture, control: "floor"))
+        let issues = try fixture.issues(fixture.validYAMLWithPool(policy: "{ type: concurrency, value: 1, max_replicas: 3, control: floor }"))
         #expect(issues.map(\.keyPath) == ["endpoints[2].policy.control"], "\(issues)")
         #expect(issues.first?.message.contains("gpugeek has no scaler of its own") == true, "\(issues)")
-        #expect(try fixture.load(withPool(fixture, control: "exact")).endpoints.last?.policy.control == .exact)
+        #expect(try fixture.load(fixture.validYAMLWithPool(policy: "{ type: concurrency, value: 1, max_replicas: 3, control: exact }")).endpoints.last?.policy.control == .exact)
     }
 
     @Test func anUnknownModeIsRefusedWithTheChoices() throws {

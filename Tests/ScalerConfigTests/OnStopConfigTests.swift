@@ -3,35 +3,20 @@ import ScalerCore
 import Testing
 
 @Suite struct OnStopConfig {
-    private let pool = """
-          - name: pool
-            provider: gg
-            id: pool
-            instance: { gpu_name: G40-24G, gpu_num: 1, image_id: torch2.1.1-cuda12.1.0-py3.10, sku_name: payg }
-            metrics: { source: push }
-            policy: { type: concurrency, value: 1, max_replicas: 3 }
-        """
-
-    private func withPool(_ fixture: ConfigFixture) -> String {
-        fixture.validYAML()
-            .replacing("  - name: rp\n", with: "  - name: gg\n    kind: gpugeek\n    api_key: env:TEST_RUNPOD_KEY\n  - name: rp\n")
-            + "\n" + pool
-    }
-
     @Test func serverlessEndpointsAreReleasedAndPoolsHeldByDefault() throws {
         let fixture = try ConfigFixture()
         defer { fixture.remove() }
-        let config = try fixture.load(withPool(fixture))
+        let config = try fixture.load(fixture.validYAMLWithPool())
         #expect(config.endpoints.map(\.onStop) == [.release, .release, .hold], "a pool has no scaler but scalerd to bring it back")
     }
 
     @Test func anEndpointsOwnSettingWinsOverTheGlobalOne() throws {
         let fixture = try ConfigFixture()
         defer { fixture.remove() }
-        let yaml = "on_stop: hold\n" + withPool(fixture).replacing("    id: abc123\n", with: "    id: abc123\n    on_stop: release\n")
+        let yaml = "on_stop: hold\n" + fixture.validYAMLWithPool().replacing("    id: abc123\n", with: "    id: abc123\n    on_stop: release\n")
         let config = try fixture.load(yaml)
         #expect(config.endpoints.map(\.onStop) == [.hold, .release, .hold])
-        let released = try fixture.load("on_stop: release\n" + withPool(fixture))
+        let released = try fixture.load("on_stop: release\n" + fixture.validYAMLWithPool())
         #expect(released.endpoints.last?.onStop == .release, "a pool is released when the operator says so")
     }
 

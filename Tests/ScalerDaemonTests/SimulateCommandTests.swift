@@ -36,6 +36,13 @@ extension ChildProcesses {
             let names = (report["policies"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(names == ["scalerd", "static-peak", "k8s-hpa", "knative-kpa", "runpod-queue-delay", "runpod-request-count", "ray-serve"])
             #expect(report["requests"] as? Int == 300)
+            let opt = try #require((report["clairvoyant"] as? [String: Any])?["workerSeconds"] as? Double)
+            let policies = try #require(report["policies"] as? [[String: Any]])
+            for policy in policies {
+                let ratio = try #require(policy["clairvoyantRatio"] as? Double)
+                let workerSeconds = try #require(policy["workerSeconds"] as? Double)
+                #expect(abs(ratio * opt - workerSeconds) < 0.5, "x OPT is worker-seconds over OPT")
+            }
         }
 
         @Test func theSameInvocationPrintsTheSameReport() async throws {
@@ -156,6 +163,8 @@ extension ChildProcesses {
             let svg = try String(contentsOf: directory.appendingPathComponent("frontiers.svg"), encoding: .utf8)
             #expect(svg.hasPrefix("<svg") && svg.contains(">OPT "))
 
+            let endless = try await runScalerd(["simulate", "-c", "scalerd.yaml", "--diurnal", "1e300", "--sweep"], in: directory)
+            #expect(endless.stderr == "scalerd: --diurnal: '1e300' is longer than a synthetic trace may be (30d)\n")
             let refused = try await runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--sweep", "--policies", "scalerd"], in: directory)
             #expect(refused.status != 0 && refused.stderr.contains("--policies is for one run of each policy"), "\(refused.stderr)")
         }
