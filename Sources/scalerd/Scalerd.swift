@@ -7,7 +7,7 @@ struct Scalerd: AsyncParsableCommand {
         commandName: "scalerd",
         abstract: "Autoscaling controller for serverless GPU endpoints.",
         version: ScalerdVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, ProvidersCommand.self, ReloadCommand.self, StatusCommand.self, JournalCommand.self, SimulateCommand.self, ReplayCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ProvidersCommand.self, ReloadCommand.self, StatusCommand.self, JournalCommand.self, SimulateCommand.self, TuneCommand.self, ReplayCommand.self]
     )
 }
 

@@ -21,20 +21,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "The endpoint whose policy to simulate (may be left out when the file has one).")
     var endpoint: String?
 
-    @Option(help: "Trace file: Azure LLM CSV, Mooncake JSONL, or a CSV of arrival[,service_time] seconds.")
-    var trace: String?
-
-    @Option(help: "Trace format when not detected from the file: azure, mooncake or arrivals.")
-    var traceFormat: TraceFormat?
-
-    @Option(help: "Instead of --trace: a synthetic bursty trace of this length (e.g. 2h).")
-    var bursty: String?
-
-    @Option(help: "With --bursty: mean requests per second inside a burst.")
-    var burstRate: Double = 12
-
-    @Option(help: "Instead of --trace: a synthetic day of this length (e.g. 24h): a 24-hour rate curve with noise and bursts.")
-    var diurnal: String?
+    @OptionGroup var source: TraceSourceOptions
 
     @OptionGroup var workers: WorkerModelOptions
 
@@ -43,9 +30,6 @@ struct SimulateCommand: AsyncParsableCommand {
 
     @Option(help: "Comma-separated policies to run: scalerd and any of \(SimulationRunner.baselineNames.joined(separator: ", ")). Default: all.")
     var policies: String?
-
-    @Option(help: "Seed for cold starts and synthetic traces.")
-    var seed: UInt64 = 1
 
     @Option(help: "table, markdown or json.")
     var format: SimulationOutputFormat = .table
@@ -72,9 +56,6 @@ struct SimulateCommand: AsyncParsableCommand {
     var chart: String?
 
     func validate() throws {
-        if [trace, bursty, diurnal].compactMap({ $0 }).count != 1 {
-            throw ValidationError("give one of --trace FILE, --bursty DURATION or --diurnal DURATION")
-        }
         if sweep {
             let single = [("--policies", policies != nil), ("--candidate", !candidates.isEmpty), ("--decisions", decisions != nil), ("--report", report != nil)]
             if let (option, _) = single.first(where: { $0.1 }) {
@@ -89,10 +70,10 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             let (loaded, endpoint) = try EndpointSelection.load(config: config, endpoint: endpoint)
             let policy = endpoint.policy
-            let traceData = try loadTrace()
+            let traceData = try source.load()
             let model = try workers.model(policy: policy)
             let target = try delayTarget.map { try Self.seconds($0, option: "--delay-target") } ?? (policy.type == .queue ? policy.value : 2)
-            let simulator = Simulator(trace: traceData, model: model, seed: seed, delayTarget: target)
+            let simulator = Simulator(trace: traceData, model: model, seed: source.seed, delayTarget: target)
             let limits = loaded.provider(named: endpoint.provider)?.api.limits ?? ProviderControlledStrategy.anyProvider
             if sweep {
                 let grid = SweepGrid(
@@ -131,16 +112,6 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         let (loaded, endpoint) = try EndpointSelection.load(config: path, preferring: name)
         return SimulationRunner.Candidate(name: label, policy: endpoint.policy, tick: loaded.tick)
-    }
-
-    private func loadTrace() throws -> Trace {
-        if let trace { return try TraceReader.read(file: trace, format: traceFormat) }
-        if let diurnal {
-            return DiurnalTraceGenerator(duration: try Self.syntheticDuration(diurnal, option: "--diurnal"), seed: seed).generate()
-        }
-        let duration = try Self.syntheticDuration(bursty ?? "", option: "--bursty")
-        guard burstRate > 0, burstRate.isFinite else { throw CommandFailure("--burst-rate must be a positive number of requests per second") }
-        return BurstyTraceGenerator(duration: duration, seed: seed, burstRate: burstRate).generate()
     }
 
     private func selectedPolicies() throws -> Set<String>? {
@@ -196,17 +167,6 @@ struct SimulateCommand: AsyncParsableCommand {
             throw CommandFailure("--start: '\(start)' is not an ISO 8601 instant such as 2026-03-09T00:00:00Z")
         }
         return date
-    }
-
-    /// Generated traces are held in memory whole: a month is already tens of millions of requests.
-    static let longestSyntheticTrace: Double = 30 * 86_400
-
-    static func syntheticDuration(_ text: String, option: String) throws -> Double {
-        let seconds = try seconds(text, option: option)
-        guard seconds <= longestSyntheticTrace else {
-            throw CommandFailure("\(option): '\(text)' is longer than a synthetic trace may be (30d)")
-        }
-        return seconds
     }
 
     static func seconds(_ text: String, option: String) throws -> Double {

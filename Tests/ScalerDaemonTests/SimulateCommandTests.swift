@@ -168,5 +168,31 @@ extension ChildProcesses {
             let refused = try await runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--sweep", "--policies", "scalerd"], in: directory)
             #expect(refused.status != 0 && refused.stderr.contains("--policies is for one run of each policy"), "\(refused.stderr)")
         }
+
+        @Test func tuneWritesAConfigThatChecksAndMeetsTheServiceLevelWhenSimulated() async throws {
+            let directory = try workspace()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            // A config `check` accepts on this host, unlike the workspace's production one.
+            let local = Self.config.replacing("/var/lib/elsewhere/journal.sqlite", with: "journal.sqlite")
+                .replacing(#"{ name: rp, kind: runpod, api_key: "env:SCALERD_TEST_KEY_NEVER_SET" }"#, with: "{ name: rp, kind: simulated }")
+            try local.write(to: directory.appendingPathComponent("local.yaml"), atomically: true, encoding: .utf8)
+            let tuned = try await runScalerd(["tune", "-c", "local.yaml", "--trace", "trace.csv", "--slo", "30%", "--write", "tuned.yaml"], in: directory)
+            #expect(tuned.status == 0, "\(tuned.stderr)")
+            #expect(tuned.stdout.contains("<- cheapest within 30%"))
+            #expect(tuned.stdout.contains("policy block for chat, to paste:\n\npolicy:\n"))
+            let check = try await runScalerd(["check", "-c", "tuned.yaml"], in: directory)
+            #expect(check.status == 0, "\(check.stderr)")
+            // Measured against the original's 2 s target: the tuned `value` is a knob, not the SLO.
+            let simulated = try await runScalerd(["simulate", "-c", "tuned.yaml", "--trace", "trace.csv", "--delay-target", "2s", "--policies", "scalerd", "--format", "json"], in: directory)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(simulated.stdout.utf8)) as? [String: Any])
+            let over = try #require((report["policies"] as? [[String: Any]])?.first?["overTarget"] as? Double)
+            #expect(over <= 0.30)
+
+            let unreachable = try await runScalerd(["tune", "-c", "scalerd.yaml", "--trace", "trace.csv", "--slo", "0.1%"], in: directory)
+            #expect(unreachable.status != 0 && unreachable.stderr.contains("the search kept up to 4 workers warm (the trace needs 6 at its peak)"), "\(unreachable.stderr)")
+
+            let badLevel = try await runScalerd(["tune", "-c", "scalerd.yaml", "--trace", "trace.csv", "--slo", "150%"], in: directory)
+            #expect(badLevel.stderr == "scalerd: --slo: '150%' is not a share of requests such as 1% or 0.01\n")
+        }
     }
 }

@@ -22,6 +22,14 @@ import Testing
         #expect(ParetoFrontier.indices(of: points).map { points[$0].settings } == ["a"])
     }
 
+    @Test func theCheapestSettingWithinTheServiceLevelIsChosen() {
+        let family = FamilyResult(name: "scalerd", knobs: "", points: [
+            point("cheap but slow", 90, 0.05), point("fits", 120, 0.009), point("fits, dearer", 130, 0.001), point("tied, slower", 120.2, 0.0095),
+        ])
+        #expect(Tuning.cheapest(meeting: 0.01, in: family).map { family.points[$0].settings } == "fits")
+        #expect(Tuning.cheapest(meeting: 0.0001, in: family) == nil)
+    }
+
     @Test func scalerdLiesBelowAnAnchorOnlyWhenEveryFrontierPointIsMatchedOnBothAxes() {
         var scalerd = FamilyResult(name: "scalerd", knobs: "", points: [point("s1", 100, 0.02), point("s2", 150, 0.01)])
         let anchor = FamilyResult(name: "anchor", knobs: "", points: [point("x", 110, 0.03), point("y", 150, 0.01), point("z", 80, 0.40)])

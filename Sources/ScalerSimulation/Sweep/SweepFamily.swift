@@ -1,3 +1,5 @@
+import ScalerCore
+
 /// One autoscaler over the settings its operators turn: every member is the same autoscaler with
 /// other knobs.
 public struct SweepFamily: Sendable {
@@ -19,10 +21,13 @@ public struct SweepMember: Sendable {
     /// The autoscaler as shipped (for scalerd: the endpoint's policy as configured).
     public var isDefault: Bool
     public var strategy: any ScalingStrategy
+    /// scalerd's policy for this setting, so that a chosen point can be written back.
+    public var policy: ScalingPolicy?
 
-    public init(settings: String, isDefault: Bool, strategy: any ScalingStrategy) {
+    public init(settings: String, isDefault: Bool, strategy: any ScalingStrategy, policy: ScalingPolicy? = nil) {
         self.settings = settings
         self.isDefault = isDefault
         self.strategy = strategy
+        self.policy = policy
     }
 }

@@ -59,12 +59,14 @@ public struct SweepGrid: Sendable {
                                 variant.control = control
                                 variant.value = policy.value * scale
                                 variant.minReplicas = floor
+                                // A fallback below the floor is refused by the config reader.
+                                if let fallback = variant.fallback?.replicas { variant.fallback?.replicas = max(fallback, floor) }
                                 variant.scaleDown.stabilization = window
                                 variant.idleTimeout = idle
                                 variant.adaptiveIdle = nil
                                 variant.lookAhead = lookAhead ? policy.lookAhead ?? LookAheadPolicy() : nil
                                 let settings = "\(control.rawValue), \(target(variant.value)), min \(floor), down \(seconds(window)), idle \(seconds(idle))\(lookAhead ? ", look-ahead" : "")"
-                                members.append(SweepMember(settings: settings, isDefault: variant == policy, strategy: controlled(variant)))
+                                members.append(SweepMember(settings: settings, isDefault: variant == policy, strategy: controlled(variant), policy: variant))
                             }
                         }
                     }
@@ -72,7 +74,7 @@ public struct SweepGrid: Sendable {
             }
         }
         if !members.contains(where: \.isDefault) {
-            members.append(SweepMember(settings: "as configured", isDefault: true, strategy: controlled(policy)))
+            members.append(SweepMember(settings: "as configured", isDefault: true, strategy: controlled(policy), policy: policy))
         }
         return SweepFamily(
             name: Self.scalerdFamily,

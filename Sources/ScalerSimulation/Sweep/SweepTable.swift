@@ -40,20 +40,25 @@ public enum SweepTable {
     public static func text(_ report: SweepReport) -> String {
         var lines = heading(report)
         for family in report.families {
-            let rows = [headers] + rows(family).map(row)
-            let widths = headers.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
             lines += ["", familyTitle(family)]
-            lines += rows.map { cells in
-                "  " + cells.enumerated().map { column, cell in
-                    column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                        : String(repeating: " ", count: widths[column] - cell.count) + cell
-                }.joined(separator: "  ")
-            }
+            lines += aligned([headers] + rows(family).map(row))
         }
         if !report.comparisons.isEmpty {
             lines += ["", "scalerd against each anchor's frontier:"] + report.comparisons.map { "  \($0.sentence)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Rows as indented columns: the first left-aligned, the rest right-aligned; `marks` follow
+    /// the data rows.
+    static func aligned(_ rows: [[String]], marks: [String] = []) -> [String] {
+        let widths = headers.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.enumerated().map { index, cells in
+            "  " + cells.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ") + (index > 0 && index - 1 < marks.count ? marks[index - 1] : "")
+        }
     }
 
     public static func markdown(_ report: SweepReport) -> String {

@@ -1,0 +1,51 @@
+import ArgumentParser
+import ScalerSimulation
+
+/// Where the simulated requests come from: a trace file or a synthetic generator, and the seed
+/// that makes a run repeatable.
+struct TraceSourceOptions: ParsableArguments {
+    @Option(help: "Trace file: Azure LLM CSV, Mooncake JSONL, or a CSV of arrival[,service_time] seconds.")
+    var trace: String?
+
+    @Option(help: "Trace format when not detected from the file: azure, mooncake or arrivals.")
+    var traceFormat: TraceFormat?
+
+    @Option(help: "Instead of --trace: a synthetic bursty trace of this length (e.g. 2h).")
+    var bursty: String?
+
+    @Option(help: "With --bursty: mean requests per second inside a burst.")
+    var burstRate: Double = 12
+
+    @Option(help: "Instead of --trace: a synthetic day of this length (e.g. 24h): a 24-hour rate curve with noise and bursts.")
+    var diurnal: String?
+
+    @Option(help: "Seed for cold starts and synthetic traces.")
+    var seed: UInt64 = 1
+
+    /// Generated traces are held in memory whole: a month is already tens of millions of requests.
+    static let longestSyntheticTrace: Double = 30 * 86_400
+
+    func validate() throws {
+        if [trace, bursty, diurnal].compactMap({ $0 }).count != 1 {
+            throw ValidationError("give one of --trace FILE, --bursty DURATION or --diurnal DURATION")
+        }
+    }
+
+    func load() throws -> Trace {
+        if let trace { return try TraceReader.read(file: trace, format: traceFormat) }
+        if let diurnal {
+            return DiurnalTraceGenerator(duration: try Self.syntheticDuration(diurnal, option: "--diurnal"), seed: seed).generate()
+        }
+        let duration = try Self.syntheticDuration(bursty ?? "", option: "--bursty")
+        guard burstRate > 0, burstRate.isFinite else { throw CommandFailure("--burst-rate must be a positive number of requests per second") }
+        return BurstyTraceGenerator(duration: duration, seed: seed, burstRate: burstRate).generate()
+    }
+
+    static func syntheticDuration(_ text: String, option: String) throws -> Double {
+        let seconds = try SimulateCommand.seconds(text, option: option)
+        guard seconds <= longestSyntheticTrace else {
+            throw CommandFailure("\(option): '\(text)' is longer than a synthetic trace may be (30d)")
+        }
+        return seconds
+    }
+}

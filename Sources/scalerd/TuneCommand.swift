@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import ScalerConfig
+import ScalerCore
+import ScalerProviders
+import ScalerSimulation
+
+struct TuneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Find the cheapest setting of an endpoint's policy that meets a service level on a trace.",
+        discussion: """
+        Runs the endpoint's policy over a grid of its knobs (control mode, target, min_replicas, \
+        scale-down window, idle_timeout, look_ahead), and each anchor over the knobs its operators \
+        turn, on the simulator and both cores. Prints scalerd's frontier of worker-seconds against \
+        share over target, marks the cheapest setting with at most --slo of requests over target, \
+        shows each anchor's cheapest setting that meets it, and prints the policy block to paste \
+        (or --write a copy of the config with it). Deterministic: the same inputs give the same choice.
+        """
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file holding the endpoint's policy.")
+    var config = Defaults.configPath
+
+    @Option(help: "The endpoint whose policy to tune (may be left out when the file has one).")
+    var endpoint: String?
+
+    @OptionGroup var source: TraceSourceOptions
+
+    @OptionGroup var workers: WorkerModelOptions
+
+    @Option(help: "The service level: the share of requests that may wait longer than the target, e.g. 1%.")
+    var slo: String
+
+    @Option(help: "Requests waiting longer than this count as over target (default: the policy's value for queue policies, else 2s).")
+    var delayTarget: String?
+
+    @Option(help: "Write a copy of the config with the chosen policy to this file (comments are not kept).")
+    var write: String?
+
+    func run() async throws {
+        do {
+            let share = try Self.share(slo)
+            let (loaded, endpoint) = try EndpointSelection.load(config: config, endpoint: endpoint)
+            let policy = endpoint.policy
+            let model = try workers.model(policy: policy)
+            let target = try delayTarget.map { try SimulateCommand.seconds($0, option: "--delay-target") } ?? (policy.type == .queue ? policy.value : 2)
+            let simulator = Simulator(trace: try source.load(), model: model, seed: source.seed, delayTarget: target)
+            let limits = loaded.provider(named: endpoint.provider)?.api.limits ?? ProviderControlledStrategy.anyProvider
+            let grid = SweepGrid(policy: policy, tick: loaded.tick, model: model, limits: limits, peakWorkers: simulator.lowerBound.peakWorkers)
+            let families = grid.families
+            let report = await Sweep(simulator: simulator, families: families).run(progress: ProgressLine.makeIfTerminal())
+            print(TuneTable.text(report, slo: share))
+            guard let scalerd = report.families.first, let chosen = Tuning.cheapest(meeting: share, in: scalerd),
+                  let tuned = families[0].members[chosen].policy else {
+                let highest = families[0].members.compactMap { $0.policy?.minReplicas }.max() ?? policy.minReplicas
+                throw CommandFailure(
+                    "no setting of \(endpoint.name)'s policy leaves at most \(slo) of requests over target on this trace; the search kept up to \(highest) workers warm "
+                        + "(the trace needs \(simulator.lowerBound.peakWorkers) at its peak): set min_replicas higher to search from there, or loosen the SLO"
+                )
+            }
+            let text = try String(contentsOfFile: config, encoding: .utf8)
+            let edited = try PolicyEditor.applying(tuned, toEndpoint: endpoint.name, in: text, file: config)
+            // The copy must load as the original did: it is checked before anyone can use it.
+            do {
+                _ = try ConfigLoader.offline(catalog: ProviderModules.catalog).parse(edited.file, file: write ?? config)
+            } catch {
+                throw CommandFailure("the tuned copy of \(config) does not load, so it is not written: \(error)")
+            }
+            print("\npolicy block for \(endpoint.name), to paste:\n\n" + edited.policyBlock)
+            if let write {
+                try Data(edited.file.utf8).write(to: URL(fileURLWithPath: write), options: .atomic)
+                print("wrote \(write)")
+            }
+            // The tuned `value` may differ from the target the service level is measured against.
+            print("measured against requests waiting over \(DurationText.compact(target)); to check it: scalerd simulate -c \(write ?? "FILE") --endpoint \(endpoint.name) --delay-target \(DurationText.compact(target)) ...")
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("scalerd: \(failure)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as TraceError {
+            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as PolicyEditor.EditError {
+            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// `1%` or `0.01`: a share of requests, above 0 and below 1.
+    static func share(_ text: String) throws -> Double {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map { $0 / 100 } : Double(trimmed)
+        guard let value, value.isFinite, value > 0, value < 1 else {
+            throw CommandFailure("--slo: '\(text)' is not a share of requests such as 1% or 0.01")
+        }
+        return value
+    }
+}
