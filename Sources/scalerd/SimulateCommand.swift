@@ -15,18 +15,11 @@ struct SimulateCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .shortAndLong, help: "The configuration file holding the endpoint's policy.")
-    var config = Defaults.configPath
-
-    @Option(help: "The endpoint whose policy to simulate (may be left out when the file has one).")
-    var endpoint: String?
+    @OptionGroup var target: SimulatedEndpointOptions
 
     @OptionGroup var source: TraceSourceOptions
 
     @OptionGroup var workers: WorkerModelOptions
-
-    @Option(help: "Requests waiting longer than this count as over target (default: the policy's value for queue policies, else 2s).")
-    var delayTarget: String?
 
     @Option(help: "Comma-separated policies to run: scalerd and any of \(SimulationRunner.baselineNames.joined(separator: ", ")). Default: all.")
     var policies: String?
@@ -68,13 +61,11 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let (loaded, endpoint) = try EndpointSelection.load(config: config, endpoint: endpoint)
+            let (loaded, endpoint, limits) = try target.load()
             let policy = endpoint.policy
             let traceData = try source.load()
             let model = try workers.model(policy: policy)
-            let target = try delayTarget.map { try Self.seconds($0, option: "--delay-target") } ?? (policy.type == .queue ? policy.value : 2)
-            let simulator = Simulator(trace: traceData, model: model, seed: source.seed, delayTarget: target)
-            let limits = loaded.provider(named: endpoint.provider)?.api.limits ?? ProviderControlledStrategy.anyProvider
+            let simulator = Simulator(trace: traceData, model: model, seed: source.seed, delayTarget: try target.target(for: policy))
             if sweep {
                 let grid = SweepGrid(
                     policy: policy, tick: loaded.tick, model: model, limits: limits,

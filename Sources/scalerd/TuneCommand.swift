@@ -19,11 +19,7 @@ struct TuneCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .shortAndLong, help: "The configuration file holding the endpoint's policy.")
-    var config = Defaults.configPath
-
-    @Option(help: "The endpoint whose policy to tune (may be left out when the file has one).")
-    var endpoint: String?
+    @OptionGroup var endpointOptions: SimulatedEndpointOptions
 
     @OptionGroup var source: TraceSourceOptions
 
@@ -32,21 +28,17 @@ struct TuneCommand: AsyncParsableCommand {
     @Option(help: "The service level: the share of requests that may wait longer than the target, e.g. 1%.")
     var slo: String
 
-    @Option(help: "Requests waiting longer than this count as over target (default: the policy's value for queue policies, else 2s).")
-    var delayTarget: String?
-
     @Option(help: "Write a copy of the config with the chosen policy to this file (comments are not kept).")
     var write: String?
 
     func run() async throws {
         do {
             let share = try Self.share(slo)
-            let (loaded, endpoint) = try EndpointSelection.load(config: config, endpoint: endpoint)
+            let (loaded, endpoint, limits) = try endpointOptions.load()
             let policy = endpoint.policy
             let model = try workers.model(policy: policy)
-            let target = try delayTarget.map { try SimulateCommand.seconds($0, option: "--delay-target") } ?? (policy.type == .queue ? policy.value : 2)
+            let target = try endpointOptions.target(for: policy)
             let simulator = Simulator(trace: try source.load(), model: model, seed: source.seed, delayTarget: target)
-            let limits = loaded.provider(named: endpoint.provider)?.api.limits ?? ProviderControlledStrategy.anyProvider
             let grid = SweepGrid(policy: policy, tick: loaded.tick, model: model, limits: limits, peakWorkers: simulator.lowerBound.peakWorkers)
             let families = grid.families
             let report = await Sweep(simulator: simulator, families: families).run(progress: ProgressLine.makeIfTerminal())
@@ -59,6 +51,7 @@ struct TuneCommand: AsyncParsableCommand {
                         + "(the trace needs \(simulator.lowerBound.peakWorkers) at its peak): set min_replicas higher to search from there, or loosen the SLO"
                 )
             }
+            let config = endpointOptions.config
             let text = try String(contentsOfFile: config, encoding: .utf8)
             let edited = try PolicyEditor.applying(tuned, toEndpoint: endpoint.name, in: text, file: config)
             // The copy must load as the original did: it is checked before anyone can use it.
