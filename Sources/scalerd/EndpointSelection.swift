@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import ScalerConfig
 import ScalerProviders
+import ScalerSimulation
 
 /// Offline commands read one endpoint's policy from a config file that may name secrets and paths
 /// of another host: nothing is resolved or touched here.
@@ -49,5 +51,24 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     init(_ description: String) {
         self.description = description
+    }
+
+    /// Runs an offline command's body. A failure that explains itself (the command's own, a
+    /// trace's, a config edit's) is printed as one line, and the command exits 1.
+    static func reporting(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as CommandFailure {
+            throw printed(error)
+        } catch let error as TraceError {
+            throw printed(error)
+        } catch let error as PolicyEditor.EditError {
+            throw printed(error)
+        }
+    }
+
+    private static func printed(_ error: some CustomStringConvertible) -> ExitCode {
+        FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
+        return .failure
     }
 }

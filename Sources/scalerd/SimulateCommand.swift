@@ -60,7 +60,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
+        try await CommandFailure.reporting {
             let (loaded, endpoint, limits) = try target.load()
             let policy = endpoint.policy
             let traceData = try source.load()
@@ -86,12 +86,6 @@ struct SimulateCommand: AsyncParsableCommand {
             if let decisions, let log {
                 try write(log.jsonLines(), to: decisions, option: "--decisions")
             }
-        } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("scalerd: \(failure)\n".utf8))
-            throw ExitCode.failure
-        } catch let error as TraceError {
-            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
-            throw ExitCode.failure
         }
     }
 
@@ -121,9 +115,7 @@ struct SimulateCommand: AsyncParsableCommand {
         case .table: print(ReportTable.text(result))
         case .markdown: print(ReportTable.markdown(result))
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try printJSON(result)
         }
         if let report {
             try write(ReportHTML.render(result), to: report, option: "--report")
@@ -135,13 +127,17 @@ struct SimulateCommand: AsyncParsableCommand {
         case .table: print(SweepTable.text(result))
         case .markdown: print(SweepTable.markdown(result))
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try printJSON(result)
         }
         if let chart {
             try write(SweepTable.chart(result), to: chart, option: "--chart")
         }
+    }
+
+    private func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
     private func write(_ text: String, to path: String, option: String) throws {

@@ -32,7 +32,7 @@ struct TuneCommand: AsyncParsableCommand {
     var write: String?
 
     func run() async throws {
-        do {
+        try await CommandFailure.reporting {
             let share = try Self.share(slo)
             let (loaded, endpoint, limits) = try endpointOptions.load()
             let policy = endpoint.policy
@@ -67,15 +67,6 @@ struct TuneCommand: AsyncParsableCommand {
             }
             // The tuned `value` may differ from the target the service level is measured against.
             print("measured against requests waiting over \(DurationText.compact(target)); to check it: scalerd simulate -c \(write ?? "FILE") --endpoint \(endpoint.name) --delay-target \(DurationText.compact(target)) ...")
-        } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("scalerd: \(failure)\n".utf8))
-            throw ExitCode.failure
-        } catch let error as TraceError {
-            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
-            throw ExitCode.failure
-        } catch let error as PolicyEditor.EditError {
-            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
-            throw ExitCode.failure
         }
     }
 
