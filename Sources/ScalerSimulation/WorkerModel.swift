@@ -27,7 +27,7 @@ public enum ColdStart: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        value == value.rounded() && value.magnitude < 1e15 ? String(Int(value)) : String(value)
     }
 }
 

@@ -26,19 +26,35 @@ struct WorkerModelOptions: ParsableArguments {
     @Option(help: "Price of one worker-hour, to report dollars (default: the policy's price_per_worker_hour).")
     var price: Double?
 
+    /// A worker that takes longer than this to start, serve or idle out is not a model of a GPU
+    /// worker, and the simulator's arithmetic is not meant for it.
+    static let longestDuration: Double = 86_400
+    static let mostConcurrency = 1_000_000
+
     func model(policy: ScalingPolicy) throws -> WorkerModel {
-        if let concurrency, concurrency < 1 { throw CommandFailure("--concurrency must be 1 or more") }
-        guard prefillTps > 0, decodeTps > 0 else { throw CommandFailure("--prefill-tps and --decode-tps must be positive") }
+        if let concurrency, !(1...Self.mostConcurrency).contains(concurrency) {
+            throw CommandFailure("--concurrency must be from 1 to \(Self.mostConcurrency)")
+        }
+        guard prefillTps > 0, decodeTps > 0, prefillTps.isFinite, decodeTps.isFinite else {
+            throw CommandFailure("--prefill-tps and --decode-tps must be positive numbers")
+        }
         if let price, price < 0 || !price.isFinite { throw CommandFailure("--price must be 0 or more") }
         return WorkerModel(
             coldStart: try parseColdStart(),
             concurrency: concurrency ?? policy.maxConcurrentPerWorker,
             prefillTokensPerSecond: prefillTps,
             decodeTokensPerSecond: decodeTps,
-            defaultServiceTime: try SimulateCommand.seconds(serviceTime, option: "--service-time"),
-            providerIdleTimeout: try SimulateCommand.seconds(providerIdleTimeout, option: "--provider-idle-timeout"),
+            defaultServiceTime: try Self.bounded(SimulateCommand.seconds(serviceTime, option: "--service-time"), option: "--service-time"),
+            providerIdleTimeout: try Self.bounded(SimulateCommand.seconds(providerIdleTimeout, option: "--provider-idle-timeout"), option: "--provider-idle-timeout"),
             pricePerWorkerHour: price ?? policy.budget?.pricePerWorkerHour
         )
+    }
+
+    private static func bounded(_ seconds: Double, option: String) throws -> Double {
+        guard seconds <= longestDuration else {
+            throw CommandFailure("\(option): \(DurationText.compact(seconds)) is longer than a worker model allows (1d)")
+        }
+        return seconds
     }
 
     private func parseColdStart() throws -> ColdStart {
@@ -48,10 +64,10 @@ struct WorkerModelOptions: ParsableArguments {
         switch seconds.count {
         case 1:
             guard let fixed = seconds[0] else { throw CommandFailure(problem) }
-            return .fixed(fixed)
+            return .fixed(try Self.bounded(fixed, option: "--cold-start"))
         case 2:
             guard let low = seconds[0], let high = seconds[1], low <= high else { throw CommandFailure(problem) }
-            return .uniform(low, high)
+            return .uniform(low, try Self.bounded(high, option: "--cold-start"))
         default:
             throw CommandFailure(problem)
         }

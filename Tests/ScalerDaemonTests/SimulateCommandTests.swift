@@ -194,5 +194,14 @@ extension ChildProcesses {
             let badLevel = try await runScalerd(["tune", "-c", "scalerd.yaml", "--trace", "trace.csv", "--slo", "150%"], in: directory)
             #expect(badLevel.stderr == "scalerd: --slo: '150%' is not a share of requests such as 1% or 0.01\n")
         }
+
+        @Test func aWorkerModelPastADayOrAMillionSlotsIsRefusedWithItsOption() async throws {
+            let directory = try workspace()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let slots = try await runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--concurrency", "9223372036854775807"], in: directory)
+            #expect(slots.stderr == "scalerd: --concurrency must be from 1 to 1000000\n")
+            let start = try await runScalerd(["simulate", "-c", "scalerd.yaml", "--trace", "trace.csv", "--cold-start", "9223372036854775807s"], in: directory)
+            #expect(start.stderr == "scalerd: --cold-start: 9.223372036854776e+18s is longer than a worker model allows (1d)\n")
+        }
     }
 }
