@@ -66,7 +66,7 @@ struct EndpointEvaluation: Sendable {
         let wanted = runtime.limits.normalized(.wanted(
             replicas: decision.desiredReplicas, ceiling: decision.ceiling ?? runtime.config.policy.maxReplicas, policy: runtime.config.policy
         ))
-        let drift = current.settings.drift(toward: wanted)
+        let drift = current.settings.drift(toward: wanted, control: runtime.config.policy.control)
         if runtime.config.mode == .dryRun { return (.dryRun, drift, nil) }
         if paused { return (.skipped("paused by an operator"), drift, nil) }
         if let why = journalUnavailable { return (.skipped(why, kind: .journalUnavailable), drift, nil) }

@@ -39,9 +39,15 @@ public struct ManagedSettings: Sendable, Hashable {
     }
 
     /// Fields other than the replica count where the live endpoint differs from what scalerd wants.
-    public func drift(toward wanted: ManagedSettings) -> [SettingDrift] {
+    /// Under `control: exact` the maximum moves with every decision, as the minimum does: it has
+    /// drifted only when it no longer equals the live minimum.
+    public func drift(toward wanted: ManagedSettings, control: ControlMode = .floor) -> [SettingDrift] {
         var drift: [SettingDrift] = []
-        if let live = maxReplicas, let want = wanted.maxReplicas, live != want {
+        if control == .exact {
+            if let live = maxReplicas, let want = wanted.maxReplicas, live != minReplicas {
+                drift.append(SettingDrift(field: "max_replicas", live: "\(live)", wanted: "\(want)"))
+            }
+        } else if let live = maxReplicas, let want = wanted.maxReplicas, live != want {
             drift.append(SettingDrift(field: "max_replicas", live: "\(live)", wanted: "\(want)"))
         }
         if let live = idleTimeout, let want = wanted.idleTimeout, live != want {

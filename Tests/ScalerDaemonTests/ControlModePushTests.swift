@@ -49,6 +49,25 @@ import Testing
             case .floor: #expect(assumed.maxReplicas == 6 && assumed.idleTimeout == 45)
             case .exact: #expect(assumed.maxReplicas == row.desired)
             }
+
+            // Further decisions move the maximum with them under exact: scalerd's own change, not drift.
+            for _ in 0..<2 {
+                harness.clock.advance(5)
+                await harness.tick()
+            }
+            // The first row saw the endpoint as the console left it: that was drift.
+            let all = try harness.rows()
+            #expect(Set(all.map(\.desired)).count > 1, "the decision moved: \(all.map(\.desired))")
+            let rows = all.dropFirst()
+            #expect(rows.allSatisfy { $0.drift.isEmpty }, "\(rows.map(\.drift))")
+
+            // A console edit of the maximum is drift in either mode, and is put back.
+            var edited = try #require(await state.endpoint("ep1"))
+            edited["workers"]?["max"] = 1
+            await state.setEndpoint("ep1", edited)
+            harness.clock.advance(5)
+            await harness.tick()
+            #expect(try harness.rows().last?.drift.map(\.field) == ["max_replicas"])
         }
     }
 }
