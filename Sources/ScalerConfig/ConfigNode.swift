@@ -116,6 +116,19 @@ struct ConfigNode {
         return value
     }
 
+    /// A share, from `1%` or `0.01`, within `range`.
+    func share(within range: ClosedRange<Double>) -> Double? {
+        guard case .scalar(let scalar) = node, let value = ShareParser.fraction(from: scalar.string) else {
+            report("expected a share such as 1% or 0.01, found \(kindName)")
+            return nil
+        }
+        guard range.contains(value) else {
+            report("must be between \(LoadFormat.number(range.lowerBound * 100))% and \(LoadFormat.number(range.upperBound * 100))%, got \(scalar.string)")
+            return nil
+        }
+        return value
+    }
+
     /// Seconds, from `300s`, `5m`, `1h30m` or a bare number.
     func duration(allowZero: Bool) -> Double? {
         guard case .scalar(let scalar) = node, let seconds = DurationParser.seconds(from: scalar.string) else {

@@ -39,7 +39,12 @@ public enum ConfigSummary {
             }
             lines.append("    on_stop: \(endpoint.onStop.rawValue) (\(endpoint.onStop == .release ? "a graceful stop pushes min_replicas \(policy.minReplicas) as the floor" : "a graceful stop leaves the last floor"))")
             lines.append("    scale_up: \(directionText(policy.scaleUp))")
-            lines.append("    scale_down: \(directionText(policy.scaleDown))")
+            if let slo = policy.slo {
+                lines.append("    slo: at most \(LoadFormat.number(slo.overTarget * 100))% of requests waiting longer than \(DurationParser.format(slo.wait)), per \(DurationParser.format(slo.window)); scalerd keeps headroom for the load's learned rise within one cold start (\(DurationParser.format(slo.assumedColdStart)) until measured) and releases a worker one cold start after the load stops needing it")
+                lines.append("    scale_down: released by the slo; \(directionText(policy.scaleDown, stabilization: false))")
+            } else {
+                lines.append("    scale_down: \(directionText(policy.scaleDown))")
+            }
             for window in policy.schedules ?? [] {
                 let bounds = [window.minReplicas.map { "min \($0)" }, window.maxReplicas.map { "max \($0)" }].compactMap { $0 }.joined(separator: ", ")
                 let days = window.weekdays.count == 7 ? "every day" : window.weekdays.sorted().map { ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][$0 - 1] }.joined(separator: ",")
@@ -111,8 +116,9 @@ public enum ConfigSummary {
         return "source \(metrics.source.rawValue) \(url) (\(pointers.joined(separator: "; ")))\(token)"
     }
 
-    private static func directionText(_ behavior: DirectionBehavior) -> String {
-        var text = "stabilization \(DurationParser.format(behavior.stabilization)), max_step \(behavior.maxStep.map(String.init) ?? "unlimited")"
+    private static func directionText(_ behavior: DirectionBehavior, stabilization: Bool = true) -> String {
+        let window = stabilization ? "stabilization \(DurationParser.format(behavior.stabilization)), " : ""
+        var text = "\(window)max_step \(behavior.maxStep.map(String.init) ?? "unlimited")"
         if let percent = behavior.maxPercent {
             text += ", max_percent \(LoadFormat.number(percent)) per \(DurationParser.format(behavior.period ?? DirectionBehavior.defaultPeriod))"
         }

@@ -2,7 +2,7 @@ import Foundation
 import ScalerCore
 import Yams
 
-/// Writes the knobs `scalerd tune` turns into one endpoint's `policy:` block of a config file,
+/// Writes the knobs `scalerd tune` turns (or its SLO policy, which sets them itself) into one endpoint's `policy:` block of a config file,
 /// leaving every other key as it was. The file is re-emitted from its YAML tree, which keeps no
 /// comments; the edited copy is checked by the same loader as any config before anyone sees it.
 public enum PolicyEditor {
@@ -27,10 +27,18 @@ public enum PolicyEditor {
         block["value"] = scalar(number(policy.value))
         block["min_replicas"] = scalar(String(policy.minReplicas))
         block["control"] = scalar(policy.control.rawValue)
-        block["idle_timeout"] = scalar(DurationText.compact(policy.idleTimeout))
         var scaleDown = block["scale_down"]?.mapping ?? Node.Mapping([])
-        scaleDown["stabilization"] = scalar(DurationText.compact(policy.scaleDown.stabilization))
-        block["scale_down"] = .mapping(scaleDown)
+        if policy.slo == nil {
+            // A setting of the knobs: the objective that would override them goes.
+            block["slo"] = nil
+            block["idle_timeout"] = scalar(DurationText.compact(policy.idleTimeout))
+            scaleDown["stabilization"] = scalar(DurationText.compact(policy.scaleDown.stabilization))
+        } else {
+            // The SLO chooses release timing itself and refuses these beside it.
+            block["idle_timeout"] = nil
+            scaleDown["stabilization"] = nil
+        }
+        block["scale_down"] = scaleDown.isEmpty ? nil : .mapping(scaleDown)
         if policy.lookAhead == nil {
             block["look_ahead"] = nil
         } else if block["look_ahead"] == nil {

@@ -8,7 +8,7 @@ struct PolicyReader {
     private static let keys = [
         "type", "value", "min_replicas", "max_replicas", "idle_timeout", "provider_idle_timeout", "max_concurrent_per_worker", "control",
         "scale_up", "scale_down", "fallback", "price_per_worker_hour", "max_spend_per_hour", "max_spend_per_day", "tolerance", "schedules",
-        "burst", "look_ahead", "adaptive_idle_timeout",
+        "burst", "look_ahead", "adaptive_idle_timeout", "slo",
     ]
 
     func read(maxMetricAge: Double) -> ScalingPolicy? {
@@ -18,7 +18,12 @@ struct PolicyReader {
         let minReplicas = mapping["min_replicas"].map { $0.integer(atLeast: 0) } ?? 0
         let maxReplicasNode = mapping.required("max_replicas")
         let maxReplicas = maxReplicasNode?.integer(atLeast: 1)
-        let idleTimeout = mapping["idle_timeout"].map { $0.duration(allowZero: false) } ?? 300
+        let sloNode = mapping["slo"]
+        let slo = sloNode.map { readSLO($0, type: type, value: value) }
+        if let sloNode, refusesKnobs(alongside: sloNode, in: mapping) { return nil }
+        // Under an SLO the provider keeps each worker it added for one cold start, as scalerd's
+        // own release does (ski rental).
+        let idleTimeout = mapping["idle_timeout"].map { $0.duration(allowZero: false) } ?? (slo ?? nil)?.assumedColdStart ?? 300
         let providerIdleTimeout = mapping["provider_idle_timeout"].map { $0.duration(allowZero: false) }
         let perWorker = mapping["max_concurrent_per_worker"].map { $0.integer(atLeast: 1) } ?? 1
         let control = mapping["control"].map { $0.choice(ControlMode.self) } ?? ScalingPolicy.defaultControl
@@ -50,13 +55,13 @@ struct PolicyReader {
         }
         guard let type, let value, let minReplicas, let maxReplicas, let idleTimeout, providerIdleTimeout != .some(nil), let perWorker, let control,
               let scaleUp, let scaleDown, budget.valid, tolerance != .some(nil), schedules != .some(nil),
-              burst != .some(nil), lookAhead != .some(nil), adaptiveIdle != .some(nil) else { return nil }
+              burst != .some(nil), lookAhead != .some(nil), adaptiveIdle != .some(nil), slo != .some(nil) else { return nil }
         return ScalingPolicy(
             type: type, value: value, minReplicas: minReplicas, maxReplicas: maxReplicas,
             idleTimeout: idleTimeout, providerIdleTimeout: providerIdleTimeout ?? nil, maxConcurrentPerWorker: perWorker,
             control: control, scaleUp: scaleUp, scaleDown: scaleDown, fallback: fallback, maxMetricAge: maxMetricAge,
             budget: budget.budget, tolerance: tolerance ?? nil, schedules: schedules ?? nil,
-            burst: burst ?? nil, lookAhead: lookAhead ?? nil, adaptiveIdle: adaptiveIdle ?? nil
+            burst: burst ?? nil, lookAhead: lookAhead ?? nil, adaptiveIdle: adaptiveIdle ?? nil, slo: slo ?? nil
         )
     }
 
@@ -141,6 +146,47 @@ struct PolicyReader {
         }
         guard let minimum, let maximum, let coverage else { return nil }
         return AdaptiveIdlePolicy(minimum: minimum, maximum: maximum, coverage: coverage)
+    }
+
+    /// With `slo`, scalerd chooses when to release workers: a hand-set release timing would
+    /// fight it, so it is refused, naming what to remove.
+    private func refusesKnobs(alongside sloNode: ConfigNode, in mapping: ConfigMapping) -> Bool {
+        var knobs = ["idle_timeout", "adaptive_idle_timeout"].filter { mapping[$0] != nil }
+        if let scaleDown = mapping["scale_down"], case .mapping(let keys) = scaleDown.node,
+           keys.contains(where: { $0.key.string == "stabilization" }) {
+            knobs.append("scale_down.stabilization")
+        }
+        guard !knobs.isEmpty else { return false }
+        sloNode.report("with slo, scalerd chooses when to release workers (one cold start, ski rental): remove \(knobs.joined(separator: " and ")), or remove slo to set them by hand")
+        return true
+    }
+
+    private func readSLO(_ node: ConfigNode, type: PolicyType?, value: Double?) -> ServiceLevelObjective? {
+        guard let mapping = node.mapping(keys: ["over_target", "window", "wait", "cold_start"]) else { return nil }
+        let overTarget = mapping.required("over_target")?.share(within: ServiceLevelObjective.shares)
+        let windowNode = mapping["window"]
+        var window = windowNode.map { $0.duration(allowZero: false) } ?? ServiceLevelObjective.defaultWindow
+        if let windowNode, let measured = window, !ServiceLevelObjective.windows.contains(measured) {
+            windowNode.report("must be between \(DurationParser.format(ServiceLevelObjective.windows.lowerBound)) and \(DurationParser.format(ServiceLevelObjective.windows.upperBound)): the share is measured over it")
+            window = nil
+        }
+        let coldStart = mapping["cold_start"].map { $0.duration(allowZero: false) } ?? ServiceLevelObjective.defaultColdStart
+        let waitNode = mapping["wait"]
+        let wait: Double??
+        switch type {
+        case .queue?:
+            if let waitNode {
+                waitNode.report("a queue policy's wait is its value (\(value.map(LoadFormat.number) ?? "?")s): remove slo.wait")
+                return nil
+            }
+            wait = value
+        case .concurrency?:
+            wait = mapping.required("wait").map { $0.duration(allowZero: false) }
+        case nil:
+            return nil
+        }
+        guard let overTarget, let window, let coldStart, let wait, let wait else { return nil }
+        return ServiceLevelObjective(wait: wait, overTarget: overTarget, window: window, assumedColdStart: coldStart)
     }
 
     private func readFallback(_ node: ConfigNode) -> FallbackPolicy? {

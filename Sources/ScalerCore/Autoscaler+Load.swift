@@ -25,16 +25,46 @@ extension Autoscaler {
             }
         }
 
+        let coldStart = next.coldStart.estimate.map { (seconds: $0, measured: true) }
+            ?? (seconds: policy.slo?.assumedColdStart ?? ServiceLevelObjective.defaultColdStart, measured: false)
+        if let slo = policy.slo {
+            var learned = state.serviceLevel ?? ServiceLevelState()
+            var step: ServiceLevelStep?
+            // A source that reports neither count teaches nothing about load: the headroom keeps
+            // what it learned before.
+            if policy.lookAhead == nil {
+                learnServiceTime(&next, sample: sample, previous: state.lastSample)
+            }
+            if sample.inFlight != nil || sample.queued != nil {
+                // Rises measured before a service time is known count a cold queue's whole
+                // backlog: the history starts over from the first one.
+                if state.serviceTime == nil, next.serviceTime != nil { learned.rises.removeAll() }
+                let load = QueueModel.unconstrainedLoad(sample, serviceTime: next.serviceTime)
+                learned.learn(load: load, warm: sample.readyWorkers != 0, queueDelay: sample.queueDelay, slo: slo, coldStart: coldStart.seconds, now: now)
+                step = learned.step(slo, now: now)
+            }
+            next.serviceLevel = learned
+            applyHeadroom(&pipeline, learned: learned, step: step, serviceTime: next.serviceTime, slo: slo, coldStart: coldStart, policy: policy, now: now)
+        }
+
         // The window remembers what the load asked for; the idle timeout alone decides the last
         // step to zero, so that it is not idle_timeout plus a window.
         next.recommendations = remember(min(pipeline.value, steady ?? pipeline.value), at: now, in: state.recommendations, policy: policy)
         applyTolerance(&pipeline, current: current, policy: policy)
-        let release = applyIdleTimeout(&pipeline, current: current, idle: idle, idleSince: next.idleSince, gaps: next.idleGaps, policy: policy, now: now)
+        var release: String?
+        if policy.slo != nil {
+            applyRelease(&pipeline, current: current, history: next.recommendations, idle: idle, idleSince: next.idleSince,
+                         observingSince: next.observingSince ?? now, coldStart: coldStart, now: now)
+        } else {
+            release = applyIdleTimeout(&pipeline, current: current, idle: idle, idleSince: next.idleSince, gaps: next.idleGaps, policy: policy, now: now)
+        }
         let unstabilized = pipeline.value
         // A learned idle timeout is opted into to release early: the window's memory of the
-        // last busy minutes does not hold the workers past it. A fixed one waits for both.
+        // last busy minutes does not hold the workers past it. A fixed one waits for both. Under
+        // an SLO the release clamp has already chosen when to let workers go.
         if release == nil {
-            applyStabilization(&pipeline, current: current, history: next.recommendations, observingSince: next.observingSince ?? now, policy: policy, now: now)
+            applyStabilization(&pipeline, current: current, history: next.recommendations, observingSince: next.observingSince ?? now,
+                               policy: policy, scaleDown: policy.slo == nil, now: now)
         }
         if let burst = policy.burst {
             applyBurst(&pipeline, burstSeenAt: &next.burstSeenAt, history: next.recommendations, unstabilized: unstabilized,

@@ -4,13 +4,17 @@ extension Autoscaler {
     /// Keeps what the look-ahead learns from each fresh sample: the service time and the recent
     /// arrival rates.
     static func learnQueue(_ state: inout ScalerState, sample: MetricSample, previous: MetricSample?, lookAhead: LookAheadPolicy, now: Date) {
-        if let previous, let observed = QueueModel.serviceTime(previous: previous, sample: sample) {
-            state.serviceTimes = Array((state.serviceTimes + [observed]).suffix(QueueModel.remembered))
-        }
+        learnServiceTime(&state, sample: sample, previous: previous)
         let horizon = now.addingTimeInterval(-lookAhead.window)
         state.arrivalRates.removeAll { $0.at < horizon || $0.at > now }
         if let serviceTime = state.serviceTime, let rate = QueueModel.arrivalRate(sample, serviceTime: serviceTime) {
             state.arrivalRates.append(TimedRate(at: now, perSecond: rate))
+        }
+    }
+
+    static func learnServiceTime(_ state: inout ScalerState, sample: MetricSample, previous: MetricSample?) {
+        if let previous, let observed = QueueModel.serviceTime(previous: previous, sample: sample) {
+            state.serviceTimes = Array((state.serviceTimes + [observed]).suffix(QueueModel.remembered))
         }
         state.lastSample = sample
     }

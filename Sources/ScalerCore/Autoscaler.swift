@@ -123,7 +123,7 @@ public enum Autoscaler {
     /// one tick neither adds workers (with an up window) nor lets them go early.
     static func applyStabilization(
         _ pipeline: inout ClampPipeline, current: Int, history: [TimedRecommendation],
-        observingSince: Date, policy: ScalingPolicy, now: Date
+        observingSince: Date, policy: ScalingPolicy, scaleDown: Bool = true, now: Date
     ) {
         let value = pipeline.value
         if value > current {
@@ -134,7 +134,7 @@ public enum Autoscaler {
             if allowed < value {
                 pipeline.apply(.stabilization, allowed, "lowest recommendation in the \(Seconds(policy.scaleUp.stabilization)) scale-up window is \(lowest)")
             }
-        } else if value < current {
+        } else if value < current, scaleDown {
             let seen = now.timeIntervalSince(observingSince)
             if seen < policy.scaleDown.stabilization {
                 pipeline.apply(.stabilization, current, "only \(Seconds(seen)) of metrics seen since start, scale-down needs a full \(Seconds(policy.scaleDown.stabilization)) window")

@@ -26,6 +26,12 @@ public enum ClampKind: String, Sendable, Codable, CaseIterable {
     case burst
     /// The cold-start backlog left to starting workers, or the load one cold start ahead.
     case lookAhead = "look_ahead"
+    /// Warm capacity for the rise in load the history shows can come within one cold start.
+    case headroom
+    /// The headroom moved by the measured share of requests over the SLO's wait.
+    case sloFeedback = "slo_feedback"
+    /// Under an SLO, a worker kept for one cold start after the load stops needing it.
+    case release
 }
 
 /// One clamp that changed the value, with its effect.

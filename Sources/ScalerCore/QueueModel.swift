@@ -26,6 +26,18 @@ enum QueueModel {
         return Double(busy) / throughput
     }
 
+    /// The requests the endpoint would hold with no shortage of workers: the arrival rate (read
+    /// from a queue long enough to time it) times one service time. A queue that outgrew its
+    /// workers holds the arrivals of its whole age on top of a saturated fleet's in-flight ones:
+    /// counting them all would take a cold start's backlog for load. Without a service time or
+    /// such a queue, all are counted.
+    static func unconstrainedLoad(_ sample: MetricSample, serviceTime: Double?) -> Double {
+        let all = Double((sample.inFlight ?? 0) + (sample.queued ?? 0))
+        guard let serviceTime, serviceTime > 0, let queued = sample.queued, queued >= countedQueue,
+              let delay = sample.queueDelay, delay > 0 else { return all }
+        return min(all, fifoRate(queued: queued, delay: delay) * serviceTime)
+    }
+
     /// Service times remembered: enough for a steady median, few enough to follow a change.
     static let remembered = 16
 

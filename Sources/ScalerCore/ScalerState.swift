@@ -49,6 +49,8 @@ public struct ScalerState: Sendable, Hashable, Codable {
     public var serviceTimes: [Double]
     /// Recent arrival rates (requests per second), for the look-ahead's trend.
     public var arrivalRates: [TimedRate]
+    /// What the service-level policy has learned; `nil` until a policy with `slo` has decided.
+    public var serviceLevel: ServiceLevelState?
 
     public init(
         lastDesired: Int? = nil,
@@ -64,7 +66,8 @@ public struct ScalerState: Sendable, Hashable, Codable {
         idleGaps: [Double] = [],
         lastSample: MetricSample? = nil,
         serviceTimes: [Double] = [],
-        arrivalRates: [TimedRate] = []
+        arrivalRates: [TimedRate] = [],
+        serviceLevel: ServiceLevelState? = nil
     ) {
         self.lastDesired = lastDesired
         self.recommendations = recommendations
@@ -80,6 +83,7 @@ public struct ScalerState: Sendable, Hashable, Codable {
         self.lastSample = lastSample
         self.serviceTimes = serviceTimes
         self.arrivalRates = arrivalRates
+        self.serviceLevel = serviceLevel
     }
 }
 

@@ -75,6 +75,9 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
     public var lookAhead: LookAheadPolicy?
     /// Learn the idle timeout from the endpoint's idle gaps; `nil` uses `idleTimeout` as is.
     public var adaptiveIdle: AdaptiveIdlePolicy?
+    /// State the objective and let scalerd choose its warm headroom and release timing; `nil`
+    /// leaves them to the knobs above.
+    public var slo: ServiceLevelObjective?
 
     public init(
         type: PolicyType,
@@ -94,7 +97,8 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         schedules: [ScheduleWindow]? = nil,
         burst: BurstPolicy? = nil,
         lookAhead: LookAheadPolicy? = nil,
-        adaptiveIdle: AdaptiveIdlePolicy? = nil
+        adaptiveIdle: AdaptiveIdlePolicy? = nil,
+        slo: ServiceLevelObjective? = nil
     ) {
         self.type = type
         self.value = value
@@ -114,6 +118,7 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
         self.burst = burst
         self.lookAhead = lookAhead
         self.adaptiveIdle = adaptiveIdle
+        self.slo = slo
     }
 
     /// Where the provider has a scaler of its own; chosen from the simulator's figures
@@ -122,7 +127,10 @@ public struct ScalingPolicy: Sendable, Hashable, Codable {
 
     /// The longest window any decision needs to remember.
     var historyWindow: TimeInterval {
-        max(scaleUp.stabilization, scaleDown.stabilization, burst?.window ?? 0, lookAhead?.window ?? 0)
+        max(
+            scaleUp.stabilization, slo == nil ? scaleDown.stabilization : ServiceLevelObjective.longestRelease,
+            burst?.window ?? 0, lookAhead?.window ?? 0
+        )
     }
     /// The longest period a rate limit looks back over.
     var ratePeriod: TimeInterval { max(scaleUp.ratePeriod, scaleDown.ratePeriod) }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import ScalerJournal
 import ScalerSimulation
 
 /// Where the simulated requests come from: a trace file or a synthetic generator, and the seed
@@ -19,6 +21,12 @@ struct TraceSourceOptions: ParsableArguments {
     @Option(help: "Instead of --trace: a synthetic day of this length (e.g. 24h): a 24-hour rate curve with noise and bursts.")
     var diurnal: String?
 
+    @Option(help: "Instead of --trace: rebuild the arrivals from this journal's observations of the endpoint.")
+    var journal: String?
+
+    @Option(help: "With --journal: from this time, a duration ago (7d) or ISO 8601.")
+    var since = "7d"
+
     @Option(help: "Seed for cold starts and synthetic traces.")
     var seed: UInt64 = 1
 
@@ -26,12 +34,27 @@ struct TraceSourceOptions: ParsableArguments {
     static let longestSyntheticTrace: Double = 30 * 86_400
 
     func validate() throws {
-        if [trace, bursty, diurnal].compactMap({ $0 }).count != 1 {
-            throw ValidationError("give one of --trace FILE, --bursty DURATION or --diurnal DURATION")
+        if [trace, bursty, diurnal, journal].compactMap({ $0 }).count != 1 {
+            throw ValidationError("give one of --trace FILE, --bursty DURATION, --diurnal DURATION or --journal FILE")
         }
     }
 
-    func load() throws -> Trace {
+    /// The requests, and when they were rebuilt from a journal, how.
+    func load(endpoint: String, model: WorkerModel) throws -> (trace: Trace, rebuilt: JournalArrivals.Account?) {
+        guard let journal else { return (try load(), nil) }
+        let now = Date()
+        let reader = try JournalReader(path: journal)
+        let query = JournalQuery(endpoint: endpoint, since: try TimeArgument.parse(since, option: "--since", now: now), until: nil, action: nil, limit: nil)
+        let entries = try reader.entries(query)
+        guard entries.count >= 2 else {
+            throw CommandFailure("\(journal): \(entries.isEmpty ? "no" : "only one") evaluation of '\(endpoint)' since \(since): nothing to rebuild arrivals from")
+        }
+        let steps = ReplayCommand.steps(entries, controlled: try reader.controlledTime(now: now))
+        let rebuilt = JournalArrivals(steps: steps, serviceTime: model.defaultServiceTime, seed: seed, name: "\(journal) (\(endpoint), since \(since))")
+        return (rebuilt.trace, rebuilt.account)
+    }
+
+    private func load() throws -> Trace {
         if let trace { return try TraceReader.read(file: trace, format: traceFormat) }
         if let diurnal {
             return DiurnalTraceGenerator(duration: try Self.syntheticDuration(diurnal, option: "--diurnal"), seed: seed).generate()

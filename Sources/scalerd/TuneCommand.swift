@@ -38,7 +38,9 @@ struct TuneCommand: AsyncParsableCommand {
             let policy = endpoint.policy
             let model = try workers.model(policy: policy)
             let target = try endpointOptions.target(for: policy)
-            let simulator = Simulator(trace: try source.load(), model: model, seed: source.seed, delayTarget: target)
+            let (trace, rebuilt) = try source.load(endpoint: endpoint.name, model: model)
+            if let rebuilt { print(rebuilt.description + "\n") }
+            let simulator = Simulator(trace: trace, model: model, seed: source.seed, delayTarget: target)
             let grid = SweepGrid(policy: policy, tick: loaded.tick, model: model, limits: limits, peakWorkers: simulator.lowerBound.peakWorkers)
             let families = grid.families
             let report = await Sweep(simulator: simulator, families: families).run(progress: ProgressLine.makeIfTerminal())
@@ -72,9 +74,7 @@ struct TuneCommand: AsyncParsableCommand {
 
     /// `1%` or `0.01`: a share of requests, above 0 and below 1.
     static func share(_ text: String) throws -> Double {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map { $0 / 100 } : Double(trimmed)
-        guard let value, value.isFinite, value > 0, value < 1 else {
+        guard let value = ShareParser.fraction(from: text) else {
             throw CommandFailure("--slo: '\(text)' is not a share of requests such as 1% or 0.01")
         }
         return value

@@ -3,7 +3,7 @@ import ScalerCore
 import ScalerSimulation
 import Testing
 
-/// Random policies against random metric streams (including outages, stale and nonsense
+/// Random policies (knobs or an SLO) against random metric streams (including outages, stale and nonsense
 /// samples), checking DESIGN.md's invariants at every step.
 @Suite struct PolicyInvariants {
     static let seeds: [UInt64] = Array(1...60)
@@ -45,8 +45,9 @@ import Testing
             }
             if desired == 0 && replicas > 0 {
                 let idleFor = idleSince.map { now.timeIntervalSince($0) } ?? -1
-                let shortestTimeout = min(policy.idleTimeout, policy.adaptiveIdle?.minimum ?? .infinity)
-                #expect(idleFor >= shortestTimeout, "zero only after idle_timeout (or the adaptive minimum) of idle evidence")
+                let shortestTimeout = policy.slo.map { min(decision.nextState.coldStart.estimate ?? $0.assumedColdStart, ServiceLevelObjective.longestRelease) }
+                    ?? min(policy.idleTimeout, policy.adaptiveIdle?.minimum ?? .infinity)
+                #expect(idleFor >= shortestTimeout, "zero only after idle_timeout (the adaptive minimum, or under an SLO one cold start) of idle evidence")
             }
             let inBounds = (policy.minReplicas...policy.maxReplicas).contains(replicas)
             // The fallback floor is a configured safe value, reached in one move.
@@ -77,6 +78,10 @@ import Testing
         let burst = random.next() % 2 == 0 ? nil : BurstPolicy(window: Double(1 + random.next() % 4) * 5, threshold: 1.5 + random.unit(), hold: Double(random.next() % 7) * 10)
         let lookAhead = random.next() % 2 == 0 ? nil : LookAheadPolicy(window: Double(2 + random.next() % 10) * 10, assumedColdStart: Double(1 + random.next() % 90))
         let adaptiveIdle = random.next() % 2 == 0 ? nil : AdaptiveIdlePolicy(minimum: Double(1 + random.next() % 10), maximum: Double(10 + random.next() % 60), coverage: 0.5 + random.unit() / 2)
+        let slo = random.next() % 2 == 0 ? nil : ServiceLevelObjective(
+            wait: 0.5 + Double(random.next() % 8), overTarget: 0.001 + random.unit() / 10,
+            window: Double(1 + random.next() % 12) * 300, assumedColdStart: Double(1 + random.next() % 90)
+        )
         return ScalingPolicy(
             type: random.next() % 2 == 0 ? .queue : .concurrency,
             value: 0.5 + Double(random.next() % 8),
@@ -87,7 +92,7 @@ import Testing
             scaleDown: DirectionBehavior(stabilization: Double(random.next() % 4) * 10, maxStep: step(&random)),
             fallback: random.next() % 2 == 0 ? nil : FallbackPolicy(afterFailures: 1 + Int(random.next() % 3), replicas: minReplicas + Int(random.next() % UInt64(maxReplicas - minReplicas + 1))),
             maxMetricAge: 10,
-            burst: burst, lookAhead: lookAhead, adaptiveIdle: adaptiveIdle
+            burst: burst, lookAhead: lookAhead, adaptiveIdle: adaptiveIdle, slo: slo
         )
     }
 

@@ -41,6 +41,20 @@ extension ChildProcesses {
             return path
         }
 
+        @Test func tuneRebuildsTheArrivalsFromTheJournalAndSaysHow() async throws {
+            let directory = try scratchDirectory("tune-journal")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = try await journal(in: directory)
+            try Self.newConfig.write(to: directory.appendingPathComponent("new.yaml"), atomically: true, encoding: .utf8)
+            let tuned = try await runScalerd(["tune", "-c", "new.yaml", "--journal", path, "--since", "1h", "--slo", "50%"], in: directory)
+            #expect(tuned.stdout.hasPrefix("rebuilt "), "\(tuned.stdout)\n\(tuned.stderr)")
+            #expect(tuned.stdout.contains("arrivals over 9m55s from 120 journalled observations"))
+            #expect(tuned.stdout.contains("not known: each request's size"))
+            #expect(tuned.stdout.contains("cheapest setting of each family within 50% over target"))
+            let empty = try await runScalerd(["tune", "-c", "new.yaml", "--journal", path, "--since", "1s", "--slo", "1%"], in: directory)
+            #expect(empty.stderr.contains("nothing to rebuild arrivals from"), "\(empty.stderr)")
+        }
+
         @Test func itShowsEachDecisionThatWouldDifferAndTheTotals() async throws {
             let directory = try scratchDirectory("replay")
             defer { try? FileManager.default.removeItem(at: directory) }

@@ -64,6 +64,9 @@ public struct SweepGrid: Sendable {
                                 variant.scaleDown.stabilization = window
                                 variant.idleTimeout = idle
                                 variant.adaptiveIdle = nil
+                                // Each member is a setting of the knobs; an SLO policy, which
+                                // sets them itself, runs as configured beside them.
+                                variant.slo = nil
                                 variant.lookAhead = lookAhead ? policy.lookAhead ?? LookAheadPolicy() : nil
                                 let settings = "\(control.rawValue), \(target(variant.value)), min \(floor), down \(seconds(window)), idle \(seconds(idle))\(lookAhead ? ", look-ahead" : "")"
                                 members.append(SweepMember(settings: settings, isDefault: variant == policy, strategy: controlled(variant), policy: variant))
@@ -74,7 +77,7 @@ public struct SweepGrid: Sendable {
             }
         }
         if !members.contains(where: \.isDefault) {
-            members.append(SweepMember(settings: "as configured", isDefault: true, strategy: controlled(policy), policy: policy))
+            members.append(SweepMember(settings: policy.slo == nil ? "as configured" : "slo, as configured", isDefault: true, strategy: controlled(policy), policy: policy))
         }
         return SweepFamily(
             name: Self.scalerdFamily,

@@ -1,0 +1,136 @@
+import Foundation
+
+/// One move of the feedback: which way, and the share that made it.
+struct ServiceLevelStep: Sendable, Hashable {
+    enum Direction { case tightened, loosened }
+    let direction: Direction
+    let share: Double
+}
+
+extension ServiceLevelState {
+    /// Takes one fresh sample's load (in flight + queued; unknown when the source gives neither):
+    /// the rise within `reach` of it, and the load-weighted seconds it adds to the share.
+    /// `reach` is what a worker asked for now needs to be ready: a cold start and a tick.
+    mutating func learn(load: Double, warm: Bool, queueDelay: Double?, slo: ServiceLevelObjective, coldStart: Double, now: Date) {
+        let sinceLast = recentLoads.last.map { min(max(now.timeIntervalSince($0.at), 0), slo.span) } ?? 0
+        let reach = min(coldStart, ServiceLevelObjective.longestRelease) + sinceLast
+        recentLoads.removeAll { $0.at < now.addingTimeInterval(-reach) || $0.at > now }
+        recentLoads.append(TimedLoad(at: now, requests: load, warm: warm))
+        // A rise from a fleet with no worker ready is a cold start's backlog, which no headroom
+        // absorbs: it would teach a headroom far past any warm burst. The prior covers start-up.
+        let rise = load - (recentLoads.filter(\.warm).map(\.requests).min() ?? load)
+        sinceStep.largestRise = max(sinceStep.largestRise, rise)
+        // The prior's window is not evidence for feedback.
+        if let first = rises.first, now.timeIntervalSince(first.start) < slo.window { sinceStep = StepEvidence() }
+
+        let start = Self.spanStart(of: now, span: slo.span)
+        let learnedBefore = headroom(overTarget: slo.overTarget, scale: 1) ?? 0
+        defer {
+            // Waits that a larger rise, now learned, explains are no evidence about the scale:
+            // feedback judges only what comes after the history has caught up with them.
+            if let learned = headroom(overTarget: slo.overTarget, scale: 1), learned > learnedBefore * Self.explainedGrowth {
+                sinceStep = StepEvidence()
+                lastStep = now
+            }
+        }
+        rises.removeAll { $0.start < now.addingTimeInterval(-slo.riseHistory) || $0.start > now }
+        if let last = rises.last, last.start == start {
+            rises[rises.count - 1].largestRise = max(last.largestRise, rise)
+            rises[rises.count - 1].highestLoad = max(last.highestLoad, load)
+        } else {
+            rises.append(LoadSpan(start: start, largestRise: rise, highestLoad: load))
+        }
+
+        ledger.removeAll { $0.start < now.addingTimeInterval(-slo.window) || $0.start > now }
+        // A source without a queue delay says nothing about waiting: the share learns nothing.
+        guard let queueDelay, sinceLast > 0 else { return }
+        if ledger.last?.start != start { ledger.append(ShareSpan(start: start)) }
+        let weighted = load * sinceLast
+        ledger[ledger.count - 1].load += weighted
+        ledger[ledger.count - 1].overTarget += queueDelay > slo.wait ? weighted : 0
+        ledger[ledger.count - 1].seconds += sinceLast
+        sinceStep.load += weighted
+        sinceStep.overTarget += queueDelay > slo.wait ? weighted : 0
+    }
+
+    /// The share over target measured over the SLO window; `nil` until half a window of
+    /// samples with load has been seen.
+    func measuredShare(_ slo: ServiceLevelObjective) -> Double? {
+        let seconds = ledger.reduce(0) { $0 + $1.seconds }
+        let load = ledger.reduce(0) { $0 + $1.load }
+        guard seconds >= slo.window / 2, load > 0 else { return nil }
+        return ledger.reduce(0) { $0 + $1.overTarget } / load
+    }
+
+    /// Moves the scale one bounded step when the evidence says so, at most every quarter window
+    /// and judged on what came after the last step as well as on the window, so that one burst
+    /// is not answered twice.
+    /// - Up when both are over the SLO.
+    /// - Down when both are under half of it and the rises since were real (at least half the
+    ///   lowered headroom) yet the lowered headroom still covers the largest of them: a quiet
+    ///   hour is no evidence, and a rise the lowered headroom would miss is evidence against it.
+    /// A scale that failed is not returned to while the rise history remembers it, and the first
+    /// window of history, which the prior covered, is not judged: the scale settles instead of
+    /// sawing.
+    mutating func step(_ slo: ServiceLevelObjective, now: Date) -> ServiceLevelStep? {
+        guard let first = rises.first, now.timeIntervalSince(first.start) >= slo.window * 1.5,
+              let share = measuredShare(slo) else { return nil }
+        if let lastStep, now.timeIntervalSince(lastStep) < slo.stepInterval { return nil }
+        let next: Double
+        let direction: ServiceLevelStep.Direction
+        if failedAt.map({ now.timeIntervalSince($0) > slo.riseHistory }) == true { (failedScale, failedAt) = (nil, nil) }
+        if share > slo.overTarget, sinceStep.share > slo.overTarget {
+            (direction, next) = (.tightened, min(Self.scales.upperBound, scale * Self.tightening))
+            (failedScale, failedAt) = (scale, now)
+        } else if share < slo.overTarget / 2, sinceStep.share < slo.overTarget / 2,
+                  case let lowered = max(Self.scales.lowerBound, scale / Self.loosening),
+                  lowered >= (failedScale ?? 0) * Self.loosening,
+                  let kept = headroom(overTarget: slo.overTarget, scale: lowered), kept > 0,
+                  (kept / 2...kept).contains(sinceStep.largestRise) {
+            (direction, next) = (.loosened, lowered)
+        } else {
+            return nil
+        }
+        guard next != scale else { return nil }
+        scale = next
+        lastStep = now
+        sinceStep = StepEvidence()
+        return ServiceLevelStep(direction: direction, share: share)
+    }
+
+    /// The largest rise in all but `overTarget` of the rise history's spans, times `scale`;
+    /// `nil` before any rise is learned.
+    func headroom(overTarget: Double, scale: Double) -> Double? {
+        guard !rises.isEmpty else { return nil }
+        let largestFirst = rises.map(\.largestRise).sorted(by: >)
+        let uncovered = min(Int((overTarget * Double(largestFirst.count)).rounded(.down)), largestFirst.count - 1)
+        return largestFirst[uncovered] * scale
+    }
+
+    /// How much larger than the largest rise seen the next may be, from how many have come close
+    /// to it: of n rises that large, the next is the largest of n + 1 with chance 1 / (n + 1), so
+    /// the headroom is raised by that share. 1.5 after the first, 1.1 after nine: a young history
+    /// is trusted less.
+    func uncertainty(overTarget: Double) -> (factor: Double, near: Int) {
+        guard let largest = headroom(overTarget: overTarget, scale: 1), largest > 0 else { return (1, 0) }
+        let near = rises.filter { $0.largestRise >= largest / 2 }.count
+        return (1 + 1 / Double(near + 1), near)
+    }
+
+    /// The lowest load within the latest reach: the level the rise is measured from.
+    var base: Double? { recentLoads.map(\.requests).min() }
+
+    /// The load to keep warm capacity for: `base` plus the headroom, but no higher than the
+    /// highest load of the rise history (times `scale` past 1). Rises are learned from quiet
+    /// and busy moments alike; at the top of a burst another whole burst on top of it is not
+    /// what the history shows.
+    func covered(base: Double, headroom: Double, scale: Double) -> Double {
+        let highest = rises.map(\.highestLoad).max() ?? 0
+        return max(base, min(base + headroom, highest * max(1, scale)))
+    }
+
+    /// Spans are aligned to multiples of their length, so that a restart continues the same span.
+    static func spanStart(of date: Date, span: TimeInterval) -> Date {
+        Date(timeIntervalSinceReferenceDate: (date.timeIntervalSinceReferenceDate / span).rounded(.down) * span)
+    }
+}

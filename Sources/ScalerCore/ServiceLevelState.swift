@@ -1,0 +1,110 @@
+import Foundation
+
+/// What the service-level policy has learned about one endpoint: how fast its load can rise,
+/// how often requests waited too long, and how much of the rise history its headroom leaves
+/// uncovered. Compact on purpose: spans, not samples, so that saving it each tick stays cheap.
+public struct ServiceLevelState: Sendable, Hashable, Codable {
+    /// The load (in flight + queued) of the latest fresh samples within one cold start and a tick.
+    public var recentLoads: [TimedLoad]
+    /// The largest rise of load within one cold start and a tick seen in each span of the rise
+    /// history, oldest first.
+    public var rises: [LoadSpan]
+    /// Load-weighted seconds, and those with the queue delay past the SLO's wait, per span of
+    /// the SLO window, oldest first.
+    public var ledger: [ShareSpan]
+    /// The factor the measured share has put on the headroom: above 1 when requests waited too
+    /// long, below when they waited far less than the SLO allows.
+    public var scale: Double
+    /// When feedback last moved the scale.
+    public var lastStep: Date?
+    /// What has been seen since then: the next step is judged on it, never on what caused the last.
+    public var sinceStep: StepEvidence
+    /// The scale at which requests last waited too long, and when: feedback does not lower the
+    /// scale back to it while the rise history still holds that time.
+    public var failedScale: Double?
+    public var failedAt: Date?
+
+    public init(
+        recentLoads: [TimedLoad] = [], rises: [LoadSpan] = [], ledger: [ShareSpan] = [],
+        scale: Double = 1, lastStep: Date? = nil, sinceStep: StepEvidence = StepEvidence(),
+        failedScale: Double? = nil, failedAt: Date? = nil
+    ) {
+        self.recentLoads = recentLoads
+        self.rises = rises
+        self.ledger = ledger
+        self.scale = scale
+        self.lastStep = lastStep
+        self.sinceStep = sinceStep
+        self.failedScale = failedScale
+        self.failedAt = failedAt
+    }
+}
+
+/// The load at one instant, in requests, and whether any worker was ready then.
+public struct TimedLoad: Sendable, Hashable, Codable {
+    public var at: Date
+    public var requests: Double
+    /// `false` only when the source said no worker was ready.
+    public var warm: Bool
+
+    public init(at: Date, requests: Double, warm: Bool = true) {
+        self.at = at
+        self.requests = requests
+        self.warm = warm
+    }
+}
+
+/// The largest rise of load, and the highest load, seen in one span.
+public struct LoadSpan: Sendable, Hashable, Codable {
+    public var start: Date
+    public var largestRise: Double
+    public var highestLoad: Double
+
+    public init(start: Date, largestRise: Double, highestLoad: Double? = nil) {
+        self.start = start
+        self.largestRise = largestRise
+        self.highestLoad = highestLoad ?? largestRise
+    }
+}
+
+/// Load-weighted seconds in one span, and those in which requests waited past the SLO.
+public struct ShareSpan: Sendable, Hashable, Codable {
+    public var start: Date
+    public var load: Double
+    public var overTarget: Double
+    /// Seconds of samples that fed it.
+    public var seconds: Double
+
+    public init(start: Date, load: Double = 0, overTarget: Double = 0, seconds: Double = 0) {
+        self.start = start
+        self.load = load
+        self.overTarget = overTarget
+        self.seconds = seconds
+    }
+}
+
+/// Load-weighted seconds, those over the SLO's wait, and the largest rise, since a feedback step.
+public struct StepEvidence: Sendable, Hashable, Codable {
+    public var load: Double
+    public var overTarget: Double
+    public var largestRise: Double
+
+    public init(load: Double = 0, overTarget: Double = 0, largestRise: Double = 0) {
+        self.load = load
+        self.overTarget = overTarget
+        self.largestRise = largestRise
+    }
+
+    var share: Double { load > 0 ? overTarget / load : 0 }
+}
+
+extension ServiceLevelState {
+    /// Bursts make the rise history bimodal (spans with one, spans without): moving the quantile
+    /// jumps between covering whole bursts and none, so feedback scales the SLO's own quantile
+    /// instead, smoothly and within these bounds.
+    static let scales: ClosedRange<Double> = 1...4
+    static let tightening = 1.25
+    static let loosening = 1.1
+    /// A learned headroom this much larger than before explains the waits that taught it.
+    static let explainedGrowth = 1.1
+}
