@@ -4,8 +4,9 @@
 # conversation trace, bursty seeds 1-3): scalerd's defaults against the baselines, what each
 # feature buys, the control modes, the recommended policy. Part 2, on held-out traces never used
 # for choosing (bursty seeds 101-110, a synthetic diurnal day): the control modes, the
-# recommended policy and its features, and every family's frontier. Then times a 24-hour,
-# million-request run.
+# recommended policy and its features, and every family's frontier. Part 3, on both: the SLO
+# policy against each family's cheapest setting within 1.5% over target, and what `scalerd tune`
+# picks. Then times a 24-hour, million-request run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product scalerd >&2
@@ -119,6 +120,25 @@ for trace in "${held_out[@]}"; do
     echo
     # shellcheck disable=SC2046
     "$scalerd" simulate -c config/simulate/queue.yaml $(source_of "$trace") --sweep --chart "docs/benchmarks/frontiers-$trace.svg" --format markdown
+    echo
+done
+
+echo "## Part 3: the SLO policy (policy.slo), on the traces of parts 1 and 2"
+echo
+echo "Only type, value, the bounds, max_concurrent_per_worker and slo: { over_target: 1% } are set"
+echo "(config/simulate/slo.yaml). For each trace: each family's cheapest setting within 1.5% over"
+echo "target, found on that very trace, and the SLO policy as configured beside them; then what"
+echo "scalerd tune picks for 1% on that trace (a choice made on the data it is reported on)."
+echo
+for trace in azure bursty-1 bursty-2 bursty-3 "${held_out[@]}"; do
+    echo "#### $(title_of "$trace")"
+    echo
+    echo '```'
+    # shellcheck disable=SC2046
+    "$scalerd" tune -c config/simulate/slo.yaml $(source_of "$trace") --slo 1.5% 2>/dev/null | sed -n '/^cheapest setting of each family/,/^as configured/p' || true
+    # shellcheck disable=SC2046
+    "$scalerd" tune -c config/simulate/slo.yaml $(source_of "$trace") --slo 1% 2>/dev/null | grep -E '^  scalerd: ' | sed 's/^  scalerd: /scalerd tune for 1%: /' || true
+    echo '```'
     echo
 done
 

@@ -25,6 +25,23 @@ public enum TuneTable {
             }
             lines.append(line)
         }
+        if let configured = scalerd.defaultPoint {
+            lines += ["", configuredLine(configured, report: report, slo: slo, percent: percent)]
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// The policy as the config has it (an SLO policy, or the knobs as set) beside each anchor's
+    /// cheapest setting within the same service level: what running it saves or costs.
+    static func configuredLine(_ configured: SweepPoint, report: SweepReport, slo: Double, percent: String) -> String {
+        let verdict = configured.overTarget <= slo ? "meets \(percent)" : "misses \(percent)"
+        var line = String(format: "as configured (%@): %.0f worker-s (%.2fx OPT), %.2f%% over target, ", configured.settings, configured.workerSeconds,
+                          configured.clairvoyantRatio, configured.overTarget * 100) + verdict
+        let against = report.families.dropFirst().compactMap { family -> String? in
+            guard let index = Tuning.cheapest(meeting: slo, in: family), family.points[index].workerSeconds > 0 else { return nil }
+            return String(format: "%@ %+.1f%%", family.name, (configured.workerSeconds / family.points[index].workerSeconds - 1) * 100)
+        }
+        if !against.isEmpty { line += "; against each family's cheapest within \(percent): " + against.joined(separator: ", ") }
+        return line
     }
 }
