@@ -30,11 +30,11 @@ extension Autoscaler {
         if let slo = policy.slo {
             var learned = state.serviceLevel ?? ServiceLevelState()
             var step: ServiceLevelStep?
-            // A source that reports neither count teaches nothing about load: the headroom keeps
-            // what it learned before.
             if policy.lookAhead == nil {
                 learnServiceTime(&next, sample: sample, previous: state.lastSample)
             }
+            // A source that reports neither count teaches nothing about load: the headroom keeps
+            // what it learned before.
             if sample.inFlight != nil || sample.queued != nil {
                 // Rises measured before a service time is known count a cold queue's whole
                 // backlog: the history starts over from the first one.

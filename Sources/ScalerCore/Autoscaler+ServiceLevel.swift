@@ -15,7 +15,7 @@ extension Autoscaler {
         // requests per slot, so each worker carries that much queue on top of its slots.
         let drained = serviceTime.map { slots * slo.wait / $0 } ?? 0
         let perWorker = slots + drained
-        let learnedFor = learned.rises.first.map { now.timeIntervalSince($0.start) } ?? 0
+        let learnedFor = learned.learnedFor(at: now)
         // Until a window of history exists, at least one worker's slots: a new endpoint has not
         // shown its bursts yet.
         let prior = learnedFor < slo.window ? slots : 0

@@ -12,6 +12,7 @@ extension ServiceLevelState {
     /// the rise within `reach` of it, and the load-weighted seconds it adds to the share.
     /// `reach` is what a worker asked for now needs to be ready: a cold start and a tick.
     mutating func learn(load: Double, warm: Bool, queueDelay: Double?, slo: ServiceLevelObjective, coldStart: Double, now: Date) {
+        since = since ?? rises.first?.start ?? now
         let sinceLast = recentLoads.last.map { min(max(now.timeIntervalSince($0.at), 0), slo.span) } ?? 0
         let reach = min(coldStart, ServiceLevelObjective.longestRelease) + sinceLast
         recentLoads.removeAll { $0.at < now.addingTimeInterval(-reach) || $0.at > now }
@@ -21,7 +22,7 @@ extension ServiceLevelState {
         let rise = load - (recentLoads.filter(\.warm).map(\.requests).min() ?? load)
         sinceStep.largestRise = max(sinceStep.largestRise, rise)
         // The prior's window is not evidence for feedback.
-        if let first = rises.first, now.timeIntervalSince(first.start) < slo.window { sinceStep = StepEvidence() }
+        if learnedFor(at: now) < slo.window { sinceStep = StepEvidence() }
 
         let start = Self.spanStart(of: now, span: slo.span)
         let learnedBefore = headroom(overTarget: slo.overTarget, scale: 1) ?? 0
@@ -73,8 +74,7 @@ extension ServiceLevelState {
     /// window of history, which the prior covered, is not judged: the scale settles instead of
     /// sawing.
     mutating func step(_ slo: ServiceLevelObjective, now: Date) -> ServiceLevelStep? {
-        guard let first = rises.first, now.timeIntervalSince(first.start) >= slo.window * 1.5,
-              let share = measuredShare(slo) else { return nil }
+        guard learnedFor(at: now) >= slo.window * 1.5, let share = measuredShare(slo) else { return nil }
         if let lastStep, now.timeIntervalSince(lastStep) < slo.stepInterval { return nil }
         let next: Double
         let direction: ServiceLevelStep.Direction
@@ -86,7 +86,7 @@ extension ServiceLevelState {
                   case let lowered = max(Self.scales.lowerBound, scale / Self.loosening),
                   lowered >= (failedScale ?? 0) * Self.loosening,
                   let kept = headroom(overTarget: slo.overTarget, scale: lowered), kept > 0,
-                  (kept / 2...kept).contains(sinceStep.largestRise) {
+                  sinceStep.largestRise >= kept / 2, sinceStep.largestRise <= kept {
             (direction, next) = (.loosened, lowered)
         } else {
             return nil

@@ -4,6 +4,8 @@ import Foundation
 /// how often requests waited too long, and how much of the rise history its headroom leaves
 /// uncovered. Compact on purpose: spans, not samples, so that saving it each tick stays cheap.
 public struct ServiceLevelState: Sendable, Hashable, Codable {
+    /// The first sample learned from: how old the history is.
+    public var since: Date?
     /// The load (in flight + queued) of the latest fresh samples within one cold start and a tick.
     public var recentLoads: [TimedLoad]
     /// The largest rise of load within one cold start and a tick seen in each span of the rise
@@ -25,10 +27,11 @@ public struct ServiceLevelState: Sendable, Hashable, Codable {
     public var failedAt: Date?
 
     public init(
-        recentLoads: [TimedLoad] = [], rises: [LoadSpan] = [], ledger: [ShareSpan] = [],
+        since: Date? = nil, recentLoads: [TimedLoad] = [], rises: [LoadSpan] = [], ledger: [ShareSpan] = [],
         scale: Double = 1, lastStep: Date? = nil, sinceStep: StepEvidence = StepEvidence(),
         failedScale: Double? = nil, failedAt: Date? = nil
     ) {
+        self.since = since
         self.recentLoads = recentLoads
         self.rises = rises
         self.ledger = ledger
@@ -107,4 +110,11 @@ extension ServiceLevelState {
     static let loosening = 1.1
     /// A learned headroom this much larger than before explains the waits that taught it.
     static let explainedGrowth = 1.1
+}
+
+extension ServiceLevelState {
+    /// Seconds of history behind the headroom.
+    func learnedFor(at now: Date) -> TimeInterval {
+        (since ?? rises.first?.start).map { max(0, now.timeIntervalSince($0)) } ?? 0
+    }
 }
