@@ -50,6 +50,11 @@ final class DaemonMetrics: Sendable {
         gauge("endpoint_cold_start", "seconds", "Median cold start measured from scale-up to ready workers", endpoint, timings.coldStart ?? .nan)
         gauge("endpoint_service_time", "seconds", "Median service time of one request, learned from busy stretches", endpoint, timings.serviceTime ?? .nan)
         gauge("endpoint_idle_timeout", "seconds", "Idle timeout in force, learned when adaptive", endpoint, timings.idleTimeout)
+        // Only endpoints with an SLO have these: no series for a policy that has no objective.
+        if let scale = timings.headroomScale {
+            gauge("endpoint_slo_over_target", "ratio", "Share of load-weighted time past the SLO's wait over its window", endpoint, timings.overTargetShare ?? .nan)
+            gauge("endpoint_slo_headroom_scale", "ratio", "Factor the SLO's feedback has put on the learned headroom", endpoint, scale)
+        }
     }
 
     /// One attempt at one provider's API: its HTTP status, or `none` when no answer came.
