@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScalerConfig
+import ScalerJournal
 import ScalerProviders
 import ScalerSimulation
 
@@ -63,6 +64,8 @@ struct CommandFailure: Error, CustomStringConvertible {
         } catch let error as TraceError {
             throw printed(error)
         } catch let error as PolicyEditor.EditError {
+            throw printed(error)
+        } catch let error as JournalError {
             throw printed(error)
         }
     }

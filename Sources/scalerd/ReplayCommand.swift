@@ -40,19 +40,11 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         do {
             let (_, selected) = try EndpointSelection.load(config: config, endpoint: endpoint)
-            let now = Date()
-            let query = JournalQuery(
-                endpoint: selected.name,
-                since: try TimeArgument.parse(since, option: "--since", now: now),
-                until: try until.map { try TimeArgument.parse($0, option: "--until", now: now) },
-                action: nil, limit: nil
-            )
-            let reader = try JournalReader(path: journal)
-            let entries = try reader.entries(query)
-            guard !entries.isEmpty else {
+            let steps = try Self.steps(journal: journal, endpoint: selected.name, since: since, until: until)
+            guard !steps.isEmpty else {
                 throw CommandFailure("\(journal): no evaluations of '\(selected.name)' in that range")
             }
-            let result = JournalReplay.run(Self.steps(entries, controlled: try reader.controlledTime(now: now)), policy: selected.policy)
+            let result = JournalReplay.run(steps, policy: selected.policy)
             print(render(result, endpoint: selected.name))
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data("scalerd: \(failure)\n".utf8))
@@ -61,6 +53,19 @@ struct ReplayCommand: ParsableCommand {
             FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// An endpoint's journalled evaluations from `since` (and up to `until`), as replay steps;
+    /// read-only, so safe while the daemon runs. Shared with `tune --journal`.
+    static func steps(journal: String, endpoint: String, since: String, until: String?, now: Date = Date()) throws -> [ReplayStep] {
+        let query = JournalQuery(
+            endpoint: endpoint,
+            since: try TimeArgument.parse(since, option: "--since", now: now),
+            until: try until.map { try TimeArgument.parse($0, option: "--until", now: now) },
+            action: nil, limit: nil
+        )
+        let reader = try JournalReader(path: journal)
+        return steps(try reader.entries(query), controlled: try reader.controlledTime(now: now))
     }
 
     /// The steps, each marked when nobody was deciding between it and the one before.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ScalerJournal
 import ScalerSimulation
 
 /// Where the simulated requests come from: a trace file or a synthetic generator, and the seed
@@ -42,14 +41,10 @@ struct TraceSourceOptions: ParsableArguments {
     /// The requests, and when they were rebuilt from a journal, how.
     func load(endpoint: String, model: WorkerModel) throws -> (trace: Trace, rebuilt: JournalArrivals.Account?) {
         guard let journal else { return (try load(), nil) }
-        let now = Date()
-        let reader = try JournalReader(path: journal)
-        let query = JournalQuery(endpoint: endpoint, since: try TimeArgument.parse(since, option: "--since", now: now), until: nil, action: nil, limit: nil)
-        let entries = try reader.entries(query)
-        guard entries.count >= 2 else {
-            throw CommandFailure("\(journal): \(entries.isEmpty ? "no" : "only one") evaluation of '\(endpoint)' since \(since): nothing to rebuild arrivals from")
+        let steps = try ReplayCommand.steps(journal: journal, endpoint: endpoint, since: since, until: nil)
+        guard steps.count >= 2 else {
+            throw CommandFailure("\(journal): \(steps.isEmpty ? "no" : "only one") evaluation of '\(endpoint)' since \(since): nothing to rebuild arrivals from")
         }
-        let steps = ReplayCommand.steps(entries, controlled: try reader.controlledTime(now: now))
         let rebuilt = JournalArrivals(steps: steps, serviceTime: model.defaultServiceTime, seed: seed, name: "\(journal) (\(endpoint), since \(since))")
         return (rebuilt.trace, rebuilt.account)
     }

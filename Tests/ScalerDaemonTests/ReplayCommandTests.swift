@@ -53,6 +53,8 @@ extension ChildProcesses {
             #expect(tuned.stdout.contains("cheapest setting of each family within 50% over target"))
             let empty = try await runScalerd(["tune", "-c", "new.yaml", "--journal", path, "--since", "1s", "--slo", "1%"], in: directory)
             #expect(empty.stderr.contains("nothing to rebuild arrivals from"), "\(empty.stderr)")
+            let missing = try await runScalerd(["tune", "-c", "new.yaml", "--journal", "absent.sqlite", "--slo", "1%"], in: directory)
+            #expect(missing.stderr.hasPrefix("scalerd: journal ") && missing.stderr.contains("absent.sqlite: cannot open"), "\(missing.stderr)")
         }
 
         @Test func itShowsEachDecisionThatWouldDifferAndTheTotals() async throws {
