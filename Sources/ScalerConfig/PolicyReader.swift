@@ -170,7 +170,12 @@ struct PolicyReader {
             windowNode.report("must be between \(DurationParser.format(ServiceLevelObjective.windows.lowerBound)) and \(DurationParser.format(ServiceLevelObjective.windows.upperBound)): the share is measured over it")
             window = nil
         }
-        let coldStart = mapping["cold_start"].map { $0.duration(allowZero: false) } ?? ServiceLevelObjective.defaultColdStart
+        let coldStartNode = mapping["cold_start"]
+        var coldStart = coldStartNode.map { $0.duration(allowZero: false) } ?? ServiceLevelObjective.defaultColdStart
+        if let coldStartNode, let assumed = coldStart, assumed > ServiceLevelObjective.longestColdStart {
+            coldStartNode.report("must be at most \(DurationParser.format(ServiceLevelObjective.longestColdStart)): the cold start assumed until one is measured")
+            coldStart = nil
+        }
         let waitNode = mapping["wait"]
         let wait: Double??
         switch type {

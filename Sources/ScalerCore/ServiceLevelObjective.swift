@@ -30,6 +30,8 @@ public struct ServiceLevelObjective: Sendable, Hashable, Codable {
     /// Accepted shares: below 0.01% no trace is long enough to measure it; past half, it is no
     /// objective.
     public static let shares: ClosedRange<Double> = 0.0001...0.5
+    /// Past an hour a cold start is no start a warm headroom can bridge: refused in config.
+    public static let longestColdStart: TimeInterval = 3600
     /// Cold starts past this are not kept through: the release window is bounded.
     public static let longestRelease: TimeInterval = 600
 

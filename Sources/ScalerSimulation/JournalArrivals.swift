@@ -43,8 +43,19 @@ public struct JournalArrivals: Sendable {
 
     /// Intervals longer than this between samples are gaps, not steady load.
     public static let longestInterval: Double = 300
+    /// Rebuilt requests are held in memory whole: past this the journal's counts (or a tiny
+    /// service time) imply more than any run here should hold.
+    public static let mostArrivals = 20_000_000
 
-    public init(steps: [ReplayStep], serviceTime: Double, seed: UInt64, name: String) {
+    /// The journal implies more arrivals than `mostArrivals`.
+    public struct TooManyArrivals: Error, CustomStringConvertible {
+        public var at: Date
+        public var description: String {
+            "the observations imply more than \(JournalArrivals.mostArrivals) arrivals by \(at): give a shorter --since or a longer --service-time"
+        }
+    }
+
+    public init(steps: [ReplayStep], serviceTime: Double, seed: UInt64, name: String) throws(TooManyArrivals) {
         var random = SplitMix64(seed: seed)
         var requests: [TraceRequest] = []
         let origin = steps.first?.at ?? Date(timeIntervalSinceReferenceDate: 0)
@@ -54,8 +65,11 @@ public struct JournalArrivals: Sendable {
         var unknownSince: Date?
         var approximate = 0.0
 
-        func place(_ count: Double, from start: Date, to end: Date) {
+        func place(_ count: Double, from start: Date, to end: Date) throws(TooManyArrivals) {
             let wanted = count + carry
+            // Checked before converting: a hostile count (or a service time near zero) must
+            // neither trap nor exhaust memory.
+            guard wanted.isFinite, wanted < Double(Self.mostArrivals - requests.count) else { throw TooManyArrivals(at: end) }
             let whole = max(0, Int(wanted.rounded(.down)))
             carry = wanted - Double(whole)
             let from = start.timeIntervalSince(origin)
@@ -79,13 +93,13 @@ public struct JournalArrivals: Sendable {
             if let before = previous, step.resumesAfter == nil, case let interval = step.at.timeIntervalSince(before.at),
                interval > 0, interval <= Self.longestInterval {
                 let finished = (before.inFlight + inFlight) / 2 * interval / serviceTime
-                place(max(0, load - before.load + finished), from: before.at, to: step.at)
+                try place(max(0, load - before.load + finished), from: before.at, to: step.at)
             } else if let before = previous {
                 unknown += max(0, step.at.timeIntervalSince(before.at))
             }
             let held = step.lastAt.timeIntervalSince(step.at)
             if step.repeats > 1, held > 0 {
-                place(inFlight * held / serviceTime, from: step.at, to: step.lastAt)
+                try place(inFlight * held / serviceTime, from: step.at, to: step.lastAt)
                 if step.inputsApproximate { approximate += held }
             }
             previous = (step.lastAt, load, inFlight)

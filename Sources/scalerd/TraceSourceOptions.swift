@@ -45,7 +45,12 @@ struct TraceSourceOptions: ParsableArguments {
         guard steps.count >= 2 else {
             throw CommandFailure("\(journal): \(steps.isEmpty ? "no" : "only one") evaluation of '\(endpoint)' since \(since): nothing to rebuild arrivals from")
         }
-        let rebuilt = JournalArrivals(steps: steps, serviceTime: model.defaultServiceTime, seed: seed, name: "\(journal) (\(endpoint), since \(since))")
+        let rebuilt: JournalArrivals
+        do {
+            rebuilt = try JournalArrivals(steps: steps, serviceTime: model.defaultServiceTime, seed: seed, name: "\(journal) (\(endpoint), since \(since))")
+        } catch {
+            throw CommandFailure("\(journal): \(error)")
+        }
         return (rebuilt.trace, rebuilt.account)
     }
 

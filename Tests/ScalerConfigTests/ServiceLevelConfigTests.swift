@@ -52,6 +52,20 @@ import Testing
         #expect(issues.first?.message == "must be between 0.01% and 50%, got 60%")
     }
 
+    @Test func hostileNumbersAreRefusedNotTrapped() throws {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        for (slo, key) in [
+            ("{ over_target: 9223372036854775808%, wait: 2s }", "over_target"), ("{ over_target: -7%, wait: 2s }", "over_target"),
+            ("{ over_target: 1e308, wait: 2s }", "over_target"), ("{ over_target: 1%, window: 9223372036854775808s, wait: 2s }", "window"),
+            ("{ over_target: 1%, window: 1e308s, wait: 2s }", "window"), ("{ over_target: 1%, cold_start: 2h, wait: 2s }", "cold_start"),
+            ("{ over_target: 1%, cold_start: -7s, wait: 2s }", "cold_start"), ("{ over_target: 1%, wait: 1e308s }", "wait"),
+        ] {
+            let issues = try fixture.issues(withSLO(fixture, slo))
+            #expect(issues.map(\.keyPath) == ["endpoints[1].policy.slo.\(key)"], "\(slo): \(issues)")
+        }
+    }
+
     @Test func releaseKnobsBesideAnSLOAreRefusedByName() throws {
         let fixture = try ConfigFixture()
         defer { fixture.remove() }
