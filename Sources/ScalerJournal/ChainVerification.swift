@@ -23,12 +23,15 @@ public struct ChainVerification: Sendable {
         var checked = 0
         var gaps: [JournalGap] = []
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM decision ORDER BY id")
+        // Every row has the same columns: their positions are looked up once, not per value.
+        var columns: [String: Int] = [:]
         while let row = try rows.next() {
             checked += 1
+            if columns.isEmpty { columns = Dictionary(row.columnNames.enumerated().map { ($1, $0) }) { first, _ in first } }
             let id: Int64 = row["id"]
-            let values = HashChain.values(of: row)
+            let value = { (column: String) -> DatabaseValue in columns[column].map { row[$0] } ?? .null }
             guard let prevHash: String = row["prev_hash"], let hash: String = row["hash"],
-                  HashChain.rowHash(previous: prevHash, values: values) == hash else {
+                  HashChain.rowHash(previous: prevHash, value: value) == hash else {
                 return ChainVerification(rowsChecked: checked, prunes: prunes, problem: ChainProblem(
                     rowID: id, kind: .changed,
                     description: "row \(id) does not match its hash: what it records was changed (or it was written) after the fact"
@@ -48,7 +51,7 @@ public struct ChainVerification: Sendable {
                     description: "rows before row \(id) were removed: it is chained to a row that is no longer there\(previous.map { " (after row \($0.id))" } ?? "")"
                 ))
             }
-            guard row["extension_hash"] == HashChain.extensionHash(rowHash: hash, values: values) else {
+            guard row["extension_hash"] == HashChain.extensionHash(rowHash: hash, extended: HashChain.extensionColumns.map(value)) else {
                 return ChainVerification(rowsChecked: checked, prunes: prunes, problem: ChainProblem(
                     rowID: id, kind: .extensionChanged,
                     description: "row \(id)'s hold run (last_at, repeats or input ranges) was changed after it was written"

@@ -21,29 +21,68 @@ enum HashChain {
     static let optionalColumns = AppendOnly.addedDecisionColumnsV4
 
     static func rowHash(previous: String, values: [String: DatabaseValue]) -> String {
-        let present = optionalColumns.compactMap { column -> String? in
-            guard let value = values[column], !value.isNull else { return nil }
-            return "\(column)=\(canonical(value))"
+        rowHash(previous: previous) { values[$0] ?? .null }
+    }
+
+    static func rowHash(previous: String, value: (String) -> DatabaseValue) -> String {
+        var hasher = Digest(link: previous)
+        for column in recordedColumns { hasher.add(canonical(value(column))) }
+        for column in optionalColumns {
+            let present = value(column)
+            if !present.isNull { hasher.add("\(column)=\(canonical(present))") }
         }
-        return digest(previous, recordedColumns.map { values[$0] ?? .null }, appending: present)
+        return hasher.hex()
     }
 
     /// A daemon event's hash, in the events' own chain.
     static func eventHash(previous: String, values: [String: DatabaseValue]) -> String {
-        digest(previous, DaemonEvent.hashedColumns.map { values[$0] ?? .null })
+        var hasher = Digest(link: previous)
+        for column in DaemonEvent.hashedColumns { hasher.add(canonical(values[column] ?? .null)) }
+        return hasher.hex()
     }
 
     static func extensionHash(rowHash: String, values: [String: DatabaseValue]) -> String {
-        digest(rowHash, extensionColumns.map { values[$0] ?? .null })
+        extensionHash(rowHash: rowHash, extended: extensionColumns.map { values[$0] ?? .null })
+    }
+
+    /// `extended`: the values of `extensionColumns`, in their order.
+    static func extensionHash(rowHash: String, extended: [DatabaseValue]) -> String {
+        var hasher = Digest(link: rowHash)
+        for value in extended { hasher.add(canonical(value)) }
+        return hasher.hex()
     }
 
     static func values(of row: Row) -> [String: DatabaseValue] {
         Dictionary(row.columnNames.map { ($0, row[$0] as DatabaseValue) }) { first, _ in first }
     }
 
-    private static func digest(_ link: String, _ values: [DatabaseValue], appending extra: [String] = []) -> String {
-        let text = ([link] + values.map(canonical) + extra).joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// SHA-256 of the link and each value, one per line, fed as they come rather than joined.
+    private struct Digest {
+        private var sha = SHA256()
+
+        init(link: String) {
+            sha.update(data: Data(link.utf8))
+        }
+
+        mutating func add(_ text: String) {
+            var line = "\n" + text
+            line.withUTF8 { sha.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+
+        func hex() -> String {
+            let digest = sha.finalize()
+            return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { buffer in
+                var index = 0
+                for byte in digest {
+                    buffer[index] = Self.hexDigits[Int(byte >> 4)]
+                    buffer[index + 1] = Self.hexDigits[Int(byte & 0x0f)]
+                    index += 2
+                }
+                return index
+            }
+        }
+
+        private static let hexDigits = Array("0123456789abcdef".utf8)
     }
 
     /// One value as text that reads the same whether it comes from the record being written or

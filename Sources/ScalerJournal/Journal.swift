@@ -33,41 +33,74 @@ public final class Journal: Sendable {
     /// row extends it rather than adding a row.
     public func append(_ entries: [JournalEntry], states: [EndpointState] = []) async throws(JournalError) {
         guard !entries.isEmpty || !states.isEmpty else { return }
-        let previous = newestRows.withLock { $0 }
         do {
             let written = try await pool.write { db in
+                let saveState = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO endpoint_state (endpoint, policy_version, saved_at, state) VALUES (?, ?, ?, ?)"
+                )
                 for state in states {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO endpoint_state (endpoint, policy_version, saved_at, state) VALUES (?, ?, ?, ?)",
-                        arguments: [state.endpoint, state.policyVersion, state.savedAt.timeIntervalSince1970, state.json]
-                    )
+                    try saveState.execute(arguments: [state.endpoint, state.policyVersion, state.savedAt.timeIntervalSince1970, state.json])
                 }
-                var newest = previous
+                // Only what changes is collected, and merged once the transaction has committed:
+                // copying every endpoint's newest row per tick showed in profiles.
+                var changed: [String: JournalEntry] = [:]
                 var chainEnd = try Self.chainEnd(db)
+                // Looked up once: the statement cache is keyed by the SQL's text.
+                let insert = try db.cachedStatement(sql: Self.insertSQL)
+                let extend = try db.cachedStatement(sql: Self.extendSQL)
                 for entry in entries {
-                    if let open = newest[entry.endpoint], open.isContinued(by: entry) {
-                        var run = open.extended(by: entry)
-                        run.extensionHash = HashChain.extensionHash(rowHash: run.hash ?? "", values: try run.databaseDictionary)
-                        try run.update(db)
-                        newest[entry.endpoint] = run
+                    let open = changed[entry.endpoint] ?? self.newestRows.withLock { $0[entry.endpoint] }
+                    if let open, open.isContinued(by: entry) {
+                        changed[entry.endpoint] = try Self.extend(open, by: entry, with: extend)
                     } else {
-                        var row = entry
-                        let values = try row.databaseDictionary
-                        row.prevHash = chainEnd
-                        row.hash = HashChain.rowHash(previous: chainEnd, values: values)
-                        row.extensionHash = HashChain.extensionHash(rowHash: row.hash ?? "", values: values)
-                        try row.insert(db)
+                        let row = try Self.insert(entry, after: chainEnd, with: insert, in: db)
                         chainEnd = row.hash ?? chainEnd
-                        newest[entry.endpoint] = row
+                        changed[entry.endpoint] = row
                     }
                 }
-                return newest
+                return changed
             }
-            newestRows.withLock { $0 = written }
+            newestRows.withLock { newest in newest.merge(written) { $1 } }
         } catch {
             throw JournalError(path: path, action: "append \(entries.count) row(s)", underlying: error)
         }
     }
+
+    /// A new row, hashed from the very values it stores and bound in one prepared statement.
+    private static func insert(_ entry: JournalEntry, after chainEnd: String, with statement: Statement, in db: Database) throws -> JournalEntry {
+        var row = entry
+        row.prevHash = chainEnd
+        var values = try row.insertedValues()
+        let hash = HashChain.rowHash(previous: chainEnd) { column in
+            JournalEntry.insertedIndex[column].map { values[$0] } ?? .null
+        }
+        let extensionHash = HashChain.extensionHash(rowHash: hash, extended: row.extendedValues)
+        (row.hash, row.extensionHash) = (hash, extensionHash)
+        values[values.count - 2] = hash.databaseValue
+        values[values.count - 1] = extensionHash.databaseValue
+        try statement.execute(arguments: StatementArguments(values))
+        row.id = db.lastInsertedRowID
+        return row
+    }
+
+    /// The open hold run, one evaluation longer: only the columns an extension may change.
+    private static func extend(_ open: JournalEntry, by entry: JournalEntry, with statement: Statement) throws -> JournalEntry {
+        var run = open.extended(by: entry)
+        let extended = run.extendedValues
+        run.extensionHash = HashChain.extensionHash(rowHash: run.hash ?? "", extended: extended)
+        try statement.execute(
+            arguments: StatementArguments(extended + [run.extensionHash.databaseValue, run.id.databaseValue])
+        )
+        return run
+    }
+
+    private static let insertSQL = """
+        INSERT INTO decision (\(JournalEntry.insertedColumns.joined(separator: ", ")))
+        VALUES (\(JournalEntry.insertedColumns.map { _ in "?" }.joined(separator: ", ")))
+        """
+    private static let extendSQL = """
+        UPDATE decision SET \((HashChain.extensionColumns + ["extension_hash"]).map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?
+        """
 
     /// Deletes, oldest first, the rows that ended before `cutoff`: the only deletion the journal
     /// allows, recorded in `journal_prune` with the hash the chain continues from. Only a prefix
@@ -111,15 +144,23 @@ public final class Journal: Sendable {
 
     /// Records the full effective config behind a policy version, once.
     public func recordPolicyVersion(_ version: String, endpoint: String, configJSON: String, at: Date) async throws(JournalError) {
+        try await recordPolicyVersions([PolicyVersionRecord(version: version, endpoint: endpoint, configJSON: configJSON)], at: at)
+    }
+
+    /// Records each version not recorded yet, in one transaction.
+    public func recordPolicyVersions(_ versions: [PolicyVersionRecord], at: Date) async throws(JournalError) {
+        guard !versions.isEmpty else { return }
         do {
             try await pool.write { db in
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO policy_version (version, endpoint, first_seen, config) VALUES (?, ?, ?, ?)",
-                    arguments: [version, endpoint, at.timeIntervalSince1970, configJSON]
+                let insert = try db.cachedStatement(
+                    sql: "INSERT OR IGNORE INTO policy_version (version, endpoint, first_seen, config) VALUES (?, ?, ?, ?)"
                 )
+                for record in versions {
+                    try insert.execute(arguments: [record.version, record.endpoint, at.timeIntervalSince1970, record.configJSON])
+                }
             }
         } catch {
-            throw JournalError(path: path, action: "record policy version", underlying: error)
+            throw JournalError(path: path, action: "record \(versions.count) policy version(s)", underlying: error)
         }
     }
 
@@ -168,6 +209,19 @@ public final class Journal: Sendable {
         } catch {
             throw JournalError(path: path, action: "checkpoint", underlying: error)
         }
+    }
+}
+
+/// The full effective config behind one policy version.
+public struct PolicyVersionRecord: Sendable, Hashable {
+    public var version: String
+    public var endpoint: String
+    public var configJSON: String
+
+    public init(version: String, endpoint: String, configJSON: String) {
+        self.version = version
+        self.endpoint = endpoint
+        self.configJSON = configJSON
     }
 }
 

@@ -173,21 +173,3 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         return max(a, b)
     }
 }
-
-extension JournalEntry: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "decision"
-    // Unix seconds as REAL: compact, and comparable in SQL for time-range queries.
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
-        .timeIntervalSince1970
-    }
-
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
-        .timeIntervalSince1970
-    }
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
-}

@@ -29,7 +29,7 @@ public enum JournalFormatter {
     }
 
     public static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        Timestamp.text(date)
     }
 
     private static func table(_ lines: [TimelineLine]) -> String {
@@ -99,9 +99,27 @@ public enum JournalFormatter {
     }
 
     private static func jsonLines(_ entries: [JournalEntry]) -> String {
-        let encoder = jsonEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return entries.compactMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
+        let writer = LineWriter(format: .jsonl)
+        return entries.map(writer.line).joined(separator: "\n")
+    }
+
+    /// One row per line, for exports that stream: JSON lines, or CSV after `header`.
+    public struct LineWriter {
+        public let format: JournalFormat
+
+        /// `format` is `.jsonl` or `.csv`.
+        public init(format: JournalFormat) {
+            self.format = format
+        }
+
+        /// The line before the rows, if the format has one.
+        public var header: String? {
+            format == .csv ? csvColumns.map(csvField).joined(separator: ",") : nil
+        }
+
+        public func line(_ entry: JournalEntry) -> String {
+            format == .csv ? csvLine(entry) : entry.jsonLine()
+        }
     }
 
     static let csvColumns = [
@@ -143,6 +161,35 @@ public enum JournalFormatter {
 
     private static func optional<T>(_ value: T?, _ missing: String = "") -> String {
         value.map { "\($0)" } ?? missing
+    }
+
+    private static func optional(_ value: Double?) -> String {
+        value?.description ?? ""
+    }
+
+    private static func optional(_ value: Int?) -> String {
+        value.map { String($0) } ?? ""
+    }
+
+    /// One CSV row, its fields quoted where they must be, built as bytes.
+    static func csvLine(_ entry: JournalEntry) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        for (index, field) in csvRow(entry).enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            let utf8 = field.utf8
+            guard utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+                bytes.append(contentsOf: utf8)
+                continue
+            }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in utf8 {
+                if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func csvField(_ text: String) -> String {

@@ -27,19 +27,40 @@ public struct JournalReader: Sendable {
     public func entries(_ query: JournalQuery) throws(JournalError) -> [JournalEntry] {
         do {
             return try queue.read { db in
-                var request = JournalEntry.all()
-                if let endpoint = query.endpoint { request = request.filter(Column("endpoint") == endpoint) }
-                // A run of holds overlaps the window if it ends after `since` and starts before `until`.
-                if let since = query.since { request = request.filter(Column("last_at") >= since.timeIntervalSince1970) }
-                if let until = query.until { request = request.filter(Column("at") <= until.timeIntervalSince1970) }
-                if let action = query.action { request = request.filter(Column("action") == action.rawValue) }
-                request = request.order(Column("at").desc, Column("id").desc)
+                var request = Self.filtered(query).order(Column("at").desc, Column("id").desc)
                 if let limit = query.limit { request = request.limit(limit) }
                 return try request.fetchAll(db).reversed()
             }
         } catch {
             throw JournalError(path: path, action: "query", underlying: error)
         }
+    }
+
+    /// Matching rows, oldest first, one at a time: memory stays flat however many match. With
+    /// `byEndpoint`, each endpoint's rows together (endpoints in name order), as stats wants them.
+    public func forEachEntry(_ query: JournalQuery, byEndpoint: Bool = false, _ body: (JournalEntry) throws -> Void) throws(JournalError) {
+        do {
+            try queue.read { db in
+                var request = Self.filtered(query)
+                request = byEndpoint
+                    ? request.order(Column("endpoint"), Column("at"), Column("id"))
+                    : request.order(Column("at"), Column("id"))
+                let rows = try request.fetchCursor(db)
+                while let entry = try rows.next() { try body(entry) }
+            }
+        } catch {
+            throw JournalError(path: path, action: "query", underlying: error)
+        }
+    }
+
+    private static func filtered(_ query: JournalQuery) -> QueryInterfaceRequest<JournalEntry> {
+        var request = JournalEntry.all()
+        if let endpoint = query.endpoint { request = request.filter(Column("endpoint") == endpoint) }
+        // A run of holds overlaps the window if it ends after `since` and starts before `until`.
+        if let since = query.since { request = request.filter(Column("last_at") >= since.timeIntervalSince1970) }
+        if let until = query.until { request = request.filter(Column("at") <= until.timeIntervalSince1970) }
+        if let action = query.action { request = request.filter(Column("action") == action.rawValue) }
+        return request
     }
 
     /// The row with this id, or `nil` if there is none.

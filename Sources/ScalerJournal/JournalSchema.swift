@@ -148,6 +148,13 @@ enum JournalSchema {
             }
             try db.execute(sql: AppendOnly.daemonEventTriggers)
         }
+
+        // The append-only trigger asks for an endpoint's newest row on every hold extension:
+        // one seek in this index, where `decision_endpoint_at` made it read every row the
+        // endpoint ever had.
+        migrator.registerMigration("v7-newest-row-index") { db in
+            try db.create(index: "decision_endpoint_id", on: "decision", columns: ["endpoint", "id"])
+        }
         return migrator
     }
 }

@@ -31,7 +31,15 @@ struct JournalExportCommand: ParsableCommand {
         try reportingFailure {
             let reader = try JournalReader(path: try location.path())
             guard events else {
-                print(JournalFormatter.render(try reader.entries(query), as: format == .csv ? .csv : .jsonl))
+                let writer = JournalFormatter.LineWriter(format: format == .csv ? .csv : .jsonl)
+                var output = BufferedOutput()
+                if let header = writer.header { output.line(header) }
+                if query.limit == nil {
+                    try reader.forEachEntry(query) { output.line(writer.line($0)) }
+                } else {
+                    for entry in try reader.entries(query) { output.line(writer.line(entry)) }
+                }
+                output.flush()
                 return
             }
             let selected = try reader.daemonEvents().filter { event in

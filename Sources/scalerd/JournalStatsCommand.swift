@@ -34,15 +34,7 @@ struct JournalStatsCommand: ParsableCommand {
         let to = try until.map { try TimeArgument.parse($0, option: "--until", now: now) } ?? now
         try reportingFailure {
             let reader = try JournalReader(path: try location.path())
-            var rows = try reader.entries(JournalQuery(endpoint: endpoint, since: from, until: to))
-            // Each endpoint's row from before the range tells which count was in force when it began.
-            for name in Set(rows.map(\.endpoint)) {
-                if let before = try reader.entries(JournalQuery(endpoint: name, until: from, limit: 1)).last,
-                   !rows.contains(where: { $0.id == before.id }) {
-                    rows.insert(before, at: 0)
-                }
-            }
-            let stats = EndpointStats.compute(rows, from: from, to: to, controlled: try reader.controlledTime(now: now))
+            let stats = try reader.stats(endpoint: endpoint, from: from, to: to, controlled: try reader.controlledTime(now: now))
             switch format {
             case .json:
                 print(String(decoding: try JournalFormatter.jsonEncoder().encode(stats), as: UTF8.self))
