@@ -60,8 +60,9 @@ public struct ConfigLoader: Sendable {
         )
     }
 
-    /// Larger or deeper than any real config: refused before the YAML parser sees it.
-    static let largestFile = 1 << 20
+    /// Larger or deeper than any real config (10,000 endpoints take 1-4 MiB): refused before the YAML
+    /// parser sees it.
+    static let largestFile = 8 << 20
     static let deepestNesting = 64
 
     public func parse(_ text: String, file: String) throws(ConfigError) -> ScalerdConfig {

@@ -166,9 +166,15 @@ public struct EndpointConfig: Sendable, Hashable, Codable {
     /// Identifies this endpoint's effective configuration in the journal: any change to what
     /// drives its decisions gives a new version.
     public var policyVersion: String {
+        PolicyFingerprint.of(canonicalJSON)
+    }
+
+    /// The effective configuration as JSON with sorted keys: what the journal keeps for each
+    /// policy version, and what the version is the fingerprint of.
+    public var canonicalJSON: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(self)) ?? Data()
-        return PolicyFingerprint.of(String(decoding: data, as: UTF8.self))
+        return String(decoding: data, as: UTF8.self)
     }
 }

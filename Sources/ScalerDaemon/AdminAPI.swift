@@ -32,7 +32,7 @@ struct AdminAPI: Sendable {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
             )
         }
         router.get("/readyz") { _, _ in
@@ -50,7 +50,7 @@ struct AdminAPI: Sendable {
         }
         router.get("/v1/endpoints/:name") { _, context in
             let name = context.parameters.get("name") ?? ""
-            guard let view = await status.views().first(where: { $0.name == name }) else {
+            guard let view = await status.view(named: name) else {
                 return Self.json(["error": "no endpoint named '\(name)'"], status: .notFound)
             }
             return Self.encoded(view)

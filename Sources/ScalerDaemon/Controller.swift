@@ -4,6 +4,7 @@ import ScalerConfig
 import ScalerCore
 import ScalerHTTP
 import ScalerJournal
+import ScalerPorts
 
 /// Evaluates every endpoint once per tick and journals the tick as one transaction. Owned by the
 /// service's run loop alone, so its state needs no lock.
@@ -17,6 +18,8 @@ struct Controller {
     private var journalReported: Date?
     /// Each endpoint's newest state, saved with the next write that succeeds.
     private var unsavedStates: [String: EndpointState] = [:]
+    /// When each endpoint's state was last handed to the journal.
+    private var stateSavedAt: [String: Date] = [:]
     let journal: Journal
     let status: DaemonStatus
     let metrics: DaemonMetrics
@@ -28,7 +31,7 @@ struct Controller {
 
     init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, status: DaemonStatus? = nil,
          metrics: DaemonMetrics = DaemonMetrics(), logger: Logger, clock: @escaping @Sendable () -> Date,
-         monotonicClock: any Clock<Duration> = ContinuousClock(), maxConcurrentEndpoints: Int = 8, journalBuffer: Int = 10_000) {
+         monotonicClock: any Clock<Duration> = ContinuousClock(), maxConcurrentEndpoints: Int = 32, journalBuffer: Int = 10_000) {
         self.monotonicClock = monotonicClock
         buffer = JournalBuffer(capacity: journalBuffer)
         self.metrics = metrics
@@ -48,6 +51,7 @@ struct Controller {
         self.runtimes = runtimes
         let names = Set(runtimes.map(\.config.name))
         states = states.filter { names.contains($0.key) }
+        stateSavedAt = stateSavedAt.filter { names.contains($0.key) }
     }
 
     /// Carries on from the states the journal saved before a restart, as far as they still hold,
@@ -61,8 +65,9 @@ struct Controller {
             return
         }
         let now = clock()
+        let byEndpoint = Dictionary(saved.map { ($0.endpoint, $0) }) { first, _ in first }
         for runtime in runtimes {
-            guard let state = saved.first(where: { $0.endpoint == runtime.config.name }) else { continue }
+            guard let state = byEndpoint[runtime.config.name] else { continue }
             let (resumed, note) = state.state.resumed(
                 savedAt: state.savedAt, samePolicy: state.policyVersion == runtime.policyVersion, policy: runtime.config.policy, now: now
             )
@@ -72,15 +77,11 @@ struct Controller {
     }
 
     func recordPolicyVersions() async {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        for runtime in runtimes {
-            let json = (try? encoder.encode(runtime.config)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            do {
-                try await journal.recordPolicyVersion(runtime.policyVersion, endpoint: runtime.config.name, configJSON: json, at: clock())
-            } catch {
-                logger.error("cannot record policy version", metadata: ["endpoint": "\(runtime.config.name)", "error": "\(error)"])
-            }
+        let versions = runtimes.map { PolicyVersionRecord(version: $0.policyVersion, endpoint: $0.config.name, configJSON: $0.configJSON) }
+        do {
+            try await journal.recordPolicyVersions(versions, at: clock())
+        } catch {
+            logger.error("cannot record the policy versions", metadata: ["error": "\(error)"])
         }
     }
 
@@ -96,10 +97,10 @@ struct Controller {
         let evaluations = runtimes.map {
             EndpointEvaluation(
                 runtime: $0, state: states[$0.config.name] ?? ScalerState(), paused: paused.contains($0.config.name),
-                journalUnavailable: unrecorded, budget: budget, clock: clock, monotonicClock: monotonicClock
+                journalUnavailable: unrecorded, budget: budget, clock: clock
             )
         }
-        let results = await Self.runBounded(evaluations, width: maxConcurrentEndpoints)
+        let results = await Self.evaluate(evaluations, phase: TickPhase(seconds: budget, width: maxConcurrentEndpoints, clock: monotonicClock))
         let byName = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.config.name, $0) })
         var learned: [String: LearnedTimings] = [:]
         var failing: [FailureLog.Key: String] = [:]
@@ -108,23 +109,35 @@ struct Controller {
             states[result.endpoint] = result.decision.nextState
             if let runtime = byName[result.endpoint] {
                 learned[result.endpoint] = result.decision.nextState.learned(under: runtime.config.policy)
-                unsavedStates[result.endpoint] = EndpointState(
-                    endpoint: result.endpoint, policyVersion: runtime.policyVersion, savedAt: decidedAt, state: result.decision.nextState
-                )
+                if Self.savesState(after: result.decision, lastSaved: stateSavedAt[result.endpoint], maxAge: runtime.config.policy.maxMetricAge) {
+                    unsavedStates[result.endpoint] = EndpointState(
+                        endpoint: result.endpoint, policyVersion: runtime.policyVersion, savedAt: decidedAt, state: result.decision.nextState
+                    )
+                    stateSavedAt[result.endpoint] = decidedAt
+                }
             }
             log(result)
             for (key, message) in Self.failures(of: result.entry) { failing[key] = message }
         }
         failures.record(failing, at: clock(), to: logger)
-        let entries = results.map(\.entry)
+        let entries = results.map { $0.entry }
         buffer.keep(entries)
         let writeTime = await write()
         let now = clock()
         let problem = journalUnavailable
-        await status.recordTick(entries, learned: learned, journalProblem: problem, at: now)
-        metrics.recordTick(entries, learned: learned, duration: ContinuousClock.now - started, journalWrite: writeTime, at: now)
+        let duration = ContinuousClock.now - started
+        await status.recordTick(entries, learned: learned, journalProblem: problem, duration: duration.seconds, at: now)
+        metrics.recordTick(entries, learned: learned, duration: duration, journalWrite: writeTime, at: now)
         metrics.recordJournal(waiting: buffer.pending.count, unavailable: problem != nil, lost: buffer.lostEvaluations)
         return TickSummary(entries: entries, journalProblem: problem, at: now)
+    }
+
+    /// Encoding every endpoint's state every tick cost more than deciding: a state is saved when
+    /// its decision acted, else once half its `max_age` has passed, so that a restart after a
+    /// crash still finds it young enough to carry on whole (`ScalerState.resumed`).
+    static func savesState(after decision: Decision, lastSaved: Date?, maxAge: TimeInterval) -> Bool {
+        guard decision.action == .hold, let lastSaved else { return true }
+        return decision.at.timeIntervalSince(lastSaved) >= maxAge / 2
     }
 
     /// Why nothing is acted on: the journal has refused writes for longer than its buffer lasts.
@@ -186,9 +199,15 @@ struct Controller {
     /// At shutdown: one last try for rows a failed write kept, `last` (the stop record), then a
     /// checkpoint so the journal is one self-contained file.
     mutating func flush(then last: () async -> Void = {}) async {
-        if !buffer.isEmpty {
+        // Every state this run decided, as of its last decision; one restored and never
+        // decided on stays as saved.
+        let states = runtimes.compactMap { runtime -> EndpointState? in
+            guard let decided = stateSavedAt[runtime.config.name], let state = self.states[runtime.config.name] else { return nil }
+            return EndpointState(endpoint: runtime.config.name, policyVersion: runtime.policyVersion, savedAt: state.lastDecisionAt ?? decided, state: state)
+        }
+        if !buffer.isEmpty || !states.isEmpty {
             do {
-                try await journal.append(buffer.rowsToWrite(), states: Array(unsavedStates.values))
+                try await journal.append(buffer.rowsToWrite(), states: states)
                 buffer.written()
             } catch {
                 logger.critical("stopping with journal rows that could not be written", metadata: [
@@ -204,20 +223,31 @@ struct Controller {
         }
     }
 
-    private static func runBounded(_ evaluations: [EndpointEvaluation], width: Int) async -> [EndpointEvaluation.Outcome] {
-        await withTaskGroup(of: EndpointEvaluation.Outcome.self) { group in
-            var pending = evaluations.makeIterator()
-            for _ in 0..<max(1, width) {
-                guard let next = pending.next() else { break }
-                group.addTask { await next.run() }
+    /// Every endpoint read and decided in one phase, then the pushes the decisions need in a
+    /// second: each phase under one deadline, so that one slow provider cannot hold the tick.
+    private static func evaluate(_ evaluations: [EndpointEvaluation], phase: TickPhase) async -> [EndpointEvaluation.Outcome] {
+        let decided = await phase.run(evaluations, operation: { await $0.observeAndDecide() }, unreached: { $0.unobserved() })
+        var outcomes = [EndpointEvaluation.Outcome?](repeating: nil, count: decided.count)
+        var pushes: [(index: Int, wanted: ManagedSettings, drift: [SettingDrift], runtime: EndpointRuntime)] = []
+        for (index, item) in decided.enumerated() {
+            switch item.plan {
+            case .done(let outcome, let drift):
+                outcomes[index] = item.outcome(outcome, drift: drift, latency: nil)
+            case .push(let wanted, let drift):
+                pushes.append((index, wanted, drift, item.runtime))
             }
-            var results: [EndpointEvaluation.Outcome] = []
-            while let result = await group.next() {
-                results.append(result)
-                if let next = pending.next() { group.addTask { await next.run() } }
-            }
-            return results.sorted { $0.endpoint < $1.endpoint }
         }
+        let budget = phase.seconds
+        let clock = phase.clock
+        let pushed = await phase.run(
+            pushes,
+            operation: { push in await EndpointEvaluation.push(push.wanted, for: push.runtime, budget: budget, clock: clock) },
+            unreached: { _ in (ActuationOutcome.skipped("not pushed: the tick's \(budget)s for pushes ran out first", kind: .timeout), nil) }
+        )
+        for (push, (outcome, latency)) in zip(pushes, pushed) {
+            outcomes[push.index] = decided[push.index].outcome(outcome, drift: push.drift, latency: latency)
+        }
+        return outcomes.compactMap { $0 }.sorted { $0.endpoint < $1.endpoint }
     }
 
     private func log(_ result: EndpointEvaluation.Outcome) {

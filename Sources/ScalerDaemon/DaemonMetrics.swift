@@ -2,6 +2,7 @@ import Foundation
 import Prometheus
 import ScalerCore
 import ScalerJournal
+import Synchronization
 
 /// The daemon's Prometheus series, served at `/metrics`.
 final class DaemonMetrics: Sendable {
@@ -10,6 +11,20 @@ final class DaemonMetrics: Sendable {
     private let journalWrite: DurationHistogram
     private let lastTick: Gauge
     private let generation: Gauge
+    private let endpoints = EndpointSeries()
+    /// The series whose labels are only known when they first occur (a provider's error kind, an
+    /// HTTP status), each registered once.
+    private let occasional = Mutex<[OccasionalKey: OccasionalSeries]>([:])
+
+    private struct OccasionalKey: Hashable {
+        let name: String
+        let labels: [String]
+    }
+
+    private enum OccasionalSeries {
+        case gauge(Gauge)
+        case counter(Counter)
+    }
 
     private static let durationBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500),
@@ -40,21 +55,22 @@ final class DaemonMetrics: Sendable {
         tickDuration.record(duration)
         if let write { journalWrite.record(write) }
         lastTick.set(to: time.timeIntervalSince1970)
-        for entry in entries { record(entry) }
-        for (endpoint, timings) in learned { record(timings, endpoint: endpoint) }
+        endpoints.record(entries, learned: learned)
+        for entry in entries {
+            if let kind = entry.errorKind, kind != .journalUnavailable {
+                counter("provider_errors", "Provider failures (reads, pushes, waits it asked for) by provider and kind", [("provider", entry.provider), ("kind", kind.rawValue)])
+            }
+        }
     }
 
-    /// Unknown until measured is NaN, as for the observed values.
-    private func record(_ timings: LearnedTimings, endpoint name: String) {
-        let endpoint = [("endpoint", name)]
-        gauge("endpoint_cold_start", "seconds", "Median cold start measured from scale-up to ready workers", endpoint, timings.coldStart ?? .nan)
-        gauge("endpoint_service_time", "seconds", "Median service time of one request, learned from busy stretches", endpoint, timings.serviceTime ?? .nan)
-        gauge("endpoint_idle_timeout", "seconds", "Idle timeout in force, learned when adaptive", endpoint, timings.idleTimeout)
-        // Only endpoints with an SLO have these: no series for a policy that has no objective.
-        if let scale = timings.headroomScale {
-            gauge("endpoint_slo_over_target", "ratio", "Share of load-weighted time past the SLO's wait over its window", endpoint, timings.overTargetShare ?? .nan)
-            gauge("endpoint_slo_headroom_scale", "ratio", "Factor the SLO's feedback has put on the learned headroom", endpoint, scale)
-        }
+    /// Drops the series of endpoints a reload removed.
+    func keepEndpoints(_ names: Set<String>) {
+        endpoints.keep(names)
+    }
+
+    /// What `/metrics` serves: the registry's series, then every endpoint's.
+    func exposition() -> [UInt8] {
+        registry.emitToBuffer() + Array(endpoints.exposition().utf8)
     }
 
     /// One attempt at one provider's API: its HTTP status, or `none` when no answer came.
@@ -84,35 +100,27 @@ final class DaemonMetrics: Sendable {
     }
 
     func recordReload(applied: Bool, generation value: Int) {
-        registry.makeCounter(descriptor: Self.name("config_reloads", "total", "Configuration reloads by result"),
-                             labels: [("result", applied ? "applied" : "refused")]).increment()
+        counter("config_reloads", "Configuration reloads by result", [("result", applied ? "applied" : "refused")])
         generation.set(to: Double(value))
     }
 
-    private func record(_ entry: JournalEntry) {
-        let endpoint = [("endpoint", entry.endpoint)]
-        gauge("endpoint_current_replicas", "", "Replicas the provider runs", endpoint, Double(entry.currentReplicas))
-        gauge("endpoint_desired_replicas", "", "Replicas scalerd decided", endpoint, Double(entry.desired))
-        // Unknown is NaN, not zero: a zero would read as an idle endpoint.
-        gauge("endpoint_queue_delay", "seconds", "Queue delay observed", endpoint, entry.queueDelay ?? .nan)
-        gauge("endpoint_in_flight", "", "Requests in flight observed", endpoint, entry.inFlight.map(Double.init) ?? .nan)
-        gauge("endpoint_queued", "", "Requests queued observed", endpoint, entry.queued.map(Double.init) ?? .nan)
-        counter("decisions", "Decisions by endpoint and action", endpoint + [("action", entry.action.rawValue)])
-        if entry.pushed { counter("provider_pushes", "Settings pushed to the provider", endpoint) }
-        if let kind = entry.errorKind, kind != .journalUnavailable {
-            counter("provider_errors", "Provider failures (reads, pushes, waits it asked for) by provider and kind", [("provider", entry.provider), ("kind", kind.rawValue)])
-        }
-        if entry.metricStatus != .fresh {
-            counter("metric_errors", "Evaluations without usable metrics, by status and the source's failure kind",
-                    endpoint + [("status", entry.metricStatus.rawValue), ("kind", entry.metricErrorKind?.rawValue ?? "none")])
-        }
-    }
-
     private func gauge(_ name: String, _ unit: String, _ help: String, _ labels: [(String, String)], _ value: Double) {
-        registry.makeGauge(descriptor: Self.name(name, unit, help), labels: labels).set(to: value)
+        let series = occasional(name, labels) { .gauge(registry.makeGauge(descriptor: Self.name(name, unit, help), labels: labels)) }
+        if case .gauge(let gauge) = series { gauge.set(to: value) }
     }
 
     private func counter(_ name: String, _ help: String, _ labels: [(String, String)]) {
-        registry.makeCounter(descriptor: Self.name(name, "total", help), labels: labels).increment()
+        let series = occasional(name, labels) { .counter(registry.makeCounter(descriptor: Self.name(name, "total", help), labels: labels)) }
+        if case .counter(let counter) = series { counter.increment() }
+    }
+
+    private func occasional(_ name: String, _ labels: [(String, String)], make: () -> OccasionalSeries) -> OccasionalSeries {
+        let key = OccasionalKey(name: name, labels: labels.flatMap { [$0.0, $0.1] })
+        return occasional.withLock { known in
+            if let series = known[key] { return series }
+            let made = make()
+            known[key] = made
+            return made
+        }
     }
 }

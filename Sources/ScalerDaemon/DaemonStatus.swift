@@ -42,8 +42,13 @@ actor DaemonStatus {
     private var previousRun: PreviousRun?
     private(set) var lastTickAt: Date?
     private(set) var ticks = 0
+    /// How long the last tick took: a loop whose ticks outlast the interval is slow, not stuck.
+    private var lastTickDuration: Double = 0
     private(set) var configGeneration = 1
     private var endpoints: [EndpointConfig]
+    /// Each endpoint's policy version, computed once per config: it is a fingerprint of the
+    /// whole endpoint's JSON.
+    private var policyVersions: [String: String]
     private var latest: [String: JournalEntry] = [:]
     private var learned: [String: LearnedTimings] = [:]
     private(set) var paused: Set<String>
@@ -54,6 +59,7 @@ actor DaemonStatus {
         tick = config.tick
         configVersion = config.version
         endpoints = config.endpoints
+        policyVersions = Self.versions(of: config)
         self.paused = paused
     }
 
@@ -78,8 +84,11 @@ actor DaemonStatus {
         if isPaused { paused.insert(name) } else { paused.remove(name) }
     }
 
-    func recordTick(_ entries: [JournalEntry], learned timings: [String: LearnedTimings] = [:], journalProblem: String? = nil, at time: Date) {
+    func recordTick(
+        _ entries: [JournalEntry], learned timings: [String: LearnedTimings] = [:], journalProblem: String? = nil, duration: Double = 0, at time: Date
+    ) {
         ticks += 1
+        lastTickDuration = duration
         self.journalProblem = journalProblem
         lastTickAt = time
         for entry in entries { latest[entry.endpoint] = entry }
@@ -91,16 +100,18 @@ actor DaemonStatus {
         tick = config.tick
         configVersion = config.version
         endpoints = config.endpoints
+        policyVersions = Self.versions(of: config)
         let names = Set(config.endpoints.map(\.name))
         latest = latest.filter { names.contains($0.key) }
         learned = learned.filter { names.contains($0.key) }
     }
 
     /// Healthy while the loop completes ticks: none for three ticks (and a grace for the
-    /// journal) means it is stuck.
+    /// journal) means it is stuck. A tick is as long as the interval or as the last one took,
+    /// whichever is longer, so that many endpoints are not taken for a stall.
     func isHealthy(now: Date) -> Bool {
         guard let lastTickAt else { return false }
-        return now.timeIntervalSince(lastTickAt) <= ControlledTime.silence(tick: tick)
+        return now.timeIntervalSince(lastTickAt) <= ControlledTime.silence(tick: max(tick, lastTickDuration))
     }
 
     /// How long a pushed sample for `name` counts, or why the endpoint takes no pushes.
@@ -110,14 +121,25 @@ actor DaemonStatus {
         return .success(endpoint.metrics.ttl ?? endpoint.policy.maxMetricAge)
     }
 
+    private static func versions(of config: ScalerdConfig) -> [String: String] {
+        Dictionary(config.endpoints.map { ($0.name, $0.policyVersion) }) { first, _ in first }
+    }
+
     func views() -> [EndpointView] {
-        endpoints.map { endpoint in
-            EndpointView(
-                name: endpoint.name, provider: endpoint.provider, providerID: endpoint.id, mode: endpoint.mode.rawValue,
-                policyVersion: endpoint.policyVersion, paused: paused.contains(endpoint.name), last: latest[endpoint.name],
-                learned: learned[endpoint.name]
-            )
-        }
+        endpoints.map(view)
+    }
+
+    /// One endpoint's view, without building the others'.
+    func view(named name: String) -> EndpointView? {
+        policyVersions[name] == nil ? nil : endpoints.first { $0.name == name }.map(view)
+    }
+
+    private func view(_ endpoint: EndpointConfig) -> EndpointView {
+        EndpointView(
+            name: endpoint.name, provider: endpoint.provider, providerID: endpoint.id, mode: endpoint.mode.rawValue,
+            policyVersion: policyVersions[endpoint.name] ?? endpoint.policyVersion, paused: paused.contains(endpoint.name),
+            last: latest[endpoint.name], learned: learned[endpoint.name]
+        )
     }
 }
 

@@ -5,7 +5,9 @@ import ScalerHTTP
 import ScalerJournal
 import ScalerPorts
 
-/// One endpoint's observe -> decide -> act for one tick, ending in the row that records it.
+/// One endpoint's observe -> decide -> act for one tick, ending in the row that records it. The
+/// tick runs the observing of every endpoint as one phase and the pushes as another
+/// (`TickPhase`), each under one deadline.
 struct EndpointEvaluation: Sendable {
     let runtime: EndpointRuntime
     let state: ScalerState
@@ -13,11 +15,24 @@ struct EndpointEvaluation: Sendable {
     var paused = false
     /// Why no push may be made this tick: the journal could not record it.
     var journalUnavailable: String?
-    /// Seconds each of observe and act may take, so that the tick ends on time.
+    /// Seconds each phase may take, for the failures that say so.
     let budget: Double
     let clock: @Sendable () -> Date
-    /// What the deadlines wait on.
-    let monotonicClock: any Clock<Duration>
+
+    /// What was seen and decided, and what is left to do.
+    struct Decided: Sendable {
+        let runtime: EndpointRuntime
+        let observation: Observation
+        let decision: Decision
+        let plan: Plan
+    }
+
+    enum Plan: Sendable {
+        /// Nothing to push: the outcome is known.
+        case done(ActuationOutcome, [SettingDrift])
+        /// Push `wanted`; `drift` is what it corrects.
+        case push(ManagedSettings, drift: [SettingDrift])
+    }
 
     struct Outcome: Sendable {
         let endpoint: String
@@ -26,21 +41,28 @@ struct EndpointEvaluation: Sendable {
         let entry: JournalEntry
     }
 
-    func run() async -> Outcome {
+    /// Reads the metrics and the provider together, then decides. A read the phase's deadline
+    /// cancels is reported as a timeout.
+    func observeAndDecide() async -> Decided {
         let runtime = self.runtime
-        async let metricReading = Self.observeMetrics(runtime.metrics, endpointID: runtime.config.id, budget: budget, clock: monotonicClock)
-        async let providerRead = Self.observeProvider(runtime.provider, endpoint: runtime.target, budget: budget, clock: monotonicClock)
+        let budget = self.budget
+        async let metricReading = Self.observeMetrics(runtime.metrics, endpointID: runtime.config.id, budget: budget)
+        async let providerRead = Self.observeProvider(runtime.provider, endpoint: runtime.target, budget: budget)
         let status = await providerRead
-        let reading = Self.completed(await metricReading, from: try? status.get())
+        return decide(reading: await metricReading, status: status)
+    }
+
+    /// The phase ran out before this endpoint was read: it is decided on nothing, which holds.
+    func unobserved() -> Decided {
+        let why = "not read: the tick's \(budget)s for reads ran out first"
+        return decide(reading: .failure(.timeout, why), status: .failure(ProviderError(.timeout, why)))
+    }
+
+    private func decide(reading: MetricReading, status: Result<EndpointStatus, ProviderError>) -> Decided {
+        let reading = Self.completed(reading, from: try? status.get())
         let observation = Observation(metrics: reading, currentReplicas: try? status.get().replicas)
         let decision = Autoscaler.decide(state: state, observation: observation, policy: runtime.config.policy, now: clock())
-        let (outcome, drift, latency) = await act(decision, status: status)
-        let entry = JournalEntry(
-            decision: decision, observation: observation, endpoint: runtime.config.name,
-            provider: runtime.config.provider, mode: runtime.config.mode.rawValue,
-            policyVersion: runtime.policyVersion, outcome: outcome, drift: drift, providerLatency: latency
-        )
-        return Outcome(endpoint: runtime.config.name, decision: decision, outcome: outcome, entry: entry)
+        return Decided(runtime: runtime, observation: observation, decision: decision, plan: plan(decision, status: status))
     }
 
     /// A provider's read says how many workers are ready in the same answer that gives the
@@ -53,60 +75,63 @@ struct EndpointEvaluation: Sendable {
 
     /// Pushes only when the replica count or a drifted setting differs: a steady endpoint costs
     /// reads, not writes.
-    private func act(
-        _ decision: Decision, status: Result<EndpointStatus, ProviderError>
-    ) async -> (ActuationOutcome, [SettingDrift], Double?) {
+    private func plan(_ decision: Decision, status: Result<EndpointStatus, ProviderError>) -> Plan {
         let current: EndpointStatus
         switch status {
         case .failure(let error):
-            let outcome: ActuationOutcome = runtime.config.mode == .dryRun ? .dryRun : .skipped("provider read failed: \(error.message)", kind: error.kind)
-            return (outcome, [], nil)
+            return .done(runtime.config.mode == .dryRun ? .dryRun : .skipped("provider read failed: \(error.message)", kind: error.kind), [])
         case .success(let read): current = read
         }
         let wanted = runtime.limits.normalized(.wanted(
             replicas: decision.desiredReplicas, ceiling: decision.ceiling ?? runtime.config.policy.maxReplicas, policy: runtime.config.policy
         ))
         let drift = current.settings.drift(toward: wanted, control: runtime.config.policy.control)
-        if runtime.config.mode == .dryRun { return (.dryRun, drift, nil) }
-        if paused { return (.skipped("paused by an operator"), drift, nil) }
-        if let why = journalUnavailable { return (.skipped(why, kind: .journalUnavailable), drift, nil) }
-        guard decision.desiredReplicas != current.replicas || !drift.isEmpty else { return (.unchanged, [], nil) }
-        let provider = runtime.provider
-        let target = runtime.target
-        let started = Stopwatch(monotonicClock)
+        if runtime.config.mode == .dryRun { return .done(.dryRun, drift) }
+        if paused { return .done(.skipped("paused by an operator"), drift) }
+        if let why = journalUnavailable { return .done(.skipped(why, kind: .journalUnavailable), drift) }
+        guard decision.desiredReplicas != current.replicas || !drift.isEmpty else { return .done(.unchanged, []) }
+        return .push(wanted, drift: drift)
+    }
+
+    /// The push a plan asks for, timed; one the phase's deadline cancels is a timeout.
+    static func push(_ wanted: ManagedSettings, for runtime: EndpointRuntime, budget: Double, clock: any Clock<Duration>) async -> (ActuationOutcome, Double) {
+        let started = Stopwatch(clock)
         do {
-            try await withDeadline(budget, on: monotonicClock) { try await provider.apply(wanted, to: target) }
-            return (.applied, drift, started.elapsed.seconds)
-        } catch let error as ProviderError {
-            return (.failed(kind: error.kind, message: error.message), drift, started.elapsed.seconds)
-        } catch let error as DeadlineExceeded {
-            return (.failed(kind: .timeout, message: error.description), drift, started.elapsed.seconds)
+            try await runtime.provider.apply(wanted, to: runtime.target)
+            return (.applied, started.elapsed.seconds)
         } catch {
-            return (.failed(kind: .cancelled, message: "\(error)"), drift, started.elapsed.seconds)
+            if Task.isCancelled { return (.failed(kind: .timeout, message: DeadlineExceeded(seconds: budget).description), started.elapsed.seconds) }
+            return (.failed(kind: error.kind, message: error.message), started.elapsed.seconds)
         }
     }
 
-    private static func observeMetrics(_ source: any MetricSource, endpointID: String, budget: Double, clock: any Clock<Duration>) async -> MetricReading {
+    private static func observeMetrics(_ source: any MetricSource, endpointID: String, budget: Double) async -> MetricReading {
         do {
-            return .sample(try await withDeadline(budget, on: clock) { try await source.sample(endpointID: endpointID) })
-        } catch let error as MetricError {
+            return .sample(try await source.sample(endpointID: endpointID))
+        } catch {
+            if Task.isCancelled { return .failure(.timeout, DeadlineExceeded(seconds: budget).description) }
             return .failure(error.kind, error.message)
-        } catch let error as DeadlineExceeded {
-            return .failure(.timeout, error.description)
-        } catch {
-            return .failure(.cancelled, "\(error)")
         }
     }
 
-    private static func observeProvider(_ provider: any Provider, endpoint: EndpointTarget, budget: Double, clock: any Clock<Duration>) async -> Result<EndpointStatus, ProviderError> {
+    private static func observeProvider(_ provider: any Provider, endpoint: EndpointTarget, budget: Double) async -> Result<EndpointStatus, ProviderError> {
         do {
-            return .success(try await withDeadline(budget, on: clock) { try await provider.read(endpoint) })
-        } catch let error as ProviderError {
-            return .failure(error)
-        } catch let error as DeadlineExceeded {
-            return .failure(ProviderError(.timeout, error.description))
+            return .success(try await provider.read(endpoint))
         } catch {
-            return .failure(ProviderError(.cancelled, "\(error)"))
+            if Task.isCancelled { return .failure(ProviderError(.timeout, DeadlineExceeded(seconds: budget).description)) }
+            return .failure(error)
         }
+    }
+}
+
+extension EndpointEvaluation.Decided {
+    /// The row for this evaluation, once its outcome is known.
+    func outcome(_ outcome: ActuationOutcome, drift: [SettingDrift], latency: Double?) -> EndpointEvaluation.Outcome {
+        let entry = JournalEntry(
+            decision: decision, observation: observation, endpoint: runtime.config.name,
+            provider: runtime.config.provider, mode: runtime.config.mode.rawValue,
+            policyVersion: runtime.policyVersion, outcome: outcome, drift: drift, providerLatency: latency
+        )
+        return EndpointEvaluation.Outcome(endpoint: runtime.config.name, decision: decision, outcome: outcome, entry: entry)
     }
 }

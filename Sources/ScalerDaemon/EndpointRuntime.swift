@@ -3,8 +3,9 @@ import ScalerConfig
 import ScalerCore
 import ScalerPorts
 
-/// One configured endpoint with the provider and metric source that serve it.
-struct EndpointRuntime: Sendable {
+/// One configured endpoint with the provider and metric source that serve it. A class: every
+/// phase of every tick passes it along, and copying its config each time showed in profiles.
+final class EndpointRuntime: Sendable {
     let config: EndpointConfig
     /// The endpoint as its provider's client needs it.
     let target: EndpointTarget
@@ -13,6 +14,8 @@ struct EndpointRuntime: Sendable {
     let limits: SettingLimits
     let metrics: any MetricSource
     let policyVersion: String
+    /// The effective configuration behind `policyVersion`, as the journal records it.
+    let configJSON: String
 
     init(config: EndpointConfig, provider: any Provider, limits: SettingLimits, metrics: any MetricSource) {
         self.config = config
@@ -20,6 +23,7 @@ struct EndpointRuntime: Sendable {
         self.provider = provider
         self.limits = limits
         self.metrics = metrics
-        policyVersion = config.policyVersion
+        configJSON = config.canonicalJSON
+        policyVersion = PolicyFingerprint.of(configJSON)
     }
 }

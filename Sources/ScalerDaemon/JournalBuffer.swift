@@ -17,6 +17,9 @@ struct JournalBuffer {
 
     let capacity: Int
     private(set) var pending: [JournalEntry] = []
+    /// Where each endpoint's newest waiting row is in `pending`: a tick of 10,000 endpoints must
+    /// not search the rows once per endpoint.
+    private var newestPending: [String: Int] = [:]
     private(set) var lost: [String: Lost] = [:]
     /// When writes started failing, and the latest reason.
     private(set) var failingSince: Date?
@@ -35,9 +38,10 @@ struct JournalBuffer {
     /// capacity a row is counted as lost instead.
     mutating func keep(_ rows: [JournalEntry]) {
         for row in rows {
-            if let index = pending.lastIndex(where: { $0.endpoint == row.endpoint }), let run = pending[index].absorbing(row) {
+            if let index = newestPending[row.endpoint], let run = pending[index].absorbing(row) {
                 pending[index] = run
             } else if pending.count < capacity {
+                newestPending[row.endpoint] = pending.count
                 pending.append(row)
             } else {
                 var gap = lost[row.endpoint] ?? Lost(since: row.at, until: row.at, evaluations: 0, template: row)
@@ -68,6 +72,7 @@ struct JournalBuffer {
 
     mutating func written() {
         pending = []
+        newestPending = [:]
         lost = [:]
         failingSince = nil
         lastError = nil

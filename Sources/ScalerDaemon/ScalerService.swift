@@ -70,6 +70,7 @@ struct ScalerService: Service {
                     if outcome.applied {
                         await lifecycle.reloaded(controller.config)
                         metrics.recordTickInterval(controller.config.tick)
+                        metrics.keepEndpoints(Set(controller.config.endpoints.map(\.name)))
                     }
                     metrics.recordReload(applied: outcome.applied, generation: outcome.configGeneration)
                     notifier.ready(status: outcome.applied

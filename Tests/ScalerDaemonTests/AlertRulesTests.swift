@@ -42,7 +42,7 @@ extension ChildProcesses {
                 mode: "enforce", policyVersion: "v1", outcome: .failed(kind: .unauthorized, message: "401"), providerLatency: nil
             )
             metrics.recordTick([refused], duration: .milliseconds(1), journalWrite: nil, at: Date())
-            let exposition = metrics.registry.emitToString()
+            let exposition = String(decoding: metrics.exposition(), as: UTF8.self)
             for series in named {
                 #expect(exposition.contains("\n\(series){") || exposition.contains("\n\(series) ") || exposition.hasPrefix(series), "\(series) is not exported")
             }

@@ -50,10 +50,10 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
             var ticking = controller
             await ticking.tick()
         }
-        // Both stages of the slow endpoint wait, each beside its deadline's timer.
-        await clock.waitForSleepers(4)
+        // The slow endpoint's two reads wait, beside the one timer of the tick's read phase.
+        await clock.waitForSleepers(3)
         clock.advance(by: .milliseconds(1_799))
-        #expect(clock.sleeping >= 4, "nothing is cut off before 45% of the tick: both deadlines still wait")
+        #expect(clock.sleeping == 3, "nothing is cut off before 45% of the tick: the phase's deadline still waits")
         clock.advance(by: .milliseconds(1))
         await tick.value
 
@@ -174,5 +174,23 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         await controller.tick()
         let row = try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
         #expect(row.drift == [SettingDrift(field: "idle_timeout", live: "300", wanted: "5")])
+    }
+}
+
+@Suite struct StateSaving {
+    private func decision(_ action: ScalingAction, at seconds: Double) -> Decision {
+        Decision(
+            at: Date(timeIntervalSince1970: seconds), currentReplicas: 2, metricStatus: .fresh, metricAge: 0, rawRecommendation: 2,
+            clamps: [], desiredReplicas: 2, action: action, reason: "test", nextState: ScalerState()
+        )
+    }
+
+    @Test func aHoldSavesItsStateOnlyOnceHalfTheMaxAgeHasPassedAndAnActionAlways() {
+        let saved = Date(timeIntervalSince1970: 1_000)
+        #expect(Controller.savesState(after: decision(.hold, at: 1_000), lastSaved: nil, maxAge: 30), "never saved yet")
+        #expect(!Controller.savesState(after: decision(.hold, at: 1_014), lastSaved: saved, maxAge: 30))
+        #expect(Controller.savesState(after: decision(.hold, at: 1_015), lastSaved: saved, maxAge: 30),
+                "a crash now still leaves a state young enough to carry on whole")
+        #expect(Controller.savesState(after: decision(.scaleUp, at: 1_001), lastSaved: saved, maxAge: 30))
     }
 }

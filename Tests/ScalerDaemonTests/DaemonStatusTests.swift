@@ -21,4 +21,21 @@ import Testing
         // Three ticks (6 s) and the 5 s grace without a completed tick: stuck.
         #expect(await !status.isHealthy(now: start.addingTimeInterval(11.5)))
     }
+
+    @Test func ticksLongerThanTheIntervalAreSlowNotStuck() async throws {
+        let yaml = """
+            tick: 1s
+            journal: { path: journal.sqlite }
+            providers: [ { name: sim, kind: simulated } ]
+            endpoints: [ { name: chat, provider: sim, id: c1, policy: { type: queue, value: 4, max_replicas: 2 } } ]
+            """
+        let config = try ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: FileManager.default.temporaryDirectory.path).parse(yaml, file: "test.yaml")
+        let status = DaemonStatus(config: config)
+        let start = Date(timeIntervalSince1970: 1_000)
+        // Ten thousand endpoints may take 3 s a tick on a 1 s interval: the loop is judged by
+        // the ticks it completes, each as long as the last one took.
+        await status.recordTick([], duration: 3, at: start)
+        #expect(await status.isHealthy(now: start.addingTimeInterval(12)), "three 3 s ticks and the grace")
+        #expect(await !status.isHealthy(now: start.addingTimeInterval(14.5)))
+    }
 }

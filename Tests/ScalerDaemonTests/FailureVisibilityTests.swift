@@ -59,7 +59,7 @@ import Testing
                 #expect(warnings.contains { $0["msg"]?.hasPrefix("provider failure: unauthorized") == true && $0["endpoint"] == "chat" })
                 #expect(warnings.contains { $0["msg"]?.hasPrefix("metrics still failing: unauthorized") == true })
                 #expect(!lines.all.contains { ($0["msg"] ?? "").contains("sk_wrong_key_404") })
-                let exposition = String(decoding: metrics.registry.emitToBuffer(), as: UTF8.self)
+                let exposition = String(decoding: metrics.exposition(), as: UTF8.self)
                 #expect(exposition.contains(#"scalerd_provider_errors_total{provider="ppio-prod",kind="unauthorized"} 15"#))
                 #expect(exposition.contains(#"kind="unauthorized""#) && exposition.contains("scalerd_metric_errors_total"))
                 let stats = EndpointStats.compute(rows, from: nil, to: clock.now)
@@ -84,7 +84,7 @@ import Testing
                 for _ in 0..<20 { await state.inject(.status(500, body: #"{"code":500,"message":"internal"}"#)) }
                 await harness.tick()
                 let row = try #require(try harness.rows().first)
-                #expect(row.action == .scaleUp && row.pushed)
+                #expect(row.action == .scaleUp && row.pushed, "\(row.reason) \(row.errorMessage ?? "")")
                 #expect(row.errorKind == .unavailable, "\(row.errorMessage ?? "")")
                 #expect(row.errorMessage?.contains("answered 500") == true)
             }
