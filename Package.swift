@@ -55,6 +55,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Times the journal's write path and hold extension at a million rows (scripts/bench-controller.sh).
+        .executableTarget(name: "journal-bench", dependencies: ["ScalerCore", "ScalerJournal"]),
         .testTarget(name: "ScalerCoreTests", dependencies: ["ScalerCore", "ScalerSimulation"]),
         .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore", "ScalerPorts", "ScalerProviders", "ScalerSimulation", "ScalerTestSupport"]),
         .testTarget(name: "ScalerJournalTests", dependencies: ["ScalerJournal", "ScalerCore"]),

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Prints what scalerd costs per tick as the endpoint count grows: the daemon (release build) runs
+# N endpoints on simulated providers with a 1 s tick, and this reads its /metrics and /proc.
+# Then the journal on its own: a million rows for one endpoint written by `journal-bench` (rows
+# per second, and a hold's extension at 100 rows and at a million), and the audit commands'
+# time and memory on that journal.
+#   bash scripts/bench-controller.sh [N ...]          (default: 100 1000 10000)
+# Env: SECONDS_PER_RUN (measured window, default 30), BENCH_DIR (scratch, default a temp dir),
+#      SCALERD and JOURNAL_BENCH (binaries; default builds both in release), JOURNAL_ROWS
+#      (default 1000000; 0 skips the journal part).
+# Columns: CPU per tick (user+system over the window / ticks completed), tick wall (mean, from
+# scalerd_tick_duration_seconds), dropped wakes (1 s wakes that found the previous tick still
+# running), journal decisions/s (rows written / time inside the journal write), max RSS
+# (VmHWM), time to ready (launch to the first completed tick, /readyz).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ -z "${SCALERD:-}" || -z "${JOURNAL_BENCH:-}" ]]; then
+    swift build -c release --product scalerd >&2
+    swift build -c release --product journal-bench >&2
+fi
+SCALERD=${SCALERD:-$PWD/.build/release/scalerd}
+JOURNAL_BENCH=${JOURNAL_BENCH:-$PWD/.build/release/journal-bench}
+rows=${JOURNAL_ROWS:-1000000}
+window=${SECONDS_PER_RUN:-30}
+scratch=${BENCH_DIR:-$(mktemp -d)}
+counts=("$@")
+[[ ${#counts[@]} -gt 0 ]] || counts=(100 1000 10000)
+hz=$(getconf CLK_TCK)
+
+config_for() { # N PORT
+    cat <<EOF
+tick: 1s
+journal: { path: $scratch/journal-$1.sqlite }
+log: { level: warning, format: json }
+admin: { listen: "127.0.0.1:$2" }
+providers:
+EOF
+    for p in 0 1 2 3; do
+        printf '  - { name: sim%d, kind: simulated, simulation: { seed: %d, cold_start: 20s, service_time: 2s, peak_rps: 6, cycle: 300s } }\n' "$p" "$((p + 1))"
+    done
+    echo "endpoints:"
+    for ((i = 0; i < $1; i++)); do
+        printf '  - { name: ep%05d, provider: sim%d, id: sim-%05d, policy: { type: queue, value: 4, min_replicas: 0, max_replicas: 10, idle_timeout: 30s } }\n' "$i" "$((i % 4))" "$i"
+    done
+}
+
+metric() { # NAME (sum of all series)
+    curl -sf "http://127.0.0.1:$port/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%.6f", s }'
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+printf '| endpoints | CPU per tick | tick wall (mean) | dropped wakes | journal decisions/s | max RSS | time to ready |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- |\n'
+for n in "${counts[@]}"; do
+    port=$((19400 + RANDOM % 500))
+    rm -f "$scratch/journal-$n.sqlite"*
+    config_for "$n" "$port" > "$scratch/bench-$n.yaml"
+    start=$(date +%s.%N)
+    "$SCALERD" run --config "$scratch/bench-$n.yaml" > "$scratch/bench-$n.log" 2>&1 &
+    pid=$!
+    until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null 2>&1; do
+        kill -0 "$pid" 2> /dev/null || { echo "scalerd exited; see $scratch/bench-$n.log" >&2; exit 1; }
+        sleep 0.05
+    done
+    ready=$(echo "$(date +%s.%N) - $start" | bc)
+    sleep 3 # past the first ticks
+    ticks0=$(metric scalerd_tick_duration_seconds_count); wall0=$(metric scalerd_tick_duration_seconds_sum)
+    writes0=$(metric scalerd_journal_write_seconds_sum); cpu0=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
+    sleep "$window"
+    ticks1=$(metric scalerd_tick_duration_seconds_count); wall1=$(metric scalerd_tick_duration_seconds_sum)
+    writes1=$(metric scalerd_journal_write_seconds_sum); cpu1=$(cpu_ticks "$pid"); t1=$(date +%s.%N)
+    rss=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+    kill -TERM "$pid"; wait "$pid" || true
+    python3 - "$n" "$ticks0" "$ticks1" "$wall0" "$wall1" "$writes0" "$writes1" "$cpu0" "$cpu1" "$t0" "$t1" "$rss" "$ready" "$hz" <<'PY'
+import sys
+n, k0, k1, w0, w1, j0, j1, c0, c1, t0, t1, rss, ready, hz = sys.argv[1:]
+ticks = float(k1) - float(k0)
+elapsed = float(t1) - float(t0)
+cpu = (float(c1) - float(c0)) / float(hz)
+dropped = max(0.0, 1 - ticks / elapsed)
+journal = float(j1) - float(j0)
+rate = f"{int(n) * ticks / journal:,.0f}" if journal > 0 else "-"
+print(f"| {int(n):,} | {cpu / ticks * 1000:,.0f} ms | {(float(w1) - float(w0)) / ticks * 1000:,.1f} ms | {dropped:.0%} "
+      f"| {rate} | {int(rss) / 1024:,.0f} MB | {float(ready):.1f} s |")
+PY
+done
+
+[[ "$rows" -gt 0 ]] || exit 0
+journal=$scratch/journal-bench.sqlite
+rm -f "$journal"*
+echo
+"$JOURNAL_BENCH" "$journal" "$rows" 1
+echo
+printf '| command (%s rows) | time | rows/s | max RSS |\n| --- | --- | --- | --- |\n' "$rows"
+for command in "export" "export --format csv" "stats --since 2020-01-01T00:00:00Z" "verify"; do
+    /usr/bin/time -f "%e %M" -o "$scratch/time.txt" "$SCALERD" journal $command --journal "$journal" > /dev/null
+    read -r elapsed rss < "$scratch/time.txt"
+    python3 -c "import sys; e, r, n = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]); print(f'| journal {sys.argv[4]} | {e:.1f} s | {n / e:,.0f} | {r / 1024:,.0f} MB |')" "$elapsed" "$rss" "$rows" "$command"
+done
