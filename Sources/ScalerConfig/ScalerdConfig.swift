@@ -20,8 +20,14 @@ public struct ScalerdConfig: Sendable, Hashable {
     /// Identifies what the daemon runs (every endpoint's policy version, the providers, the
     /// tick), for the start and reload records.
     public var version: String {
+        version(policyVersions: endpoints.map(\.policyVersion))
+    }
+
+    /// `version`, from each endpoint's policy version (in `endpoints`' order) computed already:
+    /// each is a fingerprint of the endpoint's whole JSON, which 10,000 endpoints feel.
+    public func version(policyVersions: [String]) -> String {
         let providerText = providers.map { "\($0.name)|\($0.kind)|\($0.api.name?.rawValue ?? "")|\($0.baseURL ?? "")|\($0.healthBaseURL ?? "")" }
-        let endpointText = endpoints.map { "\($0.name)=\($0.policyVersion)|\($0.onStop.rawValue)" }
+        let endpointText = zip(endpoints, policyVersions).map { "\($0.name)=\($1)|\($0.onStop.rawValue)" }
         return PolicyFingerprint.of((["tick=\(tick)"] + providerText + endpointText).joined(separator: "\n"))
     }
 }

@@ -18,42 +18,45 @@ struct DaemonLifecycle: Sendable {
 
     /// Journals the start, after an unclean end when the run before did not journal its stop;
     /// answers how that run ended, for the admin API.
-    func started(_ config: ScalerdConfig) async -> PreviousRun? {
+    /// `version`: the config's version, as `DaemonStatus` computed it.
+    func started(_ config: ScalerdConfig, version: String) async -> PreviousRun? {
         var previous: PreviousRun?
         do {
             previous = try journal.previousRun()
             if let previous, previous.ending == .endedWithoutStop {
                 let detail = DaemonEvent.UncleanEnd(pid: previous.pid, runStarted: previous.startedAt, lastEvaluation: previous.endedAt).detail
                 let reason = "\(previous.reason) at \(JournalFormatter.timestamp(previous.endedAt))"
-                try await journal.record(event(.uncleanEnd, config, reason: reason, detail: detail, pid: previous.pid ?? 0))
+                try await journal.record(event(.uncleanEnd, config, version: version, reason: reason, detail: detail, pid: previous.pid ?? 0))
                 logger.warning("\(reason)")
             }
-            try await journal.record(event(.start, config, reason: "started with \(config.endpoints.count) endpoint(s)"))
+            try await journal.record(event(.start, config, version: version, reason: "started with \(config.endpoints.count) endpoint(s)"))
         } catch {
             logger.error("cannot journal the start", metadata: ["error": "\(error)"])
         }
         return previous
     }
 
-    func reloaded(_ config: ScalerdConfig) async {
+    func reloaded(_ config: ScalerdConfig, version: String) async {
         do {
-            try await journal.record(event(.reload, config, reason: "configuration reloaded"))
+            try await journal.record(event(.reload, config, version: version, reason: "configuration reloaded"))
         } catch {
             logger.error("cannot journal the reload", metadata: ["error": "\(error)"])
         }
     }
 
-    func stopped(_ config: ScalerdConfig, reason: String, handBack: [HandBackRecord]) async {
+    func stopped(_ config: ScalerdConfig, version: String, reason: String, handBack: [HandBackRecord]) async {
         do {
-            try await journal.record(event(.stop, config, reason: reason, detail: DaemonEvent.StopDetail(endpoints: handBack).detail))
+            try await journal.record(event(.stop, config, version: version, reason: reason, detail: DaemonEvent.StopDetail(endpoints: handBack).detail))
         } catch {
             logger.error("cannot journal the stop", metadata: ["error": "\(error)"])
         }
     }
 
-    private func event(_ kind: DaemonEvent.Kind, _ config: ScalerdConfig, reason: String, detail: String = "{}", pid: Int? = nil) -> DaemonEvent {
+    private func event(
+        _ kind: DaemonEvent.Kind, _ config: ScalerdConfig, version: String, reason: String, detail: String = "{}", pid: Int? = nil
+    ) -> DaemonEvent {
         DaemonEvent(
-            at: clock(), event: kind, pid: pid ?? self.pid, version: ScalerdVersion.current, configVersion: config.version,
+            at: clock(), event: kind, pid: pid ?? self.pid, version: ScalerdVersion.current, configVersion: version,
             tick: config.tick, reason: reason, detail: detail
         )
     }

@@ -37,7 +37,7 @@ actor DaemonStatus {
     }
 
     private(set) var tick: Double
-    private var configVersion: String
+    private(set) var configVersion: String
     private var startedAt: Date?
     private var previousRun: PreviousRun?
     private(set) var lastTickAt: Date?
@@ -57,9 +57,8 @@ actor DaemonStatus {
 
     init(config: ScalerdConfig, paused: Set<String> = []) {
         tick = config.tick
-        configVersion = config.version
         endpoints = config.endpoints
-        policyVersions = Self.versions(of: config)
+        (policyVersions, configVersion) = Self.versions(of: config)
         self.paused = paused
     }
 
@@ -98,9 +97,8 @@ actor DaemonStatus {
     func recordReload(_ config: ScalerdConfig) {
         configGeneration += 1
         tick = config.tick
-        configVersion = config.version
         endpoints = config.endpoints
-        policyVersions = Self.versions(of: config)
+        (policyVersions, configVersion) = Self.versions(of: config)
         let names = Set(config.endpoints.map(\.name))
         latest = latest.filter { names.contains($0.key) }
         learned = learned.filter { names.contains($0.key) }
@@ -121,8 +119,10 @@ actor DaemonStatus {
         return .success(endpoint.metrics.ttl ?? endpoint.policy.maxMetricAge)
     }
 
-    private static func versions(of config: ScalerdConfig) -> [String: String] {
-        Dictionary(config.endpoints.map { ($0.name, $0.policyVersion) }) { first, _ in first }
+    private static func versions(of config: ScalerdConfig) -> (byEndpoint: [String: String], config: String) {
+        let versions = config.endpoints.map(\.policyVersion)
+        let byEndpoint = Dictionary(zip(config.endpoints.map(\.name), versions)) { first, _ in first }
+        return (byEndpoint, config.version(policyVersions: versions))
     }
 
     func views() -> [EndpointView] {

@@ -36,7 +36,7 @@ struct ScalerService: Service {
         await controller.recordPolicyVersions()
         let lifecycle = DaemonLifecycle(journal: journal, pid: Int(getpid()), clock: clock, logger: logger)
         let startedAt = clock()
-        await status.recordStart(at: startedAt, previousRun: await lifecycle.started(initialConfig))
+        await status.recordStart(at: startedAt, previousRun: await lifecycle.started(initialConfig, version: await status.configVersion))
         metrics.recordStart(at: startedAt, tick: initialConfig.tick)
 
         let signals = await UnixSignalsSequence(trapping: .sighup)
@@ -68,7 +68,7 @@ struct ScalerService: Service {
                     notifier.reloading()
                     let outcome = await reload(&controller)
                     if outcome.applied {
-                        await lifecycle.reloaded(controller.config)
+                        await lifecycle.reloaded(controller.config, version: await status.configVersion)
                         metrics.recordTickInterval(controller.config.tick)
                         metrics.keepEndpoints(Set(controller.config.endpoints.map(\.name)))
                     }
@@ -92,7 +92,8 @@ struct ScalerService: Service {
         let handBack = await controller.handBack()
         let config = controller.config
         let reason = stopSignal.withLock { $0 }.map { "graceful stop on \($0)" } ?? "graceful stop"
-        await controller.flush { await lifecycle.stopped(config, reason: reason, handBack: handBack) }
+        let configVersion = await status.configVersion
+        await controller.flush { await lifecycle.stopped(config, version: configVersion, reason: reason, handBack: handBack) }
         logger.notice("scalerd stopped: last tick finished, journal flushed")
     }
 

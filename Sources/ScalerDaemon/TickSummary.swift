@@ -14,9 +14,13 @@ struct TickSummary: Sendable {
     init(entries: [JournalEntry], journalProblem: String? = nil, at time: Date) {
         self.journalProblem = journalProblem
         endpoints = entries.count
-        scaledUp = entries.filter { $0.action == .scaleUp }.count
-        scaledDown = entries.filter { $0.action == .scaleDown }.count
-        failed = entries.filter { $0.errorKind != nil || $0.metricStatus != .fresh }.count
+        var (up, down, failed) = (0, 0, 0)
+        for entry in entries {
+            if entry.action == .scaleUp { up += 1 }
+            if entry.action == .scaleDown { down += 1 }
+            if entry.errorKind != nil || entry.metricStatus != .fresh { failed += 1 }
+        }
+        (scaledUp, scaledDown, self.failed) = (up, down, failed)
         at = time
     }
 

@@ -78,7 +78,7 @@ public final class Journal: Sendable {
         (row.hash, row.extensionHash) = (hash, extensionHash)
         values[values.count - 2] = hash.databaseValue
         values[values.count - 1] = extensionHash.databaseValue
-        try statement.execute(arguments: StatementArguments(values))
+        try statement.execute(arguments: Self.arguments(values))
         row.id = db.lastInsertedRowID
         return row
     }
@@ -89,9 +89,15 @@ public final class Journal: Sendable {
         let extended = run.extendedValues
         run.extensionHash = HashChain.extensionHash(rowHash: run.hash ?? "", extended: extended)
         try statement.execute(
-            arguments: StatementArguments(extended + [run.extensionHash.databaseValue, run.id.databaseValue])
+            arguments: Self.arguments(extended + [run.extensionHash.databaseValue, run.id.databaseValue])
         )
         return run
+    }
+
+    /// GRDB's initializer for a sequence of one type maps it through a key path, which Swift
+    /// instantiates anew on every call: a closure costs nothing of the sort.
+    private static func arguments(_ values: [DatabaseValue]) -> StatementArguments {
+        StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
     }
 
     private static let insertSQL = """
