@@ -80,6 +80,7 @@ let package = Package(
             "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore", "ScalerPorts", "ScalerProviders", "ScalerMetrics",
             "ScalerSimulation", "ScalerHTTP", "ScalerTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -210,7 +210,7 @@ struct Controller {
                 try await journal.append(buffer.rowsToWrite(), states: states)
                 buffer.written()
             } catch {
-                logger.critical("stopping with journal rows that could not be written", metadata: [
+                logger.critical("stopping with journal rows or endpoint states that could not be written", metadata: [
                     "rows": "\(buffer.pending.count)", "not_recorded": "\(buffer.lostEvaluations)", "error": "\(error)",
                 ])
             }

@@ -49,6 +49,8 @@ actor DaemonStatus {
     /// Each endpoint's policy version, computed once per config: it is a fingerprint of the
     /// whole endpoint's JSON.
     private var policyVersions: [String: String]
+    /// Where each endpoint is in `endpoints`: one endpoint's view is found without a search.
+    private var positions: [String: Int] = [:]
     private var latest: [String: JournalEntry] = [:]
     private var learned: [String: LearnedTimings] = [:]
     private(set) var paused: Set<String>
@@ -59,6 +61,7 @@ actor DaemonStatus {
         tick = config.tick
         endpoints = config.endpoints
         (policyVersions, configVersion) = Self.versions(of: config)
+        positions = Self.positions(of: config)
         self.paused = paused
     }
 
@@ -76,7 +79,7 @@ actor DaemonStatus {
 
     /// Whether `name` is a configured endpoint, and so can be paused.
     func knows(_ name: String) -> Bool {
-        endpoints.contains { $0.name == name }
+        positions[name] != nil
     }
 
     func setPaused(_ name: String, _ isPaused: Bool) {
@@ -99,6 +102,7 @@ actor DaemonStatus {
         tick = config.tick
         endpoints = config.endpoints
         (policyVersions, configVersion) = Self.versions(of: config)
+        positions = Self.positions(of: config)
         let names = Set(config.endpoints.map(\.name))
         latest = latest.filter { names.contains($0.key) }
         learned = learned.filter { names.contains($0.key) }
@@ -114,9 +118,13 @@ actor DaemonStatus {
 
     /// How long a pushed sample for `name` counts, or why the endpoint takes no pushes.
     func pushTTL(for name: String) -> Result<Double, PushRefusal> {
-        guard let endpoint = endpoints.first(where: { $0.name == name }) else { return .failure(.unknownEndpoint) }
+        guard let endpoint = positions[name].map({ endpoints[$0] }) else { return .failure(.unknownEndpoint) }
         guard endpoint.metrics.source == .push else { return .failure(.notPushed(endpoint.metrics.source.rawValue)) }
         return .success(endpoint.metrics.ttl ?? endpoint.policy.maxMetricAge)
+    }
+
+    private static func positions(of config: ScalerdConfig) -> [String: Int] {
+        Dictionary(config.endpoints.enumerated().map { ($1.name, $0) }) { first, _ in first }
     }
 
     private static func versions(of config: ScalerdConfig) -> (byEndpoint: [String: String], config: String) {
@@ -129,9 +137,27 @@ actor DaemonStatus {
         endpoints.map(view)
     }
 
+    /// At most `limit` views in the config's order, from the endpoint after `after` (`nil`: the
+    /// first), only `provider`'s if given; and the name to continue after, if more remain.
+    func views(after: String?, limit: Int, provider: String?) -> (views: [EndpointView], next: String?)? {
+        var start = 0
+        if let after {
+            guard let index = positions[after] else { return nil }
+            start = index + 1
+        }
+        var page: [EndpointView] = []
+        var index = start
+        while index < endpoints.count, page.count < limit {
+            if provider.map({ endpoints[index].provider == $0 }) ?? true { page.append(view(endpoints[index])) }
+            index += 1
+        }
+        let remaining = endpoints[index...].contains { endpoint in provider.map { endpoint.provider == $0 } ?? true }
+        return (page, remaining ? page.last?.name : nil)
+    }
+
     /// One endpoint's view, without building the others'.
     func view(named name: String) -> EndpointView? {
-        policyVersions[name] == nil ? nil : endpoints.first { $0.name == name }.map(view)
+        positions[name].map { view(endpoints[$0]) }
     }
 
     private func view(_ endpoint: EndpointConfig) -> EndpointView {

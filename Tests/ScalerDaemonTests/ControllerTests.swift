@@ -70,6 +70,39 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         #expect(slow.action == .hold)
     }
 
+    @Test func anEndpointTheReadPhaseNeverReachedHoldsAndSaysWhy() async throws {
+        let directory = try scratchDirectory("controller")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try config(in: directory, tick: "4s", endpoints: ["slow", "waiting"])
+        let journal = try Journal(path: config.journal.path)
+        let clock = ManualClock()
+        let runtimes = [
+            EndpointRuntime(
+                config: config.endpoints[0], provider: ScriptedProvider(replicas: 2, readDelay: .seconds(60), clock: clock), limits: .anything,
+                metrics: FixedMetrics(inFlight: 5, delay: .seconds(60), clock: clock)
+            ),
+            EndpointRuntime(config: config.endpoints[1], provider: ScriptedProvider(replicas: 1), limits: .anything, metrics: FixedMetrics(inFlight: 3)),
+        ]
+        // One endpoint at a time: the slow one holds the only place until the deadline.
+        let controller = Controller(
+            config: config, runtimes: runtimes, journal: journal, logger: Logger(label: "test"), clock: { Date() }, monotonicClock: clock,
+            maxConcurrentEndpoints: 1
+        )
+        let tick = Task {
+            var ticking = controller
+            await ticking.tick()
+        }
+        await clock.waitForSleepers(3)
+        clock.advance(by: .milliseconds(1_800))
+        await tick.value
+        let rows = try JournalReader(path: config.journal.path).entries(JournalQuery())
+        let waiting = try #require(rows.first { $0.endpoint == "waiting" })
+        #expect(waiting.action == .hold)
+        #expect(waiting.metricErrorKind == .timeout)
+        #expect(waiting.metricError == "not read: the tick's 1.8s for reads ran out first")
+        #expect(waiting.outcome == .skipped && !waiting.pushed)
+    }
+
     @Test func aBindingBudgetIsPushedAsTheProvidersMaximumToo() async throws {
         // The provider's own scaler runs between min and max: a cap only on min would not hold.
         let live = ManagedSettings(minReplicas: 1, maxReplicas: 8, idleTimeout: 300, scaler: .requestCount(1))

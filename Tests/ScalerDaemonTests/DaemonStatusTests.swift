@@ -5,15 +5,19 @@ import ScalerProviders
 import Testing
 
 @Suite struct HealthOfTheControlLoop {
-    @Test func healthyOnlyWhileTicksComplete() async throws {
+    private func daemonStatus(tick: String) throws -> DaemonStatus {
         let yaml = """
-            tick: 2s
+            tick: \(tick)
             journal: { path: journal.sqlite }
             providers: [ { name: sim, kind: simulated } ]
             endpoints: [ { name: chat, provider: sim, id: c1, policy: { type: queue, value: 4, max_replicas: 2 } } ]
             """
         let config = try ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: FileManager.default.temporaryDirectory.path).parse(yaml, file: "test.yaml")
-        let status = DaemonStatus(config: config)
+        return DaemonStatus(config: config)
+    }
+
+    @Test func healthyOnlyWhileTicksComplete() async throws {
+        let status = try daemonStatus(tick: "2s")
         let start = Date(timeIntervalSince1970: 1_000)
         #expect(await !status.isHealthy(now: start), "no tick yet")
         await status.recordTick([], at: start)
@@ -23,14 +27,7 @@ import Testing
     }
 
     @Test func ticksLongerThanTheIntervalAreSlowNotStuck() async throws {
-        let yaml = """
-            tick: 1s
-            journal: { path: journal.sqlite }
-            providers: [ { name: sim, kind: simulated } ]
-            endpoints: [ { name: chat, provider: sim, id: c1, policy: { type: queue, value: 4, max_replicas: 2 } } ]
-            """
-        let config = try ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: FileManager.default.temporaryDirectory.path).parse(yaml, file: "test.yaml")
-        let status = DaemonStatus(config: config)
+        let status = try daemonStatus(tick: "1s")
         let start = Date(timeIntervalSince1970: 1_000)
         // Ten thousand endpoints may take 3 s a tick on a 1 s interval: the loop is judged by
         // the ticks it completes, each as long as the last one took.
