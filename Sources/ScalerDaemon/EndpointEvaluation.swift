@@ -46,9 +46,10 @@ struct EndpointEvaluation: Sendable {
     func observeAndDecide() async -> Decided {
         let runtime = self.runtime
         let budget = self.budget
+        // The metric source in a child task, the provider's read in this one: both at once, for
+        // one task's cost rather than two.
         async let metricReading = Self.observeMetrics(runtime.metrics, endpointID: runtime.config.id, budget: budget)
-        async let providerRead = Self.observeProvider(runtime.provider, endpoint: runtime.target, budget: budget)
-        let status = await providerRead
+        let status = await Self.observeProvider(runtime.provider, endpoint: runtime.target, budget: budget)
         return decide(reading: await metricReading, status: status)
     }
 

@@ -1,4 +1,5 @@
 import ScalerHTTP
+import Synchronization
 
 /// One phase of a tick (observing, or pushing) for every endpoint at once: at most `width` run
 /// together, and one deadline, with one timer, bounds them all. A timer and a task group per call
@@ -20,40 +21,54 @@ struct TickPhase: Sendable {
         let clock = self.clock
         let seconds = self.seconds
         let width = max(1, self.width)
-        // The requests inside see a deadline a little earlier, so that they end with their own
-        // failure before the cut-off has to end them as a timeout.
-        let finished: [Result?] = await CallDeadline.within(seconds: seconds * 0.9, clock: clock) {
-            await withTaskGroup(of: (Int, Result)?.self) { group in
+        let finished: [Result?] = await withTaskGroup(of: [(Int, Result)]?.self) { group in
                 group.addTask {
                     try? await clock.sleep(for: .milliseconds(Int64(seconds * 1000)))
                     return nil
                 }
-                var results = [Result?](repeating: nil, count: items.count)
-                var next = 0
-                var running = 0
-                var expired = false
-                func startNext() {
-                    let (index, item) = (next, items[next])
-                    group.addTask { (index, await operation(item)) }
-                    next += 1
-                    running += 1
+                // `width` workers take the items in turn: as many calls at once as before, but
+                // not a task per item.
+                let queue = WorkQueue()
+                let workers = min(width, items.count)
+                for _ in 0..<workers {
+                    group.addTask {
+                        var done: [(Int, Result)] = []
+                        while !Task.isCancelled, let index = queue.take(below: items.count) {
+                            // The requests inside see a deadline a little earlier than the
+                            // phase's, counted from when the call starts (not from when its
+                            // worker was scheduled), so that they end with their own failure
+                            // before the cut-off has to end them as a timeout.
+                            let result = await CallDeadline.within(seconds: seconds * 0.9, clock: clock) { await operation(items[index]) }
+                            done.append((index, result))
+                        }
+                        return done
+                    }
                 }
-                while next < min(width, items.count) { startNext() }
-                while running > 0, let done = await group.next() {
-                    guard let (index, result) = done else {
-                        expired = true
+                var results = [Result?](repeating: nil, count: items.count)
+                var working = workers
+                while working > 0, let finished = await group.next() {
+                    guard let finished else {
+                        // The deadline: calls still running are cancelled, and no worker takes another.
                         group.cancelAll()
                         continue
                     }
-                    results[index] = result
-                    running -= 1
-                    if !expired, next < items.count { startNext() }
+                    for (index, result) in finished { results[index] = result }
+                    working -= 1
                 }
                 // The timer, when every call ended before it.
                 group.cancelAll()
                 return results
-            }
         }
         return zip(items, finished).map { item, result in result ?? unreached(item) }
+    }
+}
+
+/// The next item a phase's worker takes.
+private final class WorkQueue: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take(below count: Int) -> Int? {
+        let index = next.add(1, ordering: .relaxed).oldValue
+        return index < count ? index : nil
     }
 }
