@@ -46,7 +46,7 @@ struct Controller {
 
     /// Swaps in a validated config; endpoints that remain keep their history.
     mutating func replace(config: ScalerdConfig, runtimes: [EndpointRuntime]) async {
-        await status.recordReload(config)
+        await status.recordReload(config, policyVersions: runtimes.policyVersions)
         self.config = config
         self.runtimes = runtimes
         let names = Set(runtimes.map(\.config.name))
@@ -109,7 +109,9 @@ struct Controller {
             states[result.endpoint] = result.decision.nextState
             if let runtime = byName[result.endpoint] {
                 learned[result.endpoint] = result.decision.nextState.learned(under: runtime.config.policy)
-                if Self.savesState(after: result.decision, lastSaved: stateSavedAt[result.endpoint], maxAge: runtime.config.policy.maxMetricAge) {
+                let maxAge = runtime.config.policy.maxMetricAge
+                let lastSaved = stateSavedAt[result.endpoint] ?? Self.staggeredStart(of: result.endpoint, at: decidedAt, maxAge: maxAge)
+                if Self.savesState(after: result.decision, lastSaved: lastSaved, maxAge: maxAge) {
                     unsavedStates[result.endpoint] = EndpointState(
                         endpoint: result.endpoint, policyVersion: runtime.policyVersion, savedAt: decidedAt, state: result.decision.nextState
                     )
@@ -138,6 +140,15 @@ struct Controller {
     static func savesState(after decision: Decision, lastSaved: Date?, maxAge: TimeInterval) -> Bool {
         guard decision.action == .hold, let lastSaved else { return true }
         return decision.at.timeIntervalSince(lastSaved) >= maxAge / 2
+    }
+
+    /// When an endpoint not saved yet in this run counts as last saved: spread over half its
+    /// `max_age` by its name, so that 10,000 endpoints' holds are not all saved at the first tick
+    /// and again together every half `max_age` after.
+    static func staggeredStart(of endpoint: String, at time: Date, maxAge: TimeInterval) -> Date {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in endpoint.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return time.addingTimeInterval(-Double(hash % 1_000) / 1_000 * maxAge / 2)
     }
 
     /// Why nothing is acted on: the journal has refused writes for longer than its buffer lasts.

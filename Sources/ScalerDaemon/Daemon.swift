@@ -24,7 +24,7 @@ public enum Daemon {
 
         let clock: @Sendable () -> Date = { Date() }
         let journal = try Journal(path: config.journal.path)
-        let status = DaemonStatus(config: config, paused: try journal.pausedEndpoints())
+        let paused = try journal.pausedEndpoints()
         // Nothing may throw between creating the HTTP client and the `do` that shuts it down:
         // a client dropped without shutdown stops the process.
         let http = ProviderTransport.makeSharedClient()
@@ -32,12 +32,15 @@ public enum Daemon {
         let metrics = DaemonMetrics()
         let ledger = JournalPoolLedger.make(journal: journal, now: clock(), logger: logger)
         let factory = RuntimeFactory(http: http, pushed: pushed, metrics: metrics, ledger: ledger, clock: clock)
+        // Built once here: each runtime fingerprints its endpoint's policy, which the status reuses.
+        let runtimes = factory.runtimes(for: config)
+        let status = DaemonStatus(config: config, paused: paused, policyVersions: runtimes.policyVersions)
         let timer = TickTimer()
         let reloads = ReloadCoordinator(wake: { timer.wake() })
         let notifier = SystemdNotifier()
         let service = ScalerService(
             configPath: configPath, initialConfig: config, journal: journal, status: status, metrics: metrics, timer: timer, reloads: reloads,
-            factory: factory, loader: loader, logger: logger, clock: clock, notifier: notifier
+            factory: factory, loader: loader, logger: logger, clock: clock, notifier: notifier, initialRuntimes: runtimes
         )
         let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, journal: journal, token: config.admin.token, listen: config.admin.listen, clock: clock)
         let endpointCount = config.endpoints.count

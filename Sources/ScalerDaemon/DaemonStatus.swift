@@ -57,10 +57,11 @@ actor DaemonStatus {
     /// Why the daemon is not acting, while its journal refuses writes.
     private(set) var journalProblem: String?
 
-    init(config: ScalerdConfig, paused: Set<String> = []) {
+    /// `policyVersions`: each endpoint's, when its runtime has computed them already.
+    init(config: ScalerdConfig, paused: Set<String> = [], policyVersions known: [String: String]? = nil) {
         tick = config.tick
         endpoints = config.endpoints
-        (policyVersions, configVersion) = Self.versions(of: config)
+        (policyVersions, configVersion) = Self.versions(of: config, known: known)
         positions = Self.positions(of: config)
         self.paused = paused
     }
@@ -97,11 +98,11 @@ actor DaemonStatus {
         learned.merge(timings) { $1 }
     }
 
-    func recordReload(_ config: ScalerdConfig) {
+    func recordReload(_ config: ScalerdConfig, policyVersions known: [String: String]? = nil) {
         configGeneration += 1
         tick = config.tick
         endpoints = config.endpoints
-        (policyVersions, configVersion) = Self.versions(of: config)
+        (policyVersions, configVersion) = Self.versions(of: config, known: known)
         positions = Self.positions(of: config)
         let names = Set(config.endpoints.map(\.name))
         latest = latest.filter { names.contains($0.key) }
@@ -127,8 +128,8 @@ actor DaemonStatus {
         Dictionary(config.endpoints.enumerated().map { ($1.name, $0) }) { first, _ in first }
     }
 
-    private static func versions(of config: ScalerdConfig) -> (byEndpoint: [String: String], config: String) {
-        let versions = config.endpoints.map(\.policyVersion)
+    private static func versions(of config: ScalerdConfig, known: [String: String]?) -> (byEndpoint: [String: String], config: String) {
+        let versions = config.endpoints.map { known?[$0.name] ?? $0.policyVersion }
         let byEndpoint = Dictionary(zip(config.endpoints.map(\.name), versions)) { first, _ in first }
         return (byEndpoint, config.version(policyVersions: versions))
     }

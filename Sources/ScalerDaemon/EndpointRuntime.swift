@@ -27,3 +27,10 @@ final class EndpointRuntime: Sendable {
         policyVersion = PolicyFingerprint.of(configJSON)
     }
 }
+
+extension [EndpointRuntime] {
+    /// Each endpoint's policy version, as its runtime computed it.
+    var policyVersions: [String: String] {
+        Dictionary(map { ($0.config.name, $0.policyVersion) }) { first, _ in first }
+    }
+}

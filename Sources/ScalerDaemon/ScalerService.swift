@@ -26,9 +26,11 @@ struct ScalerService: Service {
     let notifier: SystemdNotifier
     /// Validates a reload's file in a child process first.
     var probe = ConfigProbe()
+    /// The runtimes of `initialConfig`, when the caller has built them already.
+    var initialRuntimes: [EndpointRuntime]?
 
     func run() async throws {
-        let runtimes = factory.runtimes(for: initialConfig)
+        let runtimes = initialRuntimes ?? factory.runtimes(for: initialConfig)
         var controller = Controller(
             config: initialConfig, runtimes: runtimes, journal: journal, status: status, metrics: metrics, logger: logger, clock: clock
         )

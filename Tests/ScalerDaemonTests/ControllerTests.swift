@@ -226,4 +226,13 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
                 "a crash now still leaves a state young enough to carry on whole")
         #expect(Controller.savesState(after: decision(.scaleUp, at: 1_001), lastSaved: saved, maxAge: 30))
     }
+
+    @Test func endpointsNotSavedYetAreSpreadOverHalfTheMaxAge() {
+        let now = Date(timeIntervalSince1970: 1_000)
+        let starts = (0..<1_000).map { Controller.staggeredStart(of: "ep\($0)", at: now, maxAge: 30) }
+        #expect(starts.allSatisfy { $0 <= now && $0 > now.addingTimeInterval(-15) })
+        let savedAtOnce = starts.filter { Controller.savesState(after: decision(.hold, at: 1_000), lastSaved: $0, maxAge: 30) }.count
+        #expect(savedAtOnce < 20, "a hold saves when its staggered half max_age has passed: few of a thousand at the first tick")
+        #expect(Controller.staggeredStart(of: "chat", at: now, maxAge: 30) == Controller.staggeredStart(of: "chat", at: now, maxAge: 30))
+    }
 }
