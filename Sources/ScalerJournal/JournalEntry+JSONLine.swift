@@ -9,23 +9,19 @@ extension JournalEntry {
         var json = JSONLine()
         json.string("action", action.rawValue)
         json.string("at", JournalFormatter.timestamp(at))
-        json.raw("clamps", JSONLine.array(clamps) { clamp in
-            var object = JSONLine()
+        json.array("clamps", clamps) { clamp, object in
             object.number("after", clamp.after)
             object.number("before", clamp.before)
             object.string("detail", clamp.detail)
             object.string("kind", clamp.kind.rawValue)
-            return object.text
-        })
+        }
         json.number("current_replicas", currentReplicas)
         json.number("desired", desired)
-        json.raw("drift", JSONLine.array(drift) { drift in
-            var object = JSONLine()
+        json.array("drift", drift) { drift, object in
             object.string("field", drift.field)
             object.string("live", drift.live)
             object.string("wanted", drift.wanted)
-            return object.text
-        })
+        }
         json.string("endpoint", endpoint)
         json.string("error_kind", errorKind?.rawValue)
         json.string("error_message", errorMessage)
@@ -65,6 +61,8 @@ extension JournalEntry {
 /// One JSON object, keys added in the order written (the caller sorts them), built as bytes.
 private struct JSONLine {
     private var bytes: [UInt8] = [UInt8(ascii: "{")]
+    /// Whether the object being written has a member already.
+    private var needsComma = false
 
     var text: String {
         var closed = bytes
@@ -73,7 +71,8 @@ private struct JSONLine {
     }
 
     private mutating func key(_ key: StaticString) {
-        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(UInt8(ascii: "\""))
@@ -101,8 +100,20 @@ private struct JSONLine {
         raw(key, Self.number(value))
     }
 
-    static func array<T>(_ items: [T], _ object: (T) -> String) -> String {
-        "[" + items.map(object).joined(separator: ",") + "]"
+    /// An array of objects, each written by `object` into the same bytes.
+    mutating func array<T>(_ key: StaticString, _ items: [T], _ object: (T, inout JSONLine) -> Void) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "["))
+        let outer = needsComma
+        for (index, item) in items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "{"))
+            needsComma = false
+            object(item, &self)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        needsComma = outer
+        bytes.append(UInt8(ascii: "]"))
     }
 
     /// As Foundation's encoder writes a Double: its shortest description, without a trailing `.0`.
@@ -114,6 +125,12 @@ private struct JSONLine {
     /// A JSON string as Foundation's encoder writes it with `.withoutEscapingSlashes`.
     static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        // Most text needs no escape: copied whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

@@ -14,7 +14,8 @@ import Testing
     @Test func aLineIsExactlyWhatFoundationsEncoderWrites() throws {
         var full = entry(at: 1_800_000_000.125, outcome: .failed(kind: .rateLimited, message: "429 \"slow\" down\\n\nnow/then\t\u{01}é"))
         full.id = 42
-        full.drift = [SettingDrift(field: "max_replicas", live: "8", wanted: "4")]
+        full.drift = [SettingDrift(field: "max_replicas", live: "8", wanted: "4"), SettingDrift(field: "idle_timeout", live: "5", wanted: "30")]
+        full.clamps.append(Clamp(kind: .budget, before: 6, after: -2, detail: "spend/hour \"capped\""))
         full.metricErrorKind = .timeout
         full.metricError = "no answer within 0.45s"
         (full.prevHash, full.hash, full.extensionHash) = ("00ab", "cd12", "ef34")
