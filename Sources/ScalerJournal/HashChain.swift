@@ -56,6 +56,13 @@ enum HashChain {
         Dictionary(row.columnNames.map { ($0, row[$0] as DatabaseValue) }) { first, _ in first }
     }
 
+    /// A byte as two lowercase hex digits: digests, and JSON's `\u00XX` escapes.
+    static func hex(_ byte: UInt8) -> [UInt8] {
+        [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// SHA-256 of the link and each value, one per line, fed as they come rather than joined.
     private struct Digest {
         private var sha = SHA256()
@@ -74,15 +81,13 @@ enum HashChain {
             return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { buffer in
                 var index = 0
                 for byte in digest {
-                    buffer[index] = Self.hexDigits[Int(byte >> 4)]
-                    buffer[index + 1] = Self.hexDigits[Int(byte & 0x0f)]
+                    buffer[index] = HashChain.hexDigits[Int(byte >> 4)]
+                    buffer[index + 1] = HashChain.hexDigits[Int(byte & 0x0f)]
                     index += 2
                 }
                 return index
             }
         }
-
-        private static let hexDigits = Array("0123456789abcdef".utf8)
     }
 
     /// One value as text that reads the same whether it comes from the record being written or

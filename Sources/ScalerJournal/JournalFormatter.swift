@@ -131,8 +131,8 @@ public enum JournalFormatter {
     ]
 
     private static func csv(_ entries: [JournalEntry]) -> String {
-        let rows = entries.map(csvRow)
-        return ([csvColumns] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n")
+        let writer = LineWriter(format: .csv)
+        return ([writer.header ?? ""] + entries.map(writer.line)).joined(separator: "\n")
     }
 
     private static func csvRow(_ entry: JournalEntry) -> [String] {
