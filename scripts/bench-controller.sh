@@ -9,8 +9,8 @@
 #      SCALERD and JOURNAL_BENCH (binaries; default builds both in release), JOURNAL_ROWS
 #      (default 1000000; 0 skips the journal part).
 # Columns: CPU per tick (user+system over the window / ticks completed), tick wall (mean, from
-# scalerd_tick_duration_seconds), dropped wakes (1 s wakes that found the previous tick still
-# running), journal decisions/s (rows written / time inside the journal write), max RSS
+# scalerd_tick_duration_seconds), dropped wakes (1 s wakes between the window's first and last
+# completed tick, by scalerd_last_tick_timestamp, that completed no tick), journal decisions/s (rows written / time inside the journal write), max RSS
 # (VmHWM), time to ready (launch to the first completed tick, /readyz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,8 +44,9 @@ EOF
     done
 }
 
-metric() { # NAME (sum of all series)
-    curl -sf "http://127.0.0.1:$port/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%.6f", s }'
+scrape() { curl -sf "http://127.0.0.1:$port/metrics" > "$scratch/metrics.txt"; }
+metric() { # NAME (sum of all series), from the last scrape: one scrape per moment, so its figures agree
+    awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%.6f", s }' "$scratch/metrics.txt"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
@@ -64,20 +65,25 @@ for n in "${counts[@]}"; do
     done
     ready=$(echo "$(date +%s.%N) - $start" | bc)
     sleep 3 # past the first ticks
-    ticks0=$(metric scalerd_tick_duration_seconds_count); wall0=$(metric scalerd_tick_duration_seconds_sum)
+    scrape; ticks0=$(metric scalerd_tick_duration_seconds_count); wall0=$(metric scalerd_tick_duration_seconds_sum)
+    last0=$(metric scalerd_last_tick_timestamp_seconds)
     writes0=$(metric scalerd_journal_write_seconds_sum); cpu0=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
     sleep "$window"
-    ticks1=$(metric scalerd_tick_duration_seconds_count); wall1=$(metric scalerd_tick_duration_seconds_sum)
+    scrape; ticks1=$(metric scalerd_tick_duration_seconds_count); wall1=$(metric scalerd_tick_duration_seconds_sum)
+    last1=$(metric scalerd_last_tick_timestamp_seconds)
     writes1=$(metric scalerd_journal_write_seconds_sum); cpu1=$(cpu_ticks "$pid"); t1=$(date +%s.%N)
     rss=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
     kill -TERM "$pid"; wait "$pid" || true
-    python3 - "$n" "$ticks0" "$ticks1" "$wall0" "$wall1" "$writes0" "$writes1" "$cpu0" "$cpu1" "$t0" "$t1" "$rss" "$ready" "$hz" <<'PY'
+    python3 - "$n" "$ticks0" "$ticks1" "$wall0" "$wall1" "$writes0" "$writes1" "$cpu0" "$cpu1" "$t0" "$t1" "$rss" "$ready" "$hz" "$last0" "$last1" <<'PY'
 import sys
-n, k0, k1, w0, w1, j0, j1, c0, c1, t0, t1, rss, ready, hz = sys.argv[1:]
+n, k0, k1, w0, w1, j0, j1, c0, c1, t0, t1, rss, ready, hz, l0, l1 = sys.argv[1:]
 ticks = float(k1) - float(k0)
 elapsed = float(t1) - float(t0)
 cpu = (float(c1) - float(c0)) / float(hz)
-dropped = max(0.0, 1 - ticks / elapsed)
+# Wakes due between the first and the last tick the window saw (both completions, 1 s apart
+# each), against the ticks completed between them.
+due = round(float(l1) - float(l0))
+dropped = max(0.0, 1 - ticks / due) if due > 0 else 0.0
 journal = float(j1) - float(j0)
 rate = f"{int(n) * ticks / journal:,.0f}" if journal > 0 else "-"
 print(f"| {int(n):,} | {cpu / ticks * 1000:,.0f} ms | {(float(w1) - float(w0)) / ticks * 1000:,.1f} ms | {dropped:.0%} "

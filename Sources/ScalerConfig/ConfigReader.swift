@@ -114,7 +114,8 @@ struct ConfigReader {
 
     private func readJournal(_ node: ConfigNode?) -> JournalSettings? {
         guard let node else { return checkedJournal(Self.defaultJournalPath, node: nil) }
-        guard let mapping = node.mapping(keys: ["path", "retention"]) else { return nil }
+        guard let mapping = node.mapping(keys: ["path", "retention", "hold_write_interval"]) else { return nil }
+        let holdWriteInterval = readHoldWriteInterval(mapping["hold_write_interval"])
         let retentionNode = mapping["retention"]
         let retention = retentionNode.map { $0.duration(allowZero: false) }
         if let retentionNode, let days = retention ?? nil, days < 86_400 {
@@ -127,9 +128,21 @@ struct ConfigReader {
             return nil
         }
         guard let path = pathNode.map({ $0.string() }) ?? Self.defaultJournalPath, retention != .some(nil),
-              var settings = checkedJournal(path, node: pathNode ?? node) else { return nil }
+              let holdWriteInterval, var settings = checkedJournal(path, node: pathNode ?? node) else { return nil }
         settings.retention = retention ?? nil
+        settings.holdWriteInterval = holdWriteInterval
         return settings
+    }
+
+    /// What a crash may cost a hold run's repeats, so bounded: a minute at most.
+    private func readHoldWriteInterval(_ node: ConfigNode?) -> Double? {
+        guard let node else { return JournalSettings.defaultHoldWriteInterval }
+        guard let seconds = node.duration(allowZero: true) else { return nil }
+        guard seconds <= 60 else {
+            node.report("must be at most 1m: a crash loses up to this much of a steady endpoint's record")
+            return nil
+        }
+        return seconds
     }
 
     /// The journal must be a file that can be written now, in a directory that exists, so that

@@ -37,10 +37,15 @@ public struct JournalSettings: Sendable, Hashable, Codable {
     public var path: String
     /// Rows that ended longer ago than this are pruned automatically; `nil` keeps everything.
     public var retention: Double?
+    /// How long a repeating hold's newest evaluations may stay only in memory (0: none).
+    public var holdWriteInterval: Double
 
-    public init(path: String, retention: Double? = nil) {
+    public static let defaultHoldWriteInterval: Double = 10
+
+    public init(path: String, retention: Double? = nil, holdWriteInterval: Double = Self.defaultHoldWriteInterval) {
         self.path = path
         self.retention = retention
+        self.holdWriteInterval = holdWriteInterval
     }
 }
 

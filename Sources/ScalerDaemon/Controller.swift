@@ -11,15 +11,15 @@ import ScalerPorts
 struct Controller {
     private(set) var config: ScalerdConfig
     private(set) var runtimes: [EndpointRuntime]
-    private var states: [String: ScalerState] = [:]
+    /// What each endpoint's next decision starts from, in the order of `runtimes`: a tick of
+    /// 10,000 endpoints looks nothing up by name.
+    private var memory: [EndpointMemory]
     /// Rows a failed journal write could not store yet; written first on the next tick.
     private var buffer: JournalBuffer
     private var failures = FailureLog()
     private var journalReported: Date?
     /// Each endpoint's newest state, saved with the next write that succeeds.
     private var unsavedStates: [String: EndpointState] = [:]
-    /// When each endpoint's state was last handed to the journal.
-    private var stateSavedAt: [String: Date] = [:]
     let journal: Journal
     let status: DaemonStatus
     let metrics: DaemonMetrics
@@ -37,6 +37,7 @@ struct Controller {
         self.metrics = metrics
         self.config = config
         self.runtimes = runtimes
+        memory = Array(repeating: EndpointMemory(), count: runtimes.count)
         self.journal = journal
         self.status = status ?? DaemonStatus(config: config)
         self.logger = logger
@@ -48,10 +49,9 @@ struct Controller {
     mutating func replace(config: ScalerdConfig, runtimes: [EndpointRuntime]) async {
         await status.recordReload(config, policyVersions: runtimes.policyVersions)
         self.config = config
+        let kept = Dictionary(zip(self.runtimes.map(\.config.name), memory)) { first, _ in first }
+        memory = runtimes.map { kept[$0.config.name] ?? EndpointMemory() }
         self.runtimes = runtimes
-        let names = Set(runtimes.map(\.config.name))
-        states = states.filter { names.contains($0.key) }
-        stateSavedAt = stateSavedAt.filter { names.contains($0.key) }
     }
 
     /// Carries on from the states the journal saved before a restart, as far as they still hold,
@@ -66,12 +66,12 @@ struct Controller {
         }
         let now = clock()
         let byEndpoint = Dictionary(saved.map { ($0.endpoint, $0) }) { first, _ in first }
-        for runtime in runtimes {
+        for (index, runtime) in runtimes.enumerated() {
             guard let state = byEndpoint[runtime.config.name] else { continue }
             let (resumed, note) = state.state.resumed(
                 savedAt: state.savedAt, samePolicy: state.policyVersion == runtime.policyVersion, policy: runtime.config.policy, now: now
             )
-            states[runtime.config.name] = resumed
+            memory[index].state = resumed
             logger.notice("\(note)", metadata: ["endpoint": "\(runtime.config.name)", "saved_at": "\(JournalFormatter.timestamp(state.savedAt))"])
         }
     }
@@ -92,39 +92,37 @@ struct Controller {
         let budget = max(0.2, config.tick * 0.45)
         let paused = await status.paused
         // A journal that failed past its buffer is tried first, so that a tick after it recovers acts.
-        if buffer.isFull { _ = await write() }
+        if buffer.isFull { _ = await write([]) }
         let unrecorded = journalUnavailable
-        let evaluations = runtimes.map {
+        let evaluations = zip(runtimes, memory).map { runtime, memory in
             EndpointEvaluation(
-                runtime: $0, state: states[$0.config.name] ?? ScalerState(), paused: paused.contains($0.config.name),
+                runtime: runtime, state: memory.state, paused: paused.contains(runtime.config.name),
                 journalUnavailable: unrecorded, budget: budget, clock: clock
             )
         }
-        let results = await Self.evaluate(evaluations, phase: TickPhase(seconds: budget, width: maxConcurrentEndpoints, clock: monotonicClock))
-        let byName = Dictionary(uniqueKeysWithValues: runtimes.map { ($0.config.name, $0) })
+        let (entries, decisions) = await Self.evaluate(evaluations, phase: TickPhase(seconds: budget, width: maxConcurrentEndpoints, clock: monotonicClock))
         var learned: [String: LearnedTimings] = [:]
+        learned.reserveCapacity(decisions.count)
         var failing: [FailureLog.Key: String] = [:]
         let decidedAt = clock()
-        for result in results {
-            states[result.endpoint] = result.decision.nextState
-            if let runtime = byName[result.endpoint] {
-                learned[result.endpoint] = result.decision.nextState.learned(under: runtime.config.policy)
-                let maxAge = runtime.config.policy.maxMetricAge
-                let lastSaved = stateSavedAt[result.endpoint] ?? Self.staggeredStart(of: result.endpoint, at: decidedAt, maxAge: maxAge)
-                if Self.savesState(after: result.decision, lastSaved: lastSaved, maxAge: maxAge) {
-                    unsavedStates[result.endpoint] = EndpointState(
-                        endpoint: result.endpoint, policyVersion: runtime.policyVersion, savedAt: decidedAt, state: result.decision.nextState
-                    )
-                    stateSavedAt[result.endpoint] = decidedAt
-                }
+        // The phases keep the order of `runtimes`, so a result's endpoint is found by position.
+        for index in decisions.indices {
+            let runtime = runtimes[index]
+            let name = runtime.config.name
+            let nextState = decisions[index].nextState
+            memory[index].state = nextState
+            learned[name] = nextState.learned(under: runtime.config.policy)
+            let maxAge = runtime.config.policy.maxMetricAge
+            let lastSaved = memory[index].stateSavedAt ?? Self.staggeredStart(of: name, at: decidedAt, maxAge: maxAge)
+            if Self.savesState(after: decisions[index].action, at: decisions[index].at, lastSaved: lastSaved, maxAge: maxAge) {
+                unsavedStates[name] = EndpointState(endpoint: name, policyVersion: runtime.policyVersion, savedAt: decidedAt, state: nextState)
+                memory[index].stateSavedAt = decidedAt
             }
-            log(result)
-            for (key, message) in Self.failures(of: result.entry) { failing[key] = message }
+            log(entries[index])
+            for (key, message) in Self.failures(of: entries[index]) { failing[key] = message }
         }
         failures.record(failing, at: clock(), to: logger)
-        let entries = results.map { $0.entry }
-        buffer.keep(entries)
-        let writeTime = await write()
+        let writeTime = await write(entries)
         let now = clock()
         let problem = journalUnavailable
         let duration = ContinuousClock.now - started
@@ -137,18 +135,16 @@ struct Controller {
     /// Encoding every endpoint's state every tick cost more than deciding: a state is saved when
     /// its decision acted, else once half its `max_age` has passed, so that a restart after a
     /// crash still finds it young enough to carry on whole (`ScalerState.resumed`).
-    static func savesState(after decision: Decision, lastSaved: Date?, maxAge: TimeInterval) -> Bool {
-        guard decision.action == .hold, let lastSaved else { return true }
-        return decision.at.timeIntervalSince(lastSaved) >= maxAge / 2
+    static func savesState(after action: ScalingAction, at time: Date, lastSaved: Date?, maxAge: TimeInterval) -> Bool {
+        guard action == .hold, let lastSaved else { return true }
+        return time.timeIntervalSince(lastSaved) >= maxAge / 2
     }
 
     /// When an endpoint not saved yet in this run counts as last saved: spread over half its
     /// `max_age` by its name, so that 10,000 endpoints' holds are not all saved at the first tick
     /// and again together every half `max_age` after.
     static func staggeredStart(of endpoint: String, at time: Date, maxAge: TimeInterval) -> Date {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in endpoint.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return time.addingTimeInterval(-Double(hash % 1_000) / 1_000 * maxAge / 2)
+        time.addingTimeInterval(-Stagger.fraction(of: endpoint) * maxAge / 2)
     }
 
     /// Why nothing is acted on: the journal has refused writes for longer than its buffer lasts.
@@ -158,10 +154,13 @@ struct Controller {
         return "journal unavailable since \(since) (\(buffer.lastError ?? "unknown error")); \(buffer.pending.count) row(s) waiting: not acting without a record"
     }
 
-    /// Writes what the buffer holds; says when writes start failing, when acting stops, once a
+    /// Writes `entries` after what the buffer holds (past the buffer when it holds nothing, as
+    /// it does but after a failure); says when writes start failing, when acting stops, once a
     /// minute while it lasts, and when the journal takes writes again.
-    private mutating func write() async -> Duration? {
-        let rows = buffer.rowsToWrite()
+    private mutating func write(_ entries: [JournalEntry]) async -> Duration? {
+        let direct = buffer.isEmpty
+        if !direct { buffer.keep(entries) }
+        let rows = direct ? entries : buffer.rowsToWrite()
         let started = ContinuousClock.now
         let now = clock()
         do {
@@ -177,6 +176,7 @@ struct Controller {
             return ContinuousClock.now - started
         } catch {
             let wasFull = buffer.isFull
+            if direct { buffer.keep(entries) }
             buffer.failed("\(error)", at: now)
             let metadata: Logger.Metadata = ["error": "\(error)", "waiting": "\(buffer.pending.count)", "capacity": "\(buffer.capacity)", "not_recorded": "\(buffer.lostEvaluations)"]
             if buffer.isFull && !wasFull {
@@ -212,19 +212,17 @@ struct Controller {
     mutating func flush(then last: () async -> Void = {}) async {
         // Every state this run decided, as of its last decision; one restored and never
         // decided on stays as saved.
-        let states = runtimes.compactMap { runtime -> EndpointState? in
-            guard let decided = stateSavedAt[runtime.config.name], let state = self.states[runtime.config.name] else { return nil }
-            return EndpointState(endpoint: runtime.config.name, policyVersion: runtime.policyVersion, savedAt: state.lastDecisionAt ?? decided, state: state)
+        let states = zip(runtimes, memory).compactMap { runtime, memory -> EndpointState? in
+            guard let decided = memory.stateSavedAt else { return nil }
+            return EndpointState(endpoint: runtime.config.name, policyVersion: runtime.policyVersion, savedAt: memory.state.lastDecisionAt ?? decided, state: memory.state)
         }
-        if !buffer.isEmpty || !states.isEmpty {
-            do {
-                try await journal.append(buffer.rowsToWrite(), states: states)
-                buffer.written()
-            } catch {
-                logger.critical("stopping with journal rows or endpoint states that could not be written", metadata: [
-                    "rows": "\(buffer.pending.count)", "not_recorded": "\(buffer.lostEvaluations)", "error": "\(error)",
-                ])
-            }
+        do {
+            try await journal.append(buffer.rowsToWrite(), states: states, completingHoldRuns: true)
+            buffer.written()
+        } catch {
+            logger.critical("stopping with journal rows or endpoint states that could not be written", metadata: [
+                "rows": "\(buffer.pending.count)", "not_recorded": "\(buffer.lostEvaluations)", "error": "\(error)",
+            ])
         }
         await last()
         do {
@@ -236,35 +234,37 @@ struct Controller {
 
     /// Every endpoint read and decided in one phase, then the pushes the decisions need in a
     /// second: each phase under one deadline, so that one slow provider cannot hold the tick.
-    private static func evaluate(_ evaluations: [EndpointEvaluation], phase: TickPhase) async -> [EndpointEvaluation.Outcome] {
+    private static func evaluate(_ evaluations: [EndpointEvaluation], phase: TickPhase) async -> (entries: [JournalEntry], decisions: [Decision]) {
         let decided = await phase.run(evaluations, operation: { await $0.observeAndDecide() }, unreached: { $0.unobserved() })
-        var outcomes = [EndpointEvaluation.Outcome?](repeating: nil, count: decided.count)
-        var pushes: [(index: Int, wanted: ManagedSettings, drift: [SettingDrift], runtime: EndpointRuntime)] = []
-        for (index, item) in decided.enumerated() {
-            switch item.plan {
-            case .done(let outcome, let drift):
-                outcomes[index] = item.outcome(outcome, drift: drift, latency: nil)
-            case .push(let wanted, let drift):
-                pushes.append((index, wanted, drift, item.runtime))
-            }
-        }
+        let pushes = decided.indices.filter { decided[$0].plan.pushes != nil }
         let budget = phase.seconds
         let clock = phase.clock
         let pushed = await phase.run(
             pushes,
-            operation: { push in await EndpointEvaluation.push(push.wanted, for: push.runtime, budget: budget, clock: clock) },
-            unreached: { _ in (ActuationOutcome.skipped("not pushed: the tick's \(budget)s for pushes ran out first", kind: .timeout), nil) }
+            operation: { index in
+                let item = decided[index]
+                return await EndpointEvaluation.push(item.plan.pushes!, for: item.runtime, budget: budget, clock: clock)
+            },
+            unreached: { _ in (ActuationOutcome.skipped("not pushed: the tick's \(budget)s for pushes ran out first", kind: .timeout), Double?.none) }
         )
-        for (push, (outcome, latency)) in zip(pushes, pushed) {
-            outcomes[push.index] = decided[push.index].outcome(outcome, drift: push.drift, latency: latency)
+        // In the config's order, as the phases keep it, each row built once: sorting or
+        // copying 10,000 of them moved more memory than the decisions did.
+        var nextPush = pushed.makeIterator()
+        var entries: [JournalEntry] = []
+        entries.reserveCapacity(decided.count)
+        for index in decided.indices {
+            switch decided[index].plan {
+            case .done(let outcome, let drift):
+                entries.append(decided[index].entry(outcome, drift: drift, latency: nil))
+            case .push(_, let drift):
+                let (outcome, latency) = nextPush.next()!
+                entries.append(decided[index].entry(outcome, drift: drift, latency: latency))
+            }
         }
-        // In the config's order, as the phases keep it: sorting 10,000 outcomes moved more memory
-        // than the decisions did.
-        return outcomes.compactMap { $0 }
+        return (entries, decided.map(\.decision))
     }
 
-    private func log(_ result: EndpointEvaluation.Outcome) {
-        let entry = result.entry
+    private func log(_ entry: JournalEntry) {
         // A hold is logged at debug: its metadata is not built for a logger that drops it.
         guard entry.action != .hold || logger.logLevel <= .debug else { return }
         let metadata: Logger.Metadata = [
@@ -291,4 +291,11 @@ struct Controller {
         }
         return found
     }
+}
+
+/// What the controller keeps for one endpoint from one tick to the next.
+struct EndpointMemory {
+    var state = ScalerState()
+    /// When its state was last handed to the journal; never, in this run, until then.
+    var stateSavedAt: Date?
 }

@@ -23,7 +23,7 @@ public enum Daemon {
         logger.logLevel = Logger.Level(config.log.level)
 
         let clock: @Sendable () -> Date = { Date() }
-        let journal = try Journal(path: config.journal.path)
+        let journal = try Journal(path: config.journal.path, holdWriteInterval: config.journal.holdWriteInterval)
         let paused = try journal.pausedEndpoints()
         // Nothing may throw between creating the HTTP client and the `do` that shuts it down:
         // a client dropped without shutdown stops the process.

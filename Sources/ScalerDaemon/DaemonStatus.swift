@@ -51,7 +51,7 @@ actor DaemonStatus {
     private var policyVersions: [String: String]
     /// Where each endpoint is in `endpoints`: one endpoint's view is found without a search.
     private var positions: [String: Int] = [:]
-    private var latest: [String: JournalEntry] = [:]
+    private var latest = LatestDecisions()
     private var learned: [String: LearnedTimings] = [:]
     private(set) var paused: Set<String>
     /// Why the daemon is not acting, while its journal refuses writes.
@@ -94,7 +94,7 @@ actor DaemonStatus {
         lastTickDuration = duration
         self.journalProblem = journalProblem
         lastTickAt = time
-        for entry in entries { latest[entry.endpoint] = entry }
+        latest.record(entries)
         learned.merge(timings) { $1 }
     }
 
@@ -105,7 +105,7 @@ actor DaemonStatus {
         (policyVersions, configVersion) = Self.versions(of: config, known: known)
         positions = Self.positions(of: config)
         let names = Set(config.endpoints.map(\.name))
-        latest = latest.filter { names.contains($0.key) }
+        latest.keep(names)
         learned = learned.filter { names.contains($0.key) }
     }
 

@@ -32,13 +32,12 @@ struct EndpointEvaluation: Sendable {
         case done(ActuationOutcome, [SettingDrift])
         /// Push `wanted`; `drift` is what it corrects.
         case push(ManagedSettings, drift: [SettingDrift])
-    }
 
-    struct Outcome: Sendable {
-        let endpoint: String
-        let decision: Decision
-        let outcome: ActuationOutcome
-        let entry: JournalEntry
+        /// The settings to push, if any.
+        var pushes: ManagedSettings? {
+            guard case .push(let wanted, _) = self else { return nil }
+            return wanted
+        }
     }
 
     /// Reads the metrics and the provider together, then decides. A read the phase's deadline
@@ -127,12 +126,11 @@ struct EndpointEvaluation: Sendable {
 
 extension EndpointEvaluation.Decided {
     /// The row for this evaluation, once its outcome is known.
-    func outcome(_ outcome: ActuationOutcome, drift: [SettingDrift], latency: Double?) -> EndpointEvaluation.Outcome {
-        let entry = JournalEntry(
+    func entry(_ outcome: ActuationOutcome, drift: [SettingDrift], latency: Double?) -> JournalEntry {
+        JournalEntry(
             decision: decision, observation: observation, endpoint: runtime.config.name,
             provider: runtime.config.provider, mode: runtime.config.mode.rawValue,
             policyVersion: runtime.policyVersion, outcome: outcome, drift: drift, providerLatency: latency
         )
-        return EndpointEvaluation.Outcome(endpoint: runtime.config.name, decision: decision, outcome: outcome, entry: entry)
     }
 }

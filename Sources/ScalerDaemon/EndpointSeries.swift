@@ -37,8 +37,10 @@ final class EndpointSeries: Sendable {
 
     func record(_ entries: [JournalEntry], learned: [String: LearnedTimings]) {
         values.withLock { values in
-            for entry in entries {
-                values[entry.endpoint, default: Values()].record(entry)
+            // By index through the buffer: an array's subscript, or any for-in, hands out a copy
+            // of the whole row.
+            entries.withUnsafeBufferPointer { entries in
+                for index in entries.indices { values[entries[index].endpoint, default: Values()].record(entries[index]) }
             }
             for (endpoint, timings) in learned {
                 values[endpoint, default: Values()].record(timings)

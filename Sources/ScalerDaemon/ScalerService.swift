@@ -130,6 +130,7 @@ struct ScalerService: Service {
             if config.journal.path != previous.journal.path {
                 controller.logger.warning("journal.path changed; it takes effect at the next restart", metadata: ["running": "\(previous.journal.path)"])
             }
+            controller.journal.holdWriteInterval = config.journal.holdWriteInterval
             if config.log.format != previous.log.format || config.admin != previous.admin {
                 controller.logger.warning("log.format and admin settings take effect at the next restart")
             }

@@ -21,7 +21,7 @@ struct TickPhase: Sendable {
         let clock = self.clock
         let seconds = self.seconds
         let width = max(1, self.width)
-        let finished: [Result?] = await withTaskGroup(of: [(Int, Result)]?.self) { group in
+        var finished: [Result?] = await withTaskGroup(of: [(Int, Result)]?.self) { group in
                 group.addTask {
                     try? await clock.sleep(for: .milliseconds(Int64(seconds * 1000)))
                     return nil
@@ -52,14 +52,20 @@ struct TickPhase: Sendable {
                         group.cancelAll()
                         continue
                     }
-                    for (index, result) in finished { results[index] = result }
+                    // Popped, so moved rather than copied.
+                    var batch = finished
+                    while let (index, result) = batch.popLast() { results[index] = result }
                     working -= 1
                 }
                 // The timer, when every call ended before it.
                 group.cancelAll()
                 return results
         }
-        return zip(items, finished).map { item, result in result ?? unreached(item) }
+        // Moved out, not copied: a result can be a whole decision.
+        var results: [Result] = []
+        results.reserveCapacity(items.count)
+        for index in items.indices { results.append(finished[index].take() ?? unreached(items[index])) }
+        return results
     }
 }
 

@@ -9,10 +9,15 @@ public final class Journal: Sendable {
     let pool: DatabasePool
     /// The newest row this process wrote per endpoint: only these may be extended, so a restart
     /// always starts a new row and stays visible.
-    private let newestRows = Mutex<[String: JournalEntry]>([:])
+    private let newestRows = Mutex(NewestRows())
+    private let holdWriteSeconds: Mutex<TimeInterval>
 
-    public init(path: String) throws(JournalError) {
+    /// `holdWriteInterval`: how long a hold run that repeats may go with its newest evaluations
+    /// only in memory (0: every one is written). A run is written whole when it ends and at a stop;
+    /// a crash loses at most this much of a run's repeats, never a row that says something new.
+    public init(path: String, holdWriteInterval: TimeInterval = 0) throws(JournalError) {
         self.path = path
+        holdWriteSeconds = Mutex(max(0, holdWriteInterval))
         var configuration = Configuration()
         configuration.label = "scalerd.journal"
         configuration.busyMode = .timeout(5)
@@ -24,87 +29,59 @@ public final class Journal: Sendable {
         }
     }
 
+    /// A reload may change it; runs already open are written by the new interval.
+    public var holdWriteInterval: TimeInterval {
+        get { holdWriteSeconds.withLock { $0 } }
+        set { holdWriteSeconds.withLock { $0 = max(0, newValue) } }
+    }
+
     public func append(_ entry: JournalEntry) async throws(JournalError) {
         try await append([entry])
     }
 
     /// One transaction per tick: either all endpoints' rows of it land, with the states the
     /// endpoints' next decisions start from, or none. A hold that repeats the endpoint's newest
-    /// row extends it rather than adding a row.
-    public func append(_ entries: [JournalEntry], states: [EndpointState] = []) async throws(JournalError) {
-        guard !entries.isEmpty || !states.isEmpty else { return }
+    /// row extends it rather than adding a row: on disk once the run is `holdWriteInterval`
+    /// behind, or at once with `completingHoldRuns` (a stop).
+    public func append(_ entries: [JournalEntry], states: [EndpointState] = [], completingHoldRuns: Bool = false) async throws(JournalError) {
+        guard !entries.isEmpty || !states.isEmpty || completingHoldRuns else { return }
+        let interval = holdWriteInterval
         do {
-            let written = try await pool.write { db in
+            try await pool.write { db in
                 let saveState = try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO endpoint_state (endpoint, policy_version, saved_at, state) VALUES (?, ?, ?, ?)"
                 )
                 for state in states {
                     try saveState.execute(arguments: [state.endpoint, state.policyVersion, state.savedAt.timeIntervalSince1970, state.json])
                 }
-                // Only what changes is collected, and merged once the transaction has committed:
-                // copying every endpoint's newest row per tick showed in profiles.
-                var changed: [String: JournalEntry] = [:]
-                var chainEnd = try Self.chainEnd(db)
-                // Looked up once: the statement cache is keyed by the SQL's text.
-                let insert = try db.cachedStatement(sql: Self.insertSQL)
-                let extend = try db.cachedStatement(sql: Self.extendSQL)
-                for entry in entries {
-                    let open = changed[entry.endpoint] ?? self.newestRows.withLock { $0[entry.endpoint] }
-                    if let open, open.isContinued(by: entry) {
-                        changed[entry.endpoint] = try Self.extend(open, by: entry, with: extend)
-                    } else {
-                        let row = try Self.insert(entry, after: chainEnd, with: insert, in: db)
-                        chainEnd = row.hash ?? chainEnd
-                        changed[entry.endpoint] = row
+                var pass = try AppendPass(db: db, holdWriteInterval: interval)
+                try self.newestRows.withLock { newest in
+                    // By index through the buffer: an array's subscript, or any for-in, hands
+                    // out a copy of the whole row.
+                    try entries.withUnsafeBufferPointer { entries in
+                        for index in entries.indices { try pass.record(entries[index], in: &newest) }
                     }
+                    if completingHoldRuns { try pass.completeRuns(in: &newest) }
                 }
-                return changed
             }
-            newestRows.withLock { newest in newest.merge(written) { $1 } }
+            newestRows.withLock { $0.committed() }
         } catch {
+            newestRows.withLock { $0.rolledBack() }
             throw JournalError(path: path, action: "append \(entries.count) row(s)", underlying: error)
         }
     }
 
-    /// A new row, hashed from the very values it stores and bound in one prepared statement.
-    private static func insert(_ entry: JournalEntry, after chainEnd: String, with statement: Statement, in db: Database) throws -> JournalEntry {
-        var row = entry
-        row.prevHash = chainEnd
-        var values = try row.insertedValues()
-        let hash = HashChain.rowHash(previous: chainEnd) { column in
-            JournalEntry.insertedIndex[column].map { values[$0] } ?? .null
-        }
-        let extensionHash = HashChain.extensionHash(rowHash: hash, extended: row.extendedValues)
-        (row.hash, row.extensionHash) = (hash, extensionHash)
-        values[values.count - 2] = hash.databaseValue
-        values[values.count - 1] = extensionHash.databaseValue
-        try statement.execute(arguments: Self.arguments(values))
-        row.id = db.lastInsertedRowID
-        return row
-    }
-
-    /// The open hold run, one evaluation longer: only the columns an extension may change.
-    private static func extend(_ open: JournalEntry, by entry: JournalEntry, with statement: Statement) throws -> JournalEntry {
-        var run = open.extended(by: entry)
-        let extended = run.extendedValues
-        run.extensionHash = HashChain.extensionHash(rowHash: run.hash ?? "", extended: extended)
-        try statement.execute(
-            arguments: Self.arguments(extended + [run.extensionHash.databaseValue, run.id.databaseValue])
-        )
-        return run
-    }
-
     /// GRDB's initializer for a sequence of one type maps it through a key path, which Swift
     /// instantiates anew on every call: a closure costs nothing of the sort.
-    private static func arguments(_ values: [DatabaseValue]) -> StatementArguments {
+    static func arguments(_ values: [DatabaseValue]) -> StatementArguments {
         StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
     }
 
-    private static let insertSQL = """
+    static let insertSQL = """
         INSERT INTO decision (\(JournalEntry.insertedColumns.joined(separator: ", ")))
         VALUES (\(JournalEntry.insertedColumns.map { _ in "?" }.joined(separator: ", ")))
         """
-    private static let extendSQL = """
+    static let extendSQL = """
         UPDATE decision SET \((HashChain.extensionColumns + ["extension_hash"]).map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?
         """
 
@@ -133,7 +110,7 @@ public final class Journal: Sendable {
             }
             // A pruned row can no longer be extended: the next hold starts a new one.
             if let lastID = result.lastRemovedID {
-                newestRows.withLock { $0 = $0.filter { ($0.value.id ?? 0) > lastID } }
+                newestRows.withLock { $0.forget(upTo: lastID) }
             }
             return result
         } catch {

@@ -144,21 +144,27 @@ public struct JournalEntry: Sendable, Hashable, Codable {
 
     /// Clamps that moved the value the same way; their details (e.g. "idle for 8s") may differ.
     private static func sameEffect(_ a: [Clamp], _ b: [Clamp]) -> Bool {
-        a.map { [$0.kind.rawValue, "\($0.before)", "\($0.after)"] } == b.map { [$0.kind.rawValue, "\($0.before)", "\($0.after)"] }
+        a.count == b.count && zip(a, b).allSatisfy { $0.kind == $1.kind && $0.before == $1.before && $0.after == $1.after }
     }
 
-    /// This run, extended by one more identical hold.
+    /// This run, extended by `next`: one more identical hold, or a run of them (what a buffer
+    /// that waited for the journal kept), counted and ranged whole.
     func extended(by next: JournalEntry) -> JournalEntry {
         var run = self
-        run.lastAt = next.at
-        run.repeats += 1
-        run.queueDelayMin = Self.lower(queueDelayMin, next.queueDelay)
-        run.queueDelayMax = Self.higher(queueDelayMax, next.queueDelay)
-        run.queuedMin = Self.lower(queuedMin, next.queued)
-        run.queuedMax = Self.higher(queuedMax, next.queued)
-        run.inFlightMin = Self.lower(inFlightMin, next.inFlight)
-        run.inFlightMax = Self.higher(inFlightMax, next.inFlight)
+        run.extend(by: next)
         return run
+    }
+
+    /// `extended(by:)` in place: the journal extends its open runs without copying them.
+    mutating func extend(by next: JournalEntry) {
+        lastAt = max(lastAt, next.lastAt)
+        repeats += next.repeats
+        queueDelayMin = Self.lower(queueDelayMin, next.queueDelayMin)
+        queueDelayMax = Self.higher(queueDelayMax, next.queueDelayMax)
+        queuedMin = Self.lower(queuedMin, next.queuedMin)
+        queuedMax = Self.higher(queuedMax, next.queuedMax)
+        inFlightMin = Self.lower(inFlightMin, next.inFlightMin)
+        inFlightMax = Self.higher(inFlightMax, next.inFlightMax)
     }
 
     private static func lower<T: Comparable>(_ a: T?, _ b: T?) -> T? {

@@ -36,10 +36,12 @@ public actor SimulatedCloud {
     private func advance(_ endpointID: String, to now: Date) {
         let start = epoch ?? now
         epoch = start
-        var cluster = clusters[endpointID] ?? ClusterModel(parameters: settings.cluster, seed: settings.seed ^ Self.stableHash(endpointID))
+        if clusters[endpointID] == nil {
+            clusters[endpointID] = ClusterModel(parameters: settings.cluster, seed: settings.seed ^ Self.stableHash(endpointID))
+        }
         let cycle = settings.cycle
-        cluster.advance(to: now.timeIntervalSince(start)) { cycle.rate(at: $0) }
-        clusters[endpointID] = cluster
+        // In place: a copy taken out of the dictionary would copy the model's arrays on write.
+        clusters[endpointID]!.advance(to: now.timeIntervalSince(start)) { cycle.rate(at: $0) }
     }
 
     /// Endpoints get distinct but reproducible arrivals.

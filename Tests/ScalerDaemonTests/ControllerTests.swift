@@ -211,27 +211,24 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
 }
 
 @Suite struct StateSaving {
-    private func decision(_ action: ScalingAction, at seconds: Double) -> Decision {
-        Decision(
-            at: Date(timeIntervalSince1970: seconds), currentReplicas: 2, metricStatus: .fresh, metricAge: 0, rawRecommendation: 2,
-            clamps: [], desiredReplicas: 2, action: action, reason: "test", nextState: ScalerState()
-        )
+    private func saves(_ action: ScalingAction, at seconds: Double, lastSaved: Date?) -> Bool {
+        Controller.savesState(after: action, at: Date(timeIntervalSince1970: seconds), lastSaved: lastSaved, maxAge: 30)
     }
 
     @Test func aHoldSavesItsStateOnlyOnceHalfTheMaxAgeHasPassedAndAnActionAlways() {
         let saved = Date(timeIntervalSince1970: 1_000)
-        #expect(Controller.savesState(after: decision(.hold, at: 1_000), lastSaved: nil, maxAge: 30), "never saved yet")
-        #expect(!Controller.savesState(after: decision(.hold, at: 1_014), lastSaved: saved, maxAge: 30))
-        #expect(Controller.savesState(after: decision(.hold, at: 1_015), lastSaved: saved, maxAge: 30),
+        #expect(saves(.hold, at: 1_000, lastSaved: nil), "never saved yet")
+        #expect(!saves(.hold, at: 1_014, lastSaved: saved))
+        #expect(saves(.hold, at: 1_015, lastSaved: saved),
                 "a crash now still leaves a state young enough to carry on whole")
-        #expect(Controller.savesState(after: decision(.scaleUp, at: 1_001), lastSaved: saved, maxAge: 30))
+        #expect(saves(.scaleUp, at: 1_001, lastSaved: saved))
     }
 
     @Test func endpointsNotSavedYetAreSpreadOverHalfTheMaxAge() {
         let now = Date(timeIntervalSince1970: 1_000)
         let starts = (0..<1_000).map { Controller.staggeredStart(of: "ep\($0)", at: now, maxAge: 30) }
         #expect(starts.allSatisfy { $0 <= now && $0 > now.addingTimeInterval(-15) })
-        let savedAtOnce = starts.filter { Controller.savesState(after: decision(.hold, at: 1_000), lastSaved: $0, maxAge: 30) }.count
+        let savedAtOnce = starts.filter { saves(.hold, at: 1_000, lastSaved: $0) }.count
         #expect(savedAtOnce < 20, "a hold saves when its staggered half max_age has passed: few of a thousand at the first tick")
         #expect(Controller.staggeredStart(of: "chat", at: now, maxAge: 30) == Controller.staggeredStart(of: "chat", at: now, maxAge: 30))
     }

@@ -1,6 +1,6 @@
 import Foundation
 import ScalerCore
-import ScalerJournal
+@testable import ScalerJournal
 import Testing
 
 /// A steady endpoint is one row per run of identical holds, not one per tick, and still every
@@ -89,5 +89,80 @@ import Testing
         let message = try rawWriteError(path: path, sql: "UPDATE decision SET repeats = repeats + 1, last_at = last_at + 5, queue_delay_max = 9 WHERE id = 1")
         #expect(message == nil)
         #expect(try JournalReader(path: path).entries(JournalQuery()).first?.repeats == 2)
+    }
+
+    @Test func aRepeatingHoldIsOnDiskAtMostTheIntervalBehind() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path, holdWriteInterval: 10)
+        var writesSeen = Set<Int>()
+        for second in 0..<60 {
+            try await journal.append([hold(Double(second))])
+            let onDisk = try #require(try JournalReader(path: path).entries(JournalQuery()).first)
+            #expect(onDisk.lastAt.timeIntervalSince1970 >= Double(second) - 10, "at \(second)s")
+            writesSeen.insert(onDisk.repeats)
+        }
+        // Written about every 10 s, not every evaluation.
+        #expect(writesSeen.count <= 8)
+    }
+
+    @Test func aRunIsWrittenWholeWhenItEnds() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path, holdWriteInterval: 60)
+        for second in 0..<5 { try await journal.append([hold(Double(second))]) }
+        try await journal.append([entry(at: 5)])
+        let rows = try JournalReader(path: path).entries(JournalQuery())
+        #expect(rows.map(\.repeats) == [5, 1])
+        #expect(rows.first?.lastAt.timeIntervalSince1970 == 4)
+        #expect(try JournalReader(path: path).verify().problem == nil)
+    }
+
+    @Test func aStopWritesEveryOpenRunWhole() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path, holdWriteInterval: 60)
+        for second in 0..<5 {
+            var other = hold(Double(second))
+            other.endpoint = "other"
+            try await journal.append([hold(Double(second)), other])
+        }
+        try await journal.append([], completingHoldRuns: true)
+        let rows = try JournalReader(path: path).entries(JournalQuery())
+        #expect(rows.map(\.repeats) == [5, 5])
+        #expect(try JournalReader(path: path).verify().problem == nil)
+    }
+
+    @Test func aBufferedRunExtendsTheOpenRowByAllItsEvaluations() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        try await journal.append([hold(0, delay: 1)])
+        // What a buffer kept while the journal refused writes: four holds as one row.
+        var waited = hold(5, delay: 0.5)
+        for (second, delay) in [(10.0, 4.0), (15, 2), (20, 1)] { waited = try #require(waited.absorbing(hold(second, delay: delay))) }
+        try await journal.append([waited])
+        let rows = try JournalReader(path: path).entries(JournalQuery())
+        #expect(rows.map(\.repeats) == [5])
+        #expect(rows.first?.lastAt.timeIntervalSince1970 == 20)
+        #expect(rows.first?.queueDelayMin == 0.5)
+        #expect(rows.first?.queueDelayMax == 4)
+    }
+
+    @Test(arguments: [0.0, 60])
+    func aWriteThatFailsLeavesTheOpenRunsAsTheyWere(holdWriteInterval: Double) async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path, holdWriteInterval: holdWriteInterval)
+        try await journal.append([hold(0)])
+        // A tick whose new rows do not fit: the file may not grow (SQLITE_FULL).
+        let tick = [hold(5)] + (0..<2_000).map { entry(endpoint: "other-\($0)", at: 5) }
+        try journal.limitGrowth(extraPages: 0)
+        await #expect(throws: JournalError.self) { try await journal.append(tick) }
+        try journal.limitGrowth(extraPages: nil)
+        try await journal.append(tick, completingHoldRuns: true)
+        let chat = try JournalReader(path: path).entries(JournalQuery(endpoint: "chat"))
+        #expect(chat.map(\.repeats) == [2], "the failed tick's hold is counted once")
+        #expect(try JournalReader(path: path).verify().problem == nil)
     }
 }

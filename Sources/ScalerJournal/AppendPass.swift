@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+/// One append's work inside its transaction: the prepared statements (looked up once, since the
+/// statement cache is keyed by the SQL's text) and the chain's end as rows are added.
+struct AppendPass {
+    private let db: Database
+    private let insert: Statement
+    private let extend: Statement
+    private let holdWriteInterval: TimeInterval
+    private var chainEnd: String
+
+    init(db: Database, holdWriteInterval: TimeInterval) throws {
+        self.db = db
+        insert = try db.cachedStatement(sql: Journal.insertSQL)
+        extend = try db.cachedStatement(sql: Journal.extendSQL)
+        self.holdWriteInterval = holdWriteInterval
+        chainEnd = try Journal.chainEnd(db)
+    }
+
+    /// A hold that repeats the endpoint's newest row extends it (on disk once the run is due);
+    /// anything else is a new row, after the run it ends is on disk whole.
+    mutating func record(_ entry: JournalEntry, in newest: inout NewestRows) throws {
+        if newest.continues(entry) {
+            try newest.extend(entry.endpoint) { open in
+                open.entry.extend(by: entry)
+                if open.isDue(holdWriteInterval: holdWriteInterval) { try write(&open) }
+            }
+            return
+        }
+        // While it is still the endpoint's newest row: the database refuses to extend any other.
+        if newest.isBehind(entry.endpoint) { try newest.extend(entry.endpoint) { try write(&$0) } }
+        let row = try insertRow(entry)
+        newest.replace(entry.endpoint, with: NewestRow(inserted: row, holdWriteInterval: holdWriteInterval))
+    }
+
+    /// Every run with evaluations only in memory, on disk whole (a stop).
+    func completeRuns(in newest: inout NewestRows) throws {
+        for endpoint in newest.endpointsBehind { try newest.extend(endpoint) { try write(&$0) } }
+    }
+
+    /// A new row, hashed from the very values it stores and bound in one prepared statement.
+    private mutating func insertRow(_ entry: JournalEntry) throws -> JournalEntry {
+        var row = entry
+        row.prevHash = chainEnd
+        var values = try row.insertedValues()
+        let hash = HashChain.rowHash(previous: chainEnd) { column in
+            JournalEntry.insertedIndex[column].map { values[$0] } ?? .null
+        }
+        let extensionHash = HashChain.extensionHash(rowHash: hash, extended: row.extendedValues)
+        (row.hash, row.extensionHash) = (hash, extensionHash)
+        values[values.count - 2] = hash.databaseValue
+        values[values.count - 1] = extensionHash.databaseValue
+        try insert.execute(arguments: Journal.arguments(values))
+        row.id = db.lastInsertedRowID
+        chainEnd = hash
+        return row
+    }
+
+    /// The open hold run's extension on disk: only the columns an extension may change.
+    private func write(_ run: inout NewestRow) throws {
+        let extended = run.entry.extendedValues
+        run.entry.extensionHash = HashChain.extensionHash(rowHash: run.entry.hash ?? "", extended: extended)
+        try extend.execute(arguments: Journal.arguments(extended + [run.entry.extensionHash.databaseValue, run.entry.id.databaseValue]))
+        run.markWritten()
+    }
+}
