@@ -5,7 +5,10 @@
 # per second, and a hold's extension at 100 rows and at a million), and the audit commands'
 # time and memory on that journal.
 #   bash scripts/bench-controller.sh [N ...]          (default: 100 1000 10000)
-# Env: SECONDS_PER_RUN (measured window, default 30), BENCH_DIR (scratch, default a temp dir),
+# Env: SECONDS_PER_RUN (measured window, default 300: one whole cycle of the simulated load,
+#      whose first minute is quiet, so that a shorter window measures mostly idle endpoints),
+#      WARMUP (seconds run before it, default 3),
+#      BENCH_DIR (scratch, default a temp dir),
 #      SCALERD and JOURNAL_BENCH (binaries; default builds both in release), JOURNAL_ROWS
 #      (default 1000000; 0 skips the journal part).
 # Columns: CPU per tick (user+system over the window / ticks completed), tick wall (mean, from
@@ -21,7 +24,8 @@ fi
 SCALERD=${SCALERD:-$PWD/.build/release/scalerd}
 JOURNAL_BENCH=${JOURNAL_BENCH:-$PWD/.build/release/journal-bench}
 rows=${JOURNAL_ROWS:-1000000}
-window=${SECONDS_PER_RUN:-30}
+window=${SECONDS_PER_RUN:-300}
+warmup=${WARMUP:-3}
 scratch=${BENCH_DIR:-$(mktemp -d)}
 counts=("$@")
 [[ ${#counts[@]} -gt 0 ]] || counts=(100 1000 10000)
@@ -64,7 +68,7 @@ for n in "${counts[@]}"; do
         sleep 0.05
     done
     ready=$(echo "$(date +%s.%N) - $start" | bc)
-    sleep 3 # past the first ticks
+    sleep "$warmup" # past the first ticks
     scrape; ticks0=$(metric scalerd_tick_duration_seconds_count); wall0=$(metric scalerd_tick_duration_seconds_sum)
     last0=$(metric scalerd_last_tick_timestamp_seconds)
     writes0=$(metric scalerd_journal_write_seconds_sum); cpu0=$(cpu_ticks "$pid"); t0=$(date +%s.%N)

@@ -116,7 +116,19 @@ public enum Autoscaler {
         _ replicas: Int, at now: Date, in history: [TimedRecommendation], policy: ScalingPolicy
     ) -> [TimedRecommendation] {
         let horizon = now.addingTimeInterval(-policy.historyWindow)
-        return history.filter { $0.at >= horizon && $0.at <= now } + [TimedRecommendation(at: now, replicas: replicas)]
+        var kept: [TimedRecommendation] = []
+        kept.reserveCapacity(history.count + 1)
+        for item in history where item.at >= horizon && item.at <= now { kept.append(item) }
+        // Where the window is only asked for its lowest and highest (no burst average, no trend
+        // fit), a recommendation equal to the one before moves that one's time rather than adding
+        // one: the same answer for every window, from a few runs instead of an entry per tick,
+        // which at a 1 s tick and a 5-minute window was most of the daemon's memory.
+        if policy.burst == nil, policy.lookAhead == nil, let last = kept.last, last.replicas == replicas {
+            kept[kept.count - 1].at = now
+        } else {
+            kept.append(TimedRecommendation(at: now, replicas: replicas))
+        }
+        return kept
     }
 
     /// Up takes the lowest recommendation of its window, down the highest of its: a burst that lasts

@@ -27,8 +27,8 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         values += [metricStatus.rawValue.databaseValue, metricAge.databaseValue, metricError.databaseValue]
         values += [metricErrorKind?.rawValue.databaseValue ?? .null, queueDelay.databaseValue, queueDelayEstimated.databaseValue]
         values += [queued.databaseValue, inFlight.databaseValue, readyWorkers.databaseValue, currentReplicas.databaseValue]
-        values += [rawDesired.databaseValue, desired.databaseValue, try Self.jsonText(clamps).databaseValue]
-        values += [action.rawValue.databaseValue, reason.databaseValue, try Self.jsonText(drift).databaseValue]
+        values += [rawDesired.databaseValue, desired.databaseValue, JSONLine.columnText(clamps, JSONLine.clamp).databaseValue]
+        values += [action.rawValue.databaseValue, reason.databaseValue, JSONLine.columnText(drift, JSONLine.drift).databaseValue]
         values += [pushed.databaseValue, outcome.rawValue.databaseValue, errorKind?.rawValue.databaseValue ?? .null]
         values += [errorMessage.databaseValue, providerLatencyMs.databaseValue]
         values += extensionValues
@@ -102,13 +102,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
     }
 
     // GRDB's own settings for JSON columns, so that rows read the same whichever wrote them.
-    private static let jsonEncoder = JournalEntry.databaseJSONEncoder(for: "clamps")
     private static let jsonDecoder = JournalEntry.databaseJSONDecoder(for: "clamps")
-
-    private static func jsonText<T: Encodable & Collection>(_ value: T) throws -> String {
-        if value.isEmpty { return "[]" }
-        return String(decoding: try jsonEncoder.encode(value), as: UTF8.self)
-    }
 
     private static func decodeJSON<Element: Decodable>(
         _ row: Row, _ column: String, fast: ([String: FlatJSONArray.Value]) -> Element?

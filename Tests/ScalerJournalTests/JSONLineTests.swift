@@ -41,6 +41,21 @@ import Testing
     }
 }
 
+@Suite struct StoredJSONColumns {
+    @Test func clampsAndDriftAreStoredExactlyAsGRDBsEncoderWroteThem() throws {
+        let encoder = JournalEntry.databaseJSONEncoder(for: "clamps")
+        let clamps = [
+            Clamp(kind: .budget, before: 6, after: -2, detail: "spend/hour \"capped\" \\ at\n$4\t\u{01}é"),
+            Clamp(kind: .minReplicas, before: 0, after: 1, detail: ""),
+        ]
+        let drift = [SettingDrift(field: "max_replicas", live: "8/9", wanted: "4"), SettingDrift(field: "idle_timeout", live: "5", wanted: "30")]
+        for count in 0...2 {
+            #expect(JSONLine.columnText(Array(clamps.prefix(count)), JSONLine.clamp) == String(decoding: try encoder.encode(Array(clamps.prefix(count))), as: UTF8.self))
+            #expect(JSONLine.columnText(Array(drift.prefix(count)), JSONLine.drift) == String(decoding: try encoder.encode(Array(drift.prefix(count))), as: UTF8.self))
+        }
+    }
+}
+
 @Suite struct Timestamps {
     @Test func aTimestampIsWhatTheISO8601FormatStyleWrites() {
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
