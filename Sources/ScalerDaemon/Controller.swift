@@ -236,15 +236,12 @@ struct Controller {
     /// second: each phase under one deadline, so that one slow provider cannot hold the tick.
     private static func evaluate(_ evaluations: [EndpointEvaluation], phase: TickPhase) async -> (entries: [JournalEntry], decisions: [Decision]) {
         let decided = await phase.run(evaluations, operation: { await $0.observeAndDecide() }, unreached: { $0.unobserved() })
-        let pushes = decided.indices.filter { decided[$0].plan.pushes != nil }
+        let pushes = decided.compactMap { item in item.plan.pushes.map { (wanted: $0, runtime: item.runtime) } }
         let budget = phase.seconds
         let clock = phase.clock
         let pushed = await phase.run(
             pushes,
-            operation: { index in
-                let item = decided[index]
-                return await EndpointEvaluation.push(item.plan.pushes!, for: item.runtime, budget: budget, clock: clock)
-            },
+            operation: { push in await EndpointEvaluation.push(push.wanted, for: push.runtime, budget: budget, clock: clock) },
             unreached: { _ in (ActuationOutcome.skipped("not pushed: the tick's \(budget)s for pushes ran out first", kind: .timeout), Double?.none) }
         )
         // In the config's order, as the phases keep it, each row built once: sorting or
@@ -257,6 +254,7 @@ struct Controller {
             case .done(let outcome, let drift):
                 entries.append(decided[index].entry(outcome, drift: drift, latency: nil))
             case .push(_, let drift):
+                // The push phase answered every push plan, in order.
                 let (outcome, latency) = nextPush.next()!
                 entries.append(decided[index].entry(outcome, drift: drift, latency: latency))
             }

@@ -21,7 +21,7 @@ struct TickPhase: Sendable {
         let clock = self.clock
         let seconds = self.seconds
         let width = max(1, self.width)
-        var finished: [Result?] = await withTaskGroup(of: [(Int, Result)]?.self) { group in
+        var slots: [Result?] = await withTaskGroup(of: [(Int, Result)]?.self) { group in
                 group.addTask {
                     try? await clock.sleep(for: .milliseconds(Int64(seconds * 1000)))
                     return nil
@@ -46,14 +46,13 @@ struct TickPhase: Sendable {
                 }
                 var results = [Result?](repeating: nil, count: items.count)
                 var working = workers
-                while working > 0, let finished = await group.next() {
-                    guard let finished else {
+                while working > 0, let next = await group.next() {
+                    guard var batch = next else {
                         // The deadline: calls still running are cancelled, and no worker takes another.
                         group.cancelAll()
                         continue
                     }
                     // Popped, so moved rather than copied.
-                    var batch = finished
                     while let (index, result) = batch.popLast() { results[index] = result }
                     working -= 1
                 }
@@ -64,7 +63,7 @@ struct TickPhase: Sendable {
         // Moved out, not copied: a result can be a whole decision.
         var results: [Result] = []
         results.reserveCapacity(items.count)
-        for index in items.indices { results.append(finished[index].take() ?? unreached(items[index])) }
+        for index in items.indices { results.append(slots[index].take() ?? unreached(items[index])) }
         return results
     }
 }

@@ -54,10 +54,14 @@ import Testing
         #expect(state.lastDesired == 2)
     }
 
-    @Test(arguments: ["1800000000", "1800000000:x", "1800000000:2.5", "nan:1"])
-    func aWindowThatIsNotASeriesIsRefused(window: String) throws {
+    @Test(arguments: [
+        ("recommendations", "1800000000"), ("recommendations", "1800000000:x"), ("recommendations", "1800000000:2.5"),
+        ("recommendations", "nan:1"), ("recommendations", "1800000000:-7"), ("recommendations", "1800000000:9223372036854775808"),
+        ("recommendations", "1800000000:1e308"), ("replicaHistory", "1800000000:inf"), ("arrivalRates", "1800000000:-0.5"),
+    ])
+    func aWindowThatIsNotASeriesOfItsValuesIsRefused(key: String, window: String) throws {
         var object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(busyState())) as? [String: Any])
-        object["recommendations"] = window
+        object[key] = window
         let data = try JSONSerialization.data(withJSONObject: object)
         #expect(throws: DecodingError.self) { try decoder.decode(ScalerState.self, from: data) }
     }
