@@ -73,8 +73,10 @@ extension ChildProcesses {
                 }
                 #expect(scaled, "every provider ran three first: \(daemon.stderr)")
 
-                // Novita stops answering: every request from now on hangs past the stop's 4 s budget.
-                await novita.inject(.hang(seconds: 6), .hang(seconds: 6), .hang(seconds: 6), .hang(seconds: 6), .hang(seconds: 6), .hang(seconds: 6))
+                // Novita stops answering: every request from now on outlasts the stop's 4 s budget.
+                let held = HeldAnswers()
+                defer { held.release() }
+                await novita.inject(contentsOf: Array(repeating: .unanswered(until: held), count: 6))
                 try await Task.sleep(for: .milliseconds(200))
                 let signalled = ContinuousClock.now
                 daemon.signal(SIGTERM)

@@ -132,7 +132,9 @@ import Testing
     @Test func aHungRequestTimesOutAndIsRetried() async throws {
         let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
-            await state.inject(.hang(seconds: 3))
+            let held = HeldAnswers()
+            defer { held.release() }
+            await state.inject(.unanswered(until: held))
             let status = try await provider(baseURL, timeout: 0.3).read(endpointID: "ep1")
             #expect(status.replicas == 1)
         }

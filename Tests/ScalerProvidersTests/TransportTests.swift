@@ -45,7 +45,9 @@ import Testing
         let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
             // A prompt 500, then a retry the provider does not answer before the call's deadline.
-            await state.inject(.status(500, body: #"{"error":"internal"}"#), .hang(seconds: 1))
+            let held = HeldAnswers()
+            defer { held.release() }
+            await state.inject(.status(500, body: #"{"error":"internal"}"#), .unanswered(until: held))
             let clock = ManualClock()
             let sender = transport(baseURL, clock: clock, requestTimeout: 5)
             let call = Task { await failure { try await CallDeadline.within(seconds: 20, clock: clock) { _ = try await sender.send(read) } } }
@@ -61,7 +63,9 @@ import Testing
     @Test func aRetryThatTimesOutWithTimeLeftIsTheProvidersTimeout() async throws {
         let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
-            await state.inject(.status(500, body: #"{"error":"internal"}"#), .hang(seconds: 1))
+            let held = HeldAnswers()
+            defer { held.release() }
+            await state.inject(.status(500, body: #"{"error":"internal"}"#), .unanswered(until: held))
             let clock = ManualClock()
             let sender = transport(baseURL, clock: clock, requestTimeout: 0.2)
             let call = Task { await failure { try await CallDeadline.within(seconds: 30, clock: clock) { _ = try await sender.send(read) } } }

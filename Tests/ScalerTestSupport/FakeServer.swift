@@ -22,6 +22,9 @@ public enum Fault: Sendable {
     case status(Int, body: String, retryAfter: String? = nil)
     case malformed(String)
     case hang(seconds: Double)
+    /// No answer until the test lets it go: a request that cannot beat any client timeout, however
+    /// loaded the machine, without keeping the server from shutting down after the test.
+    case unanswered(until: HeldAnswers)
     /// A redirect to another host, which must not be followed with the key.
     case redirect(to: String)
 }
@@ -40,6 +43,7 @@ public actor FakeProviderState {
 
     public func record(_ request: RecordedRequest) { requests.append(request) }
     public func inject(_ fault: Fault...) { faults.append(contentsOf: fault) }
+    public func inject(contentsOf fault: [Fault]) { faults.append(contentsOf: fault) }
     public func nextFault() -> Fault? { faults.isEmpty ? nil : faults.removeFirst() }
     public func endpoint(_ id: String) -> JSON? { endpoints[id] }
     public func setEndpoint(_ id: String, _ value: JSON) { endpoints[id] = value }
@@ -84,6 +88,9 @@ public enum FakeResponse {
             return raw("", status: .temporaryRedirect, extra: [.location: location])
         case .hang(let seconds)?:
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            return raw("{}", status: .ok)
+        case .unanswered(let held)?:
+            await held.wait()
             return raw("{}", status: .ok)
         }
     }
