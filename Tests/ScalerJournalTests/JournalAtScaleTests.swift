@@ -17,6 +17,16 @@ import Testing
         #expect(plan.contains { $0.contains("decision_endpoint_id") }, "\(plan)")
     }
 
+    @Test func theWriterCheckpointsEveryFewTicksOfThousandsOfEndpointsNotSeveralTimesATick() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        let writer = try await journal.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        let reader = try await journal.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(writer == Journal.checkpointPages)
+        #expect(reader == 1000, "readers never checkpoint: they keep SQLite's default")
+    }
+
     @Test func aRowReadsBackAsWrittenAndItsHashIsOfTheStoredValues() async throws {
         let path = scratchPath()
         defer { removeJournal(path) }
