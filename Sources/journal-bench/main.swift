@@ -9,8 +9,13 @@ import ScalerJournal
 // that its cost can be compared at 100 rows per endpoint and at ROWS / ENDPOINTS.
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let rows = Int(arguments[2]), let endpointCount = Int(arguments[3]), rows > 0, endpointCount > 0 else {
+guard arguments.count == 4, let rows = Int(arguments[2]), let endpointCount = Int(arguments[3]), rows > 0, (1...1_000_000).contains(endpointCount) else {
     FileHandle.standardError.write(Data("usage: journal-bench PATH ROWS ENDPOINTS\n".utf8))
+    exit(2)
+}
+// The first extension is timed at 100 rows per endpoint: the rest are the ones written at speed.
+guard rows > 100 * endpointCount else {
+    FileHandle.standardError.write(Data("journal-bench: ROWS (\(rows)) must be more than 100 x ENDPOINTS (\(100 * endpointCount)), the rows written before the first extension is timed\n".utf8))
     exit(2)
 }
 let path = arguments[1]
