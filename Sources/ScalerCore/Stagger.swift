@@ -4,8 +4,6 @@
 public enum Stagger {
     /// A fraction in `0..<1`, from the FNV-1a hash of `name`.
     public static func fraction(of name: String) -> Double {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Double(hash % 1_000) / 1_000
+        Double(FNV1a.hash(name) % 1_000) / 1_000
     }
 }

@@ -254,8 +254,8 @@ struct Controller {
             case .done(let outcome, let drift):
                 entries.append(decided[index].entry(outcome, drift: drift, latency: nil))
             case .push(_, let drift):
-                // The push phase answered every push plan, in order.
-                let (outcome, latency) = nextPush.next()!
+                // The push phase answers every push plan, in order.
+                let (outcome, latency) = nextPush.next() ?? (.skipped("not pushed: no answer from the push phase", kind: .timeout), nil)
                 entries.append(decided[index].entry(outcome, drift: drift, latency: latency))
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ScalerCore
 
 /// The demo's cloud: one `ClusterModel` per endpoint id, driven by a repeating load cycle and by
 /// the replicas scalerd pushes. Time is handed in by the caller, never read from a clock here.
@@ -36,16 +37,10 @@ public actor SimulatedCloud {
     private func advance(_ endpointID: String, to now: Date) {
         let start = epoch ?? now
         epoch = start
-        if clusters[endpointID] == nil {
-            clusters[endpointID] = ClusterModel(parameters: settings.cluster, seed: settings.seed ^ Self.stableHash(endpointID))
-        }
-        let cycle = settings.cycle
+        let (cycle, cluster, seed) = (settings.cycle, settings.cluster, settings.seed)
         // In place: a copy taken out of the dictionary would copy the model's arrays on write.
-        clusters[endpointID]!.advance(to: now.timeIntervalSince(start)) { cycle.rate(at: $0) }
-    }
-
-    /// Endpoints get distinct but reproducible arrivals.
-    private static func stableHash(_ text: String) -> UInt64 {
-        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+        // Endpoints get distinct but reproducible arrivals.
+        clusters[endpointID, default: ClusterModel(parameters: cluster, seed: seed ^ FNV1a.hash(endpointID))]
+            .advance(to: now.timeIntervalSince(start)) { cycle.rate(at: $0) }
     }
 }
