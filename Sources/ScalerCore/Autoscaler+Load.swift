@@ -18,8 +18,9 @@ extension Autoscaler {
         let recommendation = LoadRecommendation(sample: sample, policy: policy, current: current)
         var pipeline = ClampPipeline(value: recommendation.replicas)
         var steady: Int?
+        let finishedShare = policy.slo == nil ? 0 : QueueModel.trusted
         if let lookAhead = policy.lookAhead {
-            learnQueue(&next, sample: sample, previous: state.lastSample, lookAhead: lookAhead, now: now)
+            learnQueue(&next, sample: sample, previous: state.lastSample, lookAhead: lookAhead, finishedShare: finishedShare, now: now)
             if let serviceTime = next.serviceTime {
                 steady = applyLookAhead(&pipeline, sample: sample, state: next, serviceTime: serviceTime, lookAhead: lookAhead, policy: policy, current: current, now: now)
             }
@@ -28,21 +29,11 @@ extension Autoscaler {
         let coldStart = next.coldStart.estimate.map { (seconds: $0, measured: true) }
             ?? (seconds: policy.slo?.assumedColdStart ?? ServiceLevelObjective.defaultColdStart, measured: false)
         if let slo = policy.slo {
-            var learned = state.serviceLevel ?? ServiceLevelState()
-            var step: ServiceLevelStep?
             if policy.lookAhead == nil {
-                learnServiceTime(&next, sample: sample, previous: state.lastSample)
+                learnServiceTime(&next, sample: sample, previous: state.lastSample, finishedShare: finishedShare)
             }
-            // A source that reports neither count teaches nothing about load: the headroom keeps
-            // what it learned before.
-            if sample.inFlight != nil || sample.queued != nil {
-                // Rises measured before a service time is known count a cold queue's whole
-                // backlog: the history starts over from the first one.
-                if state.serviceTime == nil, next.serviceTime != nil { learned.rises.removeAll() }
-                let load = QueueModel.unconstrainedLoad(sample, serviceTime: next.serviceTime)
-                learned.learn(load: load, warm: sample.readyWorkers != 0, queueDelay: sample.queueDelay, slo: slo, coldStart: coldStart.seconds, now: now)
-                step = learned.step(slo, now: now)
-            }
+            var learned = state.serviceLevel ?? ServiceLevelState()
+            let step = learnLoad(&learned, sample: sample, state: state, next: next, slo: slo, coldStart: coldStart.seconds, now: now)
             next.serviceLevel = learned
             applyHeadroom(&pipeline, learned: learned, step: step, serviceTime: next.serviceTime, slo: slo, coldStart: coldStart, policy: policy, now: now)
         }

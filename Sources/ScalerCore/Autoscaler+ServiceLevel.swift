@@ -11,9 +11,13 @@ extension Autoscaler {
     ) {
         guard let base = learned.base else { return }
         let slots = policy.type == .concurrency ? min(policy.value, Double(policy.maxConcurrentPerWorker)) : Double(policy.maxConcurrentPerWorker)
-        // A request may wait `wait`: while it does, a busy worker finishes wait / service time
-        // requests per slot, so each worker carries that much queue on top of its slots.
-        let drained = serviceTime.map { slots * slo.wait / $0 } ?? 0
+        // A rise past the warm slots queues until a worker asked for now is ready, one reach
+        // later, and all that time the queue must stay within what the busy slots finish in
+        // `wait`: each worker carries slots x wait / reach on top of its slots. (Not wait /
+        // service time: that holds for a queue that lasts one service time, and a burst lasts
+        // longer.)
+        let untilReady = min(coldStart.seconds, ServiceLevelObjective.longestRelease) + learned.sampleInterval
+        let drained = serviceTime == nil ? 0 : slots * slo.wait / max(untilReady, slo.wait)
         let perWorker = slots + drained
         let learnedFor = learned.learnedFor(at: now)
         // Until a window of history exists, at least one worker's slots: a new endpoint has not
@@ -28,7 +32,7 @@ extension Autoscaler {
         let needed = LoadRecommendation.ceilDiv(level, perWorker)
         let reach = "one \(coldStart.measured ? "measured" : "assumed") cold start (\(Seconds(coldStart.seconds))) and a tick"
         let history = "the last \(DurationText.compact(min(learnedFor, slo.riseHistory).rounded(.down)))"
-        let carried = drained > 0 ? "\(format(perWorker)) per worker (\(format(slots)) slots + \(format(drained)) queued within \(Seconds(slo.wait)) at a \(Seconds(serviceTime ?? 0)) service time)" : "\(format(perWorker)) per worker"
+        let carried = drained > 0 ? "\(format(perWorker)) per worker (\(format(slots)) slots + \(format(drained)) queued within \(Seconds(slo.wait)) until a worker asked now is ready)" : "\(format(perWorker)) per worker"
         if needed > pipeline.value {
             let why = rise == prior && prior > 0
                 ? "too little history yet (\(history)): one worker's \(format(slots)) slots"

@@ -15,16 +15,30 @@ enum QueueModel {
     }
 
     /// One request's service time, seen between two samples in which the same ready workers were
-    /// busy with a queue waiting: they finished arrivals plus what the queue shrank by.
-    static func serviceTime(previous: MetricSample, sample: MetricSample) -> Double? {
+    /// busy with a queue waiting: they finished arrivals plus what the queue shrank by. The
+    /// arrivals are read off the queue, so it must be long enough to time them: one or two
+    /// requests queued for a moment gave service times of minutes.
+    ///
+    /// What they finished is the difference of two counts. When it is a small part of what
+    /// arrives (one worker under a burst), it is mostly the counts' error: one request's service
+    /// time read 13 s instead of 4. `finishedShare` refuses readings in which the workers
+    /// finished less than that share of the arrivals. The look-ahead takes them (0): it sizes one
+    /// scale-up from them and reads again as workers arrive. The SLO policy does not (`trusted`):
+    /// a headroom learned from them is kept for hours.
+    static func serviceTime(previous: MetricSample, sample: MetricSample, finishedShare: Double = 0) -> Double? {
         let elapsed = sample.takenAt.timeIntervalSince(previous.takenAt)
         guard elapsed > 0, let ready = sample.readyWorkers, ready > 0, previous.readyWorkers == ready,
-              let before = previous.queued, before > 0, let queued = sample.queued, queued > 0,
+              let before = previous.queued, before > 0, let queued = sample.queued, queued >= countedQueue,
               let delay = sample.queueDelay, delay > 0, let busy = sample.inFlight, busy > 0 else { return nil }
-        let throughput = fifoRate(queued: queued, delay: delay) + Double(before - queued) / elapsed
-        guard throughput > 0 else { return nil }
+        let arrivals = fifoRate(queued: queued, delay: delay)
+        let throughput = arrivals + Double(before - queued) / elapsed
+        guard throughput > 0, throughput >= arrivals * finishedShare else { return nil }
         return Double(busy) / throughput
     }
+
+    /// The share of arrivals workers must have finished for the SLO policy to read a service
+    /// time off them.
+    static let trusted = 0.5
 
     /// The requests the endpoint would hold with no shortage of workers: the arrival rate (read
     /// from a queue long enough to time it) times one service time. A queue that outgrew its
@@ -36,6 +50,27 @@ enum QueueModel {
         guard let serviceTime, serviceTime > 0, let queued = sample.queued, queued >= countedQueue,
               let delay = sample.queueDelay, delay > 0 else { return all }
         return min(all, fifoRate(queued: queued, delay: delay) * serviceTime)
+    }
+
+    /// The requests the arrivals between two samples would keep in flight with no shortage of
+    /// workers: what the endpoint gained plus what it finished (in flight over the service time),
+    /// per second, times one service time. Unlike the count itself it does not take a drained
+    /// backlog for load: workers that come up into a queue hold it in flight for a service time
+    /// after the queue is gone, finishing it as fast as it shrinks. Only read while the count
+    /// falls: a rising count is its own best reading, and the flow's noise would only blur it.
+    /// `nil` without two samples with counts, apart in time, and a service time.
+    static func flowLoad(previous: MetricSample?, sample: MetricSample, serviceTime: Double?) -> Double? {
+        guard let previous, let serviceTime, serviceTime > 0 else { return nil }
+        let elapsed = sample.takenAt.timeIntervalSince(previous.takenAt)
+        guard elapsed > 0, let before = requests(previous), let now = requests(sample), now < before else { return nil }
+        let finished = Double((previous.inFlight ?? 0) + (sample.inFlight ?? 0)) / 2 / serviceTime
+        let arrivals = max(0, (now - before) / elapsed + finished)
+        return arrivals * serviceTime
+    }
+
+    private static func requests(_ sample: MetricSample) -> Double? {
+        guard sample.inFlight != nil || sample.queued != nil else { return nil }
+        return Double((sample.inFlight ?? 0) + (sample.queued ?? 0))
     }
 
     /// Service times remembered: enough for a steady median, few enough to follow a change.

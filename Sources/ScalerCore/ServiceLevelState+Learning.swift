@@ -11,15 +11,20 @@ extension ServiceLevelState {
     /// Takes one fresh sample's load (in flight + queued; unknown when the source gives neither):
     /// the rise within `reach` of it, and the load-weighted seconds it adds to the share.
     /// `reach` is what a worker asked for now needs to be ready: a cold start and a tick.
-    mutating func learn(load: Double, warm: Bool, queueDelay: Double?, slo: ServiceLevelObjective, coldStart: Double, now: Date) {
+    /// - Parameters:
+    ///   - modelled: the load was read through the service time (see `TimedLoad.modelled`).
+    ///   - provisional: the service time behind it is too young to keep what it teaches for long
+    ///     (see `LoadSpan.provisional`).
+    ///   - warm: workers were ready and requests waited no longer than the SLO's wait.
+    mutating func learn(
+        load: Double, modelled: Bool = false, provisional: Bool = false, warm: Bool, queueDelay: Double?,
+        slo: ServiceLevelObjective, coldStart: Double, now: Date
+    ) {
         since = since ?? rises.first?.start ?? now
         let sinceLast = recentLoads.last.map { min(max(now.timeIntervalSince($0.at), 0), slo.span) } ?? 0
         let reach = min(coldStart, ServiceLevelObjective.longestRelease) + sinceLast
         recentLoads.removeAll { $0.at < now.addingTimeInterval(-reach) || $0.at > now }
-        recentLoads.append(TimedLoad(at: now, requests: load, warm: warm))
-        // A rise from a fleet with no worker ready is a cold start's backlog, which no headroom
-        // absorbs: it would teach a headroom far past any warm burst. The prior covers start-up.
-        let rise = load - (recentLoads.filter(\.warm).map(\.requests).min() ?? load)
+        let (rise, riseModelled) = record(load: load, modelled: modelled, warm: warm, now: now)
         sinceStep.largestRise = max(sinceStep.largestRise, rise)
         // The prior's window is not evidence for feedback.
         if learnedFor(at: now) < slo.window { sinceStep = StepEvidence() }
@@ -34,12 +39,23 @@ extension ServiceLevelState {
                 lastStep = now
             }
         }
-        rises.removeAll { $0.start < now.addingTimeInterval(-slo.riseHistory) || $0.start > now }
+        rises.removeAll {
+            $0.start < now.addingTimeInterval($0.provisional ? -slo.window : -slo.riseHistory) || $0.start > now
+        }
+        // Read through a young service time, or counted whole past the wait where none could
+        // tell arrivals from backlog: what the first bursts teach holds for one window, and a
+        // wrong reading cannot keep the queues that would correct it away for six.
+        let riseProvisional = provisional && (riseModelled || !warm)
         if let last = rises.last, last.start == start {
-            rises[rises.count - 1].largestRise = max(last.largestRise, rise)
-            rises[rises.count - 1].highestLoad = max(last.highestLoad, load)
+            if rise > last.largestRise {
+                (rises[rises.count - 1].largestRise, rises[rises.count - 1].riseModelled) = (rise, riseModelled)
+                rises[rises.count - 1].provisional = riseProvisional
+            }
+            if load > last.highestLoad { (rises[rises.count - 1].highestLoad, rises[rises.count - 1].highestModelled) = (load, modelled) }
         } else {
-            rises.append(LoadSpan(start: start, largestRise: rise, highestLoad: load))
+            rises.append(LoadSpan(
+                start: start, largestRise: rise, highestLoad: load, riseModelled: riseModelled, highestModelled: modelled, provisional: riseProvisional
+            ))
         }
 
         ledger.removeAll { $0.start < now.addingTimeInterval(-slo.window) || $0.start > now }
@@ -52,6 +68,39 @@ extension ServiceLevelState {
         ledger[ledger.count - 1].seconds += sinceLast
         sinceStep.load += weighted
         sinceStep.overTarget += queueDelay > slo.wait ? weighted : 0
+    }
+
+    /// Adds the reading to the reach's loads and returns the rise it shows, and whether that
+    /// rise was read through the service time.
+    private mutating func record(load: Double, modelled: Bool, warm: Bool, now: Date) -> (rise: Double, modelled: Bool) {
+        // Workers that caught up with a backlog hold it in flight for a while with nothing
+        // queued: only a whole reach of keeping up settles a reading.
+        let settled = warm && recentLoads.allSatisfy(\.warm)
+        recentLoads.append(TimedLoad(at: now, requests: load, warm: warm, settled: settled, modelled: modelled))
+        // A rise from a fleet with no worker ready, or one that had not caught up, is a
+        // backlog, which no headroom absorbs: it would teach a headroom far past any warm burst.
+        // The prior covers start-up.
+        let settledLoads = recentLoads.filter(\.settled)
+        let rise = load - (settledLoads.map(\.requests).min() ?? load)
+        // A load that can vanish within one reach can come as fast: the fall is learned as a rise.
+        // It is what teaches a burst that was already under way when the history began, or
+        // whose rise was a cold fleet's.
+        if settled, let highest = settledLoads.max(by: { $0.requests < $1.requests }), highest.requests - load > rise {
+            return (highest.requests - load, highest.modelled)
+        }
+        return (rise, modelled)
+    }
+
+    /// A load read through the service time is arrivals times it: learned under an estimate that
+    /// has since moved (a young one, read off the first queue), it is the same arrivals at the
+    /// new one. Counted loads were measured, whatever the estimate.
+    mutating func rescale(by factor: Double) {
+        guard factor.isFinite, factor > 0 else { return }
+        for index in recentLoads.indices where recentLoads[index].modelled { recentLoads[index].requests *= factor }
+        for index in rises.indices {
+            if rises[index].riseModelled { rises[index].largestRise *= factor }
+            if rises[index].highestModelled { rises[index].highestLoad *= factor }
+        }
     }
 
     /// The share over target measured over the SLO window; `nil` until half a window of
@@ -109,12 +158,12 @@ extension ServiceLevelState {
 
     /// How much larger than the largest rise seen the next may be, from how many have come close
     /// to it: of n rises that large, the next is the largest of n + 1 with chance 1 / (n + 1), so
-    /// the headroom is raised by that share. 1.5 after the first, 1.1 after nine: a young history
-    /// is trusted less.
+    /// the headroom is raised by `youngHistoryWeight` times that share. 1.75 after the first,
+    /// 1.15 after nine: a young history is trusted less.
     func uncertainty(overTarget: Double) -> (factor: Double, near: Int) {
         guard let largest = headroom(overTarget: overTarget, scale: 1), largest > 0 else { return (1, 0) }
         let near = rises.filter { $0.largestRise >= largest / 2 }.count
-        return (1 + 1 / Double(near + 1), near)
+        return (1 + Self.youngHistoryWeight / Double(near + 1), near)
     }
 
     /// The lowest load within the latest reach: the level the rise is measured from.

@@ -47,13 +47,33 @@ public struct ServiceLevelState: Sendable, Hashable, Codable {
 public struct TimedLoad: Sendable, Hashable, Codable {
     public var at: Date
     public var requests: Double
-    /// `false` only when the source said no worker was ready.
+    /// `false` when the source said no worker was ready, or requests waited past the SLO's wait:
+    /// a backlog the fleet had not caught up with.
     public var warm: Bool
+    /// Warm, and so was every reading in the reach before it: load the fleet kept up with, not a
+    /// backlog it was still holding in flight after the queue was gone.
+    public var settled: Bool
+    /// Read through the service time (arrivals times it) rather than counted: it moves with it.
+    public var modelled: Bool
 
-    public init(at: Date, requests: Double, warm: Bool = true) {
+    public init(at: Date, requests: Double, warm: Bool = true, settled: Bool? = nil, modelled: Bool = false) {
         self.at = at
         self.requests = requests
         self.warm = warm
+        self.settled = settled ?? warm
+        self.modelled = modelled
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            at: try container.decode(Date.self, forKey: .at),
+            requests: try container.decode(Double.self, forKey: .requests),
+            warm: try container.decode(Bool.self, forKey: .warm),
+            // State saved before the flags existed judged by readiness alone and counted every load.
+            settled: try container.decodeIfPresent(Bool.self, forKey: .settled),
+            modelled: try container.decodeIfPresent(Bool.self, forKey: .modelled) ?? false
+        )
     }
 }
 
@@ -62,11 +82,35 @@ public struct LoadSpan: Sendable, Hashable, Codable {
     public var start: Date
     public var largestRise: Double
     public var highestLoad: Double
+    /// Whether each was read through the service time (see `TimedLoad.modelled`).
+    public var riseModelled: Bool
+    public var highestModelled: Bool
+    /// The rise was read through a service time seen fewer than `ServiceLevelState.settledServiceTime`
+    /// times: kept one SLO window, not the whole rise history.
+    public var provisional: Bool
 
-    public init(start: Date, largestRise: Double, highestLoad: Double? = nil) {
+    public init(
+        start: Date, largestRise: Double, highestLoad: Double? = nil, riseModelled: Bool = false, highestModelled: Bool = false,
+        provisional: Bool = false
+    ) {
         self.start = start
         self.largestRise = largestRise
         self.highestLoad = highestLoad ?? largestRise
+        self.riseModelled = riseModelled
+        self.highestModelled = highestModelled
+        self.provisional = provisional
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            start: try container.decode(Date.self, forKey: .start),
+            largestRise: try container.decode(Double.self, forKey: .largestRise),
+            highestLoad: try container.decode(Double.self, forKey: .highestLoad),
+            riseModelled: try container.decodeIfPresent(Bool.self, forKey: .riseModelled) ?? false,
+            highestModelled: try container.decodeIfPresent(Bool.self, forKey: .highestModelled) ?? false,
+            provisional: try container.decodeIfPresent(Bool.self, forKey: .provisional) ?? false
+        )
     }
 }
 
@@ -108,11 +152,25 @@ extension ServiceLevelState {
     static let scales: ClosedRange<Double> = 1...4
     static let tightening = 1.25
     static let loosening = 1.1
+    /// How far a young history's headroom reaches past its largest rise (see `uncertainty`).
+    /// Chosen on development traces only (bursty seeds 4-8 and 11-16): at 1, a second burst
+    /// larger than the first, within the first hour, left three of the eleven over the SLO.
+    static let youngHistoryWeight = 1.5
+    /// Observations of the service time before a rise read through it is kept for the whole
+    /// rise history. One queue under one worker can read a service time three times too long,
+    /// and the headroom it teaches keeps every later queue, and so every correction, away.
+    static let settledServiceTime = 3
     /// A learned headroom this much larger than before explains the waits that taught it.
     static let explainedGrowth = 1.1
 }
 
 extension ServiceLevelState {
+    /// Seconds between the two latest samples: the tick a rise waits before it is seen.
+    var sampleInterval: TimeInterval {
+        guard recentLoads.count >= 2 else { return 0 }
+        return max(0, recentLoads[recentLoads.count - 1].at.timeIntervalSince(recentLoads[recentLoads.count - 2].at))
+    }
+
     /// Seconds of history behind the headroom.
     func learnedFor(at now: Date) -> TimeInterval {
         (since ?? rises.first?.start).map { max(0, now.timeIntervalSince($0)) } ?? 0

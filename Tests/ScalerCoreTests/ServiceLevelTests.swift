@@ -26,27 +26,29 @@ import Testing
 
     @Test func headroomKeepsWarmSlotsForTheLargestRiseSeenWithinOneColdStart() {
         let decision = decideOnce(policy(), current: 0, .metrics(delay: 0, queued: 0, inFlight: 0, ready: 0), state: learned(rises: [3, 20, 5, 0]))
-        #expect(decision.desiredReplicas == 4, "20 requests, x1.5 as the only rise that large, at 8 per worker")
+        #expect(decision.desiredReplicas == 5, "20 requests, x1.75 as the only rise that large, at 8 per worker")
         let clamp = decision.clamps.first { $0.kind == .headroom }
-        #expect(clamp?.before == 0 && clamp?.after == 4)
+        #expect(clamp?.before == 0 && clamp?.after == 5)
         #expect(clamp?.detail.contains("the load rose by up to 20 requests within one assumed cold start (30s) and a tick") == true)
-        #expect(clamp?.detail.hasSuffix("x1.5 since 1 rise(s) came near it and the next may be larger") == true)
+        #expect(clamp?.detail.hasSuffix("x1.8 since 1 rise(s) came near it and the next may be larger") == true)
     }
 
-    @Test func eachWorkerCarriesTheQueueItDrainsWithinTheWait() {
-        var state = learned(rises: Array(repeating: 20, count: 9))
+    @Test func eachWorkerCarriesWhatItsSlotsFinishWithinTheWaitUntilAWorkerAskedNowIsReady() {
+        var state = learned(rises: Array(repeating: 14, count: 9))
+        let unknown = decideOnce(policy(), current: 0, .idle, state: state)
+        #expect(unknown.desiredReplicas == 3, "16.1 requests (14 x1.15) at 8 per worker while no service time says the queue is served")
         state.serviceTimes = [4]
         let decision = decideOnce(policy(), current: 0, .idle, state: state)
-        #expect(decision.desiredReplicas == 2, "22 requests at 12 per worker: 8 slots, each finishing half a request within the 2 s wait")
-        #expect(decision.clamps.first?.detail.contains("at 12 per worker (8 slots + 4 queued within 2s at a 4s service time)") == true)
+        #expect(decision.desiredReplicas == 2, "16.1 requests at 8.5 per worker: over the 30 s until help is ready, 8 slots x 2 s / 30 s more queue")
+        #expect(decision.clamps.first?.detail.contains("at 8.5 per worker (8 slots + 0.5 queued within 2s until a worker asked now is ready)") == true)
     }
 
     @Test func theSLOsShareOfSpansMayGoUncovered() {
         let rises = [50.0] + Array(repeating: 8.0, count: 19)
         let strict = decideOnce(policy(overTarget: 0.01), current: 0, .idle, state: learned(rises: rises))
         let loose = decideOnce(policy(overTarget: 0.05), current: 0, .idle, state: learned(rises: rises))
-        #expect(strict.desiredReplicas == 10, "1% of 20 spans is none: the 50-request rise is covered, x1.5 as the only one that large")
-        #expect(loose.desiredReplicas == 2, "5% of 20 spans is one: the next largest, 8 requests, x1.05 as 19 came near it")
+        #expect(strict.desiredReplicas == 11, "1% of 20 spans is none: the 50-request rise is covered, x1.75 as the only one that large")
+        #expect(loose.desiredReplicas == 2, "5% of 20 spans is one: the next largest, 8 requests, x1.075 as 19 came near it")
     }
 
     @Test func untilAWindowOfHistoryExistsOneWorkersSlotsAreKept() {
@@ -64,8 +66,8 @@ import Testing
         state.serviceLevel?.ledger = [ShareSpan(start: at(-3000), load: 1000, overTarget: 13, seconds: 3000)]
         let decision = decideOnce(policy(), current: 0, .idle, state: state)
         #expect(decision.clamps.map(\.kind) == [.headroom, .sloFeedback])
-        #expect(decision.desiredReplicas == 9, "40 requests, x1.2 for a young history, x1.5 by feedback, at 8 per worker")
-        #expect(decision.clamps[1].detail == "1.3% of load-weighted time in the last 1h waited longer than 2s against an SLO of 1%: headroom x1.5, 72 requests")
+        #expect(decision.desiredReplicas == 10, "40 requests, x1.3 for a young history, x1.5 by feedback, at 8 per worker")
+        #expect(decision.clamps[1].detail == "1.3% of load-weighted time in the last 1h waited longer than 2s against an SLO of 1%: headroom x1.5, 78 requests")
     }
 
     @Test func requestsWaitingTooLongRaiseTheScaleByOneBoundedStep() {
@@ -116,8 +118,8 @@ import Testing
         var state = learned(rises: Array(repeating: 40, count: 9))
         state.serviceLevel?.recentLoads = [TimedLoad(at: at(-5), requests: 40)]
         let decision = decideOnce(policy(), current: 5, .metrics(delay: 0, queued: 0, inFlight: 40, ready: 5), state: state)
-        #expect(decision.desiredReplicas == 6, "the highest load the history shows, 40 requests x1.1, not 44 more on top of them")
-        #expect(decision.clamps.first?.detail.contains("(held to 44, the highest load in the history)") == true)
+        #expect(decision.desiredReplicas == 6, "the highest load the history shows, 40 requests x1.15, not 46 more on top of them")
+        #expect(decision.clamps.first?.detail.contains("(held to 46, the highest load in the history)") == true)
     }
 
     @Test func aWorkerNoLongerNeededIsKeptForOneColdStart() {

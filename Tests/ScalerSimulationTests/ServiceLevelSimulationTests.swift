@@ -34,8 +34,10 @@ import Testing
         }
     }
 
-    func run(_ trace: Trace) -> [(time: Double, decision: Decision)] {
+    func run(_ trace: Trace, overTarget: Double = 0.01) -> [(time: Double, decision: Decision)] {
         let recorder = Recorder()
+        var policy = policy
+        policy.slo?.overTarget = overTarget
         _ = Simulator(trace: trace, model: model, delayTarget: 2).run(Recording(scalerd: ScalerdStrategy(policy: policy, tick: 5), recorder: recorder))
         return recorder.decisions.withLock { $0 }
     }
@@ -67,7 +69,10 @@ import Testing
             scale = next
         }
         let tightenings = zip([1.0] + steps.map(\.scale), steps).filter { $1.scale > $0 }.map(\.1)
-        #expect(!steps.isEmpty, "the prior is not where steady traffic leaves it")
+        // Settled where the SLO holds, not merely still: past the first windows, which the
+        // prior covers, the share the feedback judges stays within it.
+        let judged = decisions.filter { $0.time >= 2 * 3600 }.compactMap { $0.decision.nextState.learned(under: policy).overTargetShare }
+        #expect(!judged.isEmpty && judged.allSatisfy { $0 <= 0.01 }, "worst hour: \(judged.max() ?? -1)")
         #expect(tightenings.count <= 1, "one correction at most, no sawing: \(steps)")
         if let correction = tightenings.first, let failed = steps.last(where: { $0.time < correction.time }) {
             #expect(steps.filter { $0.time > correction.time }.allSatisfy { $0.scale > failed.scale }, "never back to the scale that failed: \(steps)")

@@ -1,0 +1,31 @@
+import Foundation
+
+extension Autoscaler {
+    /// Reads one fresh sample's load the way the headroom needs it, teaches it to `learned`, and
+    /// takes the feedback's step if the evidence calls for one. `state` is the state before this
+    /// sample, `next` after the service time has learned from it.
+    static func learnLoad(
+        _ learned: inout ServiceLevelState, sample: MetricSample, state: ScalerState, next: ScalerState,
+        slo: ServiceLevelObjective, coldStart: Double, now: Date
+    ) -> ServiceLevelStep? {
+        // A source that reports neither count teaches nothing about load: the headroom keeps
+        // what it learned before.
+        guard sample.inFlight != nil || sample.queued != nil else { return nil }
+        // Rises measured before a service time is known count a cold queue's whole backlog: the
+        // history starts over from the first one.
+        if state.serviceTime == nil, next.serviceTime != nil { learned.rises.removeAll() }
+        if let before = state.serviceTime, let after = next.serviceTime, before != after {
+            learned.rescale(by: after / before)
+        }
+        let counted = Double((sample.inFlight ?? 0) + (sample.queued ?? 0))
+        let unconstrained = QueueModel.unconstrainedLoad(sample, serviceTime: next.serviceTime)
+        let flow = QueueModel.flowLoad(previous: state.lastSample, sample: sample, serviceTime: next.serviceTime)
+        let load = min(unconstrained, flow ?? unconstrained)
+        learned.learn(
+            load: load, modelled: load < counted, provisional: next.serviceTimes.count < ServiceLevelState.settledServiceTime,
+            warm: sample.readyWorkers != 0 && (sample.queueDelay ?? 0) <= slo.wait,
+            queueDelay: sample.queueDelay, slo: slo, coldStart: coldStart, now: now
+        )
+        return learned.step(slo, now: now)
+    }
+}
