@@ -16,7 +16,7 @@ extension Autoscaler {
         // `wait`: each worker carries slots x wait / reach on top of its slots. (Not wait /
         // service time: that holds for a queue that lasts one service time, and a burst lasts
         // longer.)
-        let untilReady = min(coldStart.seconds, ServiceLevelObjective.longestRelease) + learned.sampleInterval
+        let untilReady = ServiceLevelObjective.reach(coldStart: coldStart.seconds, tick: learned.sampleInterval)
         let drained = serviceTime == nil ? 0 : slots * slo.wait / max(untilReady, slo.wait)
         let perWorker = slots + drained
         let learnedFor = learned.learnedFor(at: now)

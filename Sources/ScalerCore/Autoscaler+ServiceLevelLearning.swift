@@ -10,14 +10,13 @@ extension Autoscaler {
     ) -> ServiceLevelStep? {
         // A source that reports neither count teaches nothing about load: the headroom keeps
         // what it learned before.
-        guard sample.inFlight != nil || sample.queued != nil else { return nil }
+        guard let counted = QueueModel.requests(sample) else { return nil }
         // Rises measured before a service time is known count a cold queue's whole backlog: the
         // history starts over from the first one.
         if state.serviceTime == nil, next.serviceTime != nil { learned.rises.removeAll() }
         if let before = state.serviceTime, let after = next.serviceTime, before != after {
             learned.rescale(by: after / before)
         }
-        let counted = Double((sample.inFlight ?? 0) + (sample.queued ?? 0))
         let unconstrained = QueueModel.unconstrainedLoad(sample, serviceTime: next.serviceTime)
         let flow = QueueModel.flowLoad(previous: state.lastSample, sample: sample, serviceTime: next.serviceTime)
         let load = min(unconstrained, flow ?? unconstrained)

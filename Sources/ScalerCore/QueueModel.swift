@@ -10,8 +10,8 @@ enum QueueModel {
         if let queued = sample.queued, queued >= countedQueue, let delay = sample.queueDelay, delay > 0 {
             return fifoRate(queued: queued, delay: delay)
         }
-        guard sample.inFlight != nil || sample.queued != nil, serviceTime > 0 else { return nil }
-        return Double((sample.inFlight ?? 0) + (sample.queued ?? 0)) / serviceTime
+        guard let requests = requests(sample), serviceTime > 0 else { return nil }
+        return requests / serviceTime
     }
 
     /// One request's service time, seen between two samples in which the same ready workers were
@@ -46,7 +46,7 @@ enum QueueModel {
     /// counting them all would take a cold start's backlog for load. Without a service time or
     /// such a queue, all are counted.
     static func unconstrainedLoad(_ sample: MetricSample, serviceTime: Double?) -> Double {
-        let all = Double((sample.inFlight ?? 0) + (sample.queued ?? 0))
+        let all = requests(sample) ?? 0
         guard let serviceTime, serviceTime > 0, let queued = sample.queued, queued >= countedQueue,
               let delay = sample.queueDelay, delay > 0 else { return all }
         return min(all, fifoRate(queued: queued, delay: delay) * serviceTime)
@@ -68,7 +68,8 @@ enum QueueModel {
         return arrivals * serviceTime
     }
 
-    private static func requests(_ sample: MetricSample) -> Double? {
+    /// In flight + queued; `nil` when the source reports neither.
+    static func requests(_ sample: MetricSample) -> Double? {
         guard sample.inFlight != nil || sample.queued != nil else { return nil }
         return Double((sample.inFlight ?? 0) + (sample.queued ?? 0))
     }

@@ -35,6 +35,12 @@ public struct ServiceLevelObjective: Sendable, Hashable, Codable {
     /// Cold starts past this are not kept through: the release window is bounded.
     public static let longestRelease: TimeInterval = 600
 
+    /// How long a rise has before a worker asked for when it is seen is ready: the cold start
+    /// (bounded as the release is) and the tick it waits to be seen.
+    static func reach(coldStart: TimeInterval, tick: TimeInterval) -> TimeInterval {
+        min(coldStart, longestRelease) + tick
+    }
+
     /// The rises of load are learned over this much history, so that a rare burst is remembered
     /// for several windows, not forgotten when it leaves the one the share is measured over.
     var riseHistory: TimeInterval { window * 6 }

@@ -22,7 +22,7 @@ extension ServiceLevelState {
     ) {
         since = since ?? rises.first?.start ?? now
         let sinceLast = recentLoads.last.map { min(max(now.timeIntervalSince($0.at), 0), slo.span) } ?? 0
-        let reach = min(coldStart, ServiceLevelObjective.longestRelease) + sinceLast
+        let reach = ServiceLevelObjective.reach(coldStart: coldStart, tick: sinceLast)
         recentLoads.removeAll { $0.at < now.addingTimeInterval(-reach) || $0.at > now }
         let (rise, riseModelled) = record(load: load, modelled: modelled, warm: warm, now: now)
         sinceStep.largestRise = max(sinceStep.largestRise, rise)
