@@ -18,9 +18,9 @@ extension Autoscaler {
         let recommendation = LoadRecommendation(sample: sample, policy: policy, current: current)
         var pipeline = ClampPipeline(value: recommendation.replicas)
         var steady: Int?
-        let finishedShare = policy.slo == nil ? 0 : QueueModel.trusted
+        let trusted = policy.slo != nil
         if let lookAhead = policy.lookAhead {
-            learnQueue(&next, sample: sample, previous: state.lastSample, lookAhead: lookAhead, finishedShare: finishedShare, now: now)
+            learnQueue(&next, sample: sample, previous: state.lastSample, lookAhead: lookAhead, trusted: trusted, now: now)
             if let serviceTime = next.serviceTime {
                 steady = applyLookAhead(&pipeline, sample: sample, state: next, serviceTime: serviceTime, lookAhead: lookAhead, policy: policy, current: current, now: now)
             }
@@ -30,12 +30,12 @@ extension Autoscaler {
             ?? (seconds: policy.slo?.assumedColdStart ?? ServiceLevelObjective.defaultColdStart, measured: false)
         if let slo = policy.slo {
             if policy.lookAhead == nil {
-                learnServiceTime(&next, sample: sample, previous: state.lastSample, finishedShare: finishedShare)
+                learnServiceTime(&next, sample: sample, previous: state.lastSample, trusted: trusted)
             }
             var learned = state.serviceLevel ?? ServiceLevelState()
             let step = learnLoad(&learned, sample: sample, state: state, next: next, slo: slo, coldStart: coldStart.seconds, now: now)
             next.serviceLevel = learned
-            applyHeadroom(&pipeline, learned: learned, step: step, serviceTime: next.serviceTime, slo: slo, coldStart: coldStart, policy: policy, now: now)
+            applyHeadroom(&pipeline, learned: learned, step: step, slo: slo, coldStart: coldStart, policy: policy, now: now)
         }
 
         // The window remembers what the load asked for; the idle timeout alone decides the last

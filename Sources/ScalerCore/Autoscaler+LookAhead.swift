@@ -4,9 +4,9 @@ extension Autoscaler {
     /// Keeps what the look-ahead learns from each fresh sample: the service time and the recent
     /// arrival rates.
     static func learnQueue(
-        _ state: inout ScalerState, sample: MetricSample, previous: MetricSample?, lookAhead: LookAheadPolicy, finishedShare: Double, now: Date
+        _ state: inout ScalerState, sample: MetricSample, previous: MetricSample?, lookAhead: LookAheadPolicy, trusted: Bool, now: Date
     ) {
-        learnServiceTime(&state, sample: sample, previous: previous, finishedShare: finishedShare)
+        learnServiceTime(&state, sample: sample, previous: previous, trusted: trusted)
         let horizon = now.addingTimeInterval(-lookAhead.window)
         state.arrivalRates.removeAll { $0.at < horizon || $0.at > now }
         if let serviceTime = state.serviceTime, let rate = QueueModel.arrivalRate(sample, serviceTime: serviceTime) {
@@ -14,8 +14,8 @@ extension Autoscaler {
         }
     }
 
-    static func learnServiceTime(_ state: inout ScalerState, sample: MetricSample, previous: MetricSample?, finishedShare: Double) {
-        if let previous, let observed = QueueModel.serviceTime(previous: previous, sample: sample, finishedShare: finishedShare) {
+    static func learnServiceTime(_ state: inout ScalerState, sample: MetricSample, previous: MetricSample?, trusted: Bool) {
+        if let previous, let observed = QueueModel.serviceTime(previous: previous, sample: sample, trusted: trusted) {
             state.serviceTimes = Array((state.serviceTimes + [observed]).suffix(QueueModel.remembered))
         }
         state.lastSample = sample

@@ -6,18 +6,19 @@ extension Autoscaler {
     /// once the measured share has scaled it. The rise is counted from the lowest load within
     /// that reach, as it was learned. Only ever raises the load's own recommendation.
     static func applyHeadroom(
-        _ pipeline: inout ClampPipeline, learned: ServiceLevelState, step: ServiceLevelStep?, serviceTime: Double?,
+        _ pipeline: inout ClampPipeline, learned: ServiceLevelState, step: ServiceLevelStep?,
         slo: ServiceLevelObjective, coldStart: (seconds: Double, measured: Bool), policy: ScalingPolicy, now: Date
     ) {
         guard let base = learned.base else { return }
         let slots = policy.type == .concurrency ? min(policy.value, Double(policy.maxConcurrentPerWorker)) : Double(policy.maxConcurrentPerWorker)
         // A rise past the warm slots queues until a worker asked for now is ready, one reach
-        // later, and all that time the queue must stay within what the busy slots finish in
-        // `wait`: each worker carries slots x wait / reach on top of its slots. (Not wait /
-        // service time: that holds for a queue that lasts one service time, and a burst lasts
-        // longer.)
+        // later. A load L past N workers' slots grows the queue by (L - N x slots) / S a second
+        // while they finish N x slots / S: by the time help is ready the newest has waited
+        // (L - N x slots) x reach / (N x slots). Within `wait`, each worker carries slots x wait /
+        // reach on top of its slots, whatever the service time S. (Not wait / S: that holds for
+        // a queue that lasts one service time, and a burst lasts longer.)
         let untilReady = ServiceLevelObjective.reach(coldStart: coldStart.seconds, tick: learned.sampleInterval)
-        let drained = serviceTime == nil ? 0 : slots * slo.wait / max(untilReady, slo.wait)
+        let drained = slots * slo.wait / max(untilReady, slo.wait)
         let perWorker = slots + drained
         let learnedFor = learned.learnedFor(at: now)
         // Until a window of history exists, at least one worker's slots: a new endpoint has not
@@ -32,7 +33,7 @@ extension Autoscaler {
         let needed = LoadRecommendation.ceilDiv(level, perWorker)
         let reach = "one \(coldStart.measured ? "measured" : "assumed") cold start (\(Seconds(coldStart.seconds))) and a tick"
         let history = "the last \(DurationText.compact(min(learnedFor, slo.riseHistory).rounded(.down)))"
-        let carried = drained > 0 ? "\(format(perWorker)) per worker (\(format(slots)) slots + \(format(drained)) queued within \(Seconds(slo.wait)) until a worker asked now is ready)" : "\(format(perWorker)) per worker"
+        let carried = "\(format(perWorker)) per worker (\(format(slots)) slots + \(format(drained)) queued within \(Seconds(slo.wait)) until a worker asked now is ready)"
         if needed > pipeline.value {
             let why = rise == prior && prior > 0
                 ? "too little history yet (\(history)): one worker's \(format(slots)) slots"

@@ -11,14 +11,19 @@ extension Autoscaler {
         // A source that reports neither count teaches nothing about load: the headroom keeps
         // what it learned before.
         guard let counted = QueueModel.requests(sample) else { return nil }
-        // Rises measured before a service time is known count a cold queue's whole backlog: the
-        // history starts over from the first one.
-        if state.serviceTime == nil, next.serviceTime != nil { learned.rises.removeAll() }
-        if let before = state.serviceTime, let after = next.serviceTime, before != after {
-            learned.rescale(by: after / before)
+        let before = learned.serviceTime(trusted: state.serviceTime)
+        if next.serviceTime == nil, let previous = state.lastSample,
+           let rough = QueueModel.serviceTime(previous: previous, sample: sample) {
+            learned.backlogServiceTimes = Array((learned.backlogServiceTimes + [rough]).suffix(QueueModel.remembered))
         }
-        let unconstrained = QueueModel.unconstrainedLoad(sample, serviceTime: next.serviceTime)
-        let flow = QueueModel.flowLoad(previous: state.lastSample, sample: sample, serviceTime: next.serviceTime)
+        let serviceTime = learned.serviceTime(trusted: next.serviceTime)
+        // Rises counted before any service time was read count a cold queue's whole backlog:
+        // the history starts over from the first reading.
+        if before == nil, serviceTime != nil { learned.rises.removeAll() }
+        if let before, let serviceTime, before != serviceTime { learned.rescale(by: serviceTime / before) }
+        if next.serviceTime != nil { learned.backlogServiceTimes.removeAll() }
+        let unconstrained = QueueModel.unconstrainedLoad(sample, serviceTime: serviceTime)
+        let flow = QueueModel.flowLoad(previous: state.lastSample, sample: sample, serviceTime: serviceTime)
         let load = min(unconstrained, flow ?? unconstrained)
         learned.learn(
             load: load, modelled: load < counted, provisional: next.serviceTimes.count < ServiceLevelState.settledServiceTime,

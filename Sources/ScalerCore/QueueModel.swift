@@ -19,26 +19,47 @@ enum QueueModel {
     /// arrivals are read off the queue, so it must be long enough to time them: one or two
     /// requests queued for a moment gave service times of minutes.
     ///
-    /// What they finished is the difference of two counts. When it is a small part of what
-    /// arrives (one worker under a burst), it is mostly the counts' error: one request's service
-    /// time read 13 s instead of 4. `finishedShare` refuses readings in which the workers
-    /// finished less than that share of the arrivals. The look-ahead takes them (0): it sizes one
-    /// scale-up from them and reads again as workers arrive. The SLO policy does not (`trusted`):
-    /// a headroom learned from them is kept for hours.
-    static func serviceTime(previous: MetricSample, sample: MetricSample, finishedShare: Double = 0) -> Double? {
+    /// The look-ahead takes every such reading: it sizes one scale-up from it and reads again
+    /// within seconds. The SLO policy keeps a headroom learned through it for hours, so it takes
+    /// only `trusted` ones (see `isTrusted`).
+    static func serviceTime(previous: MetricSample, sample: MetricSample, trusted: Bool = false) -> Double? {
         let elapsed = sample.takenAt.timeIntervalSince(previous.takenAt)
         guard elapsed > 0, let ready = sample.readyWorkers, ready > 0, previous.readyWorkers == ready,
               let before = previous.queued, before > 0, let queued = sample.queued, queued >= countedQueue,
               let delay = sample.queueDelay, delay > 0, let busy = sample.inFlight, busy > 0 else { return nil }
         let arrivals = fifoRate(queued: queued, delay: delay)
         let throughput = arrivals + Double(before - queued) / elapsed
-        guard throughput > 0, throughput >= arrivals * finishedShare else { return nil }
+        guard throughput > 0 else { return nil }
+        if trusted, !isTrusted(throughput: throughput, arrivals: arrivals, previous: previous, delay: delay, elapsed: elapsed) {
+            return nil
+        }
         return Double(busy) / throughput
     }
 
-    /// The share of arrivals workers must have finished for the SLO policy to read a service
-    /// time off them.
-    static let trusted = 0.5
+    /// A throughput read off two counts is trusted when it is no small part of the arrivals and a
+    /// second reading agrees with it.
+    /// - What the workers finished is the difference of two counts. When it is a small part of
+    ///   what arrives (one worker under a burst), it is mostly the counts' error: one request's
+    ///   service time read 13 s instead of 4. Below `trustedShare` of the arrivals it is refused.
+    /// - The queue's length over its age averages the arrivals over that age: as a burst ends it
+    ///   reads the burst as still arriving, and one worker's 4 s as 1 s. The head's advance says
+    ///   what left the queue without it: in FIFO order the head moved from what arrived
+    ///   `previous.queueDelay` before the first sample to what arrived `delay` before the
+    ///   second, and what arrived in between, spread evenly over the first queue, left it. The
+    ///   two must agree within `trustedAgreement`.
+    private static func isTrusted(throughput: Double, arrivals: Double, previous: MetricSample, delay: Double, elapsed: Double) -> Bool {
+        guard throughput >= arrivals * trustedShare, let before = previous.queued,
+              let delayBefore = previous.queueDelay, delayBefore > 0 else { return false }
+        let left = min(max((delayBefore + elapsed - delay) / delayBefore, 0), 1)
+        let headThroughput = Double(before) * left / elapsed
+        guard headThroughput > 0 else { return false }
+        return max(throughput, headThroughput) / min(throughput, headThroughput) <= trustedAgreement
+    }
+
+    /// The share of arrivals workers must have finished for a reading to be trusted.
+    static let trustedShare = 0.5
+    /// How far the two readings of throughput may differ for a reading to be trusted.
+    static let trustedAgreement = 2.0
 
     /// The requests the endpoint would hold with no shortage of workers: the arrival rate (read
     /// from a queue long enough to time it) times one service time. A queue that outgrew its

@@ -103,6 +103,15 @@ extension ServiceLevelState {
         }
     }
 
+    /// The service time loads are read through: the trusted one once there is one, until then
+    /// the median of those read off a backlog. A drowning worker's reading can be three times
+    /// too long, but arrivals times it still tells a burst from the backlog it left far better
+    /// than counting the backlog whole: a cold start's 337 queued requests were 50 of load, and
+    /// counted whole they kept 40 workers warm for an hour. Rises read through it are provisional.
+    func serviceTime(trusted: Double?) -> Double? {
+        trusted ?? QueueModel.median(backlogServiceTimes)
+    }
+
     /// The share over target measured over the SLO window; `nil` until half a window of
     /// samples with load has been seen.
     func measuredShare(_ slo: ServiceLevelObjective) -> Double? {

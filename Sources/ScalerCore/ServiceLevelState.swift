@@ -25,11 +25,13 @@ public struct ServiceLevelState: Sendable, Hashable, Codable {
     /// scale back to it while the rise history still holds that time.
     public var failedScale: Double?
     public var failedAt: Date?
+    /// Service times read off a backlog before any reading is trusted (see `serviceTime(trusted:)`).
+    public var backlogServiceTimes: [Double]
 
     public init(
         since: Date? = nil, recentLoads: [TimedLoad] = [], rises: [LoadSpan] = [], ledger: [ShareSpan] = [],
         scale: Double = 1, lastStep: Date? = nil, sinceStep: StepEvidence = StepEvidence(),
-        failedScale: Double? = nil, failedAt: Date? = nil
+        failedScale: Double? = nil, failedAt: Date? = nil, backlogServiceTimes: [Double] = []
     ) {
         self.since = since
         self.recentLoads = recentLoads
@@ -40,6 +42,24 @@ public struct ServiceLevelState: Sendable, Hashable, Codable {
         self.sinceStep = sinceStep
         self.failedScale = failedScale
         self.failedAt = failedAt
+        self.backlogServiceTimes = backlogServiceTimes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            since: try container.decodeIfPresent(Date.self, forKey: .since),
+            recentLoads: try container.decode([TimedLoad].self, forKey: .recentLoads),
+            rises: try container.decode([LoadSpan].self, forKey: .rises),
+            ledger: try container.decode([ShareSpan].self, forKey: .ledger),
+            scale: try container.decode(Double.self, forKey: .scale),
+            lastStep: try container.decodeIfPresent(Date.self, forKey: .lastStep),
+            sinceStep: try container.decode(StepEvidence.self, forKey: .sinceStep),
+            failedScale: try container.decodeIfPresent(Double.self, forKey: .failedScale),
+            failedAt: try container.decodeIfPresent(Date.self, forKey: .failedAt),
+            // State saved before backlog readings were kept has none.
+            backlogServiceTimes: try container.decodeIfPresent([Double].self, forKey: .backlogServiceTimes) ?? []
+        )
     }
 }
 

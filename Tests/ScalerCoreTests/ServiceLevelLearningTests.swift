@@ -72,6 +72,46 @@ import Testing
         #expect(abs(rise - 120 * serviceTime / 6) < 0.001, "the rise read at 6 s is the same arrivals at \(serviceTime) s")
     }
 
+    @Test func aBacklogUnderOneWorkerIsReadThroughItsOwnServiceTimeNotCountedWhole() {
+        var state = warmedState()
+        state.serviceLevel = ServiceLevelState(recentLoads: [TimedLoad(at: at(-5), requests: 0)])
+        // Seed 2's first burst: one warm worker and 12 arrivals a second for 30 s. Counted whole
+        // it taught a 337-request rise and kept 40 workers warm for an hour.
+        let decisions = run(policy(), startingAt: 1, [
+            .metrics(delay: 0, queued: 0, inFlight: 7, ready: 1),
+            .metrics(delay: 4.47, queued: 51, inFlight: 8, ready: 1),
+            .metrics(delay: 7.61, queued: 99, inFlight: 8, ready: 1),
+            .metrics(delay: 11.86, queued: 141, inFlight: 8, ready: 1),
+            .metrics(delay: 16.12, queued: 201, inFlight: 8, ready: 1),
+            .metrics(delay: 20.61, queued: 255, inFlight: 8, ready: 1),
+            .metrics(delay: 24.55, queued: 305, inFlight: 8, ready: 1),
+        ], state: state)
+        let next = try? #require(decisions.last?.nextState)
+        let learned = next?.serviceLevel
+        let largest = learned?.rises.map(\.largestRise).max() ?? 0
+        #expect(next?.serviceTime == nil, "one drowning worker's readings are not trusted")
+        #expect(learned?.backlogServiceTimes.count == 5)
+        // 12.4 arrivals a second at the readings' median of 3.4 s: about 42 requests of load.
+        #expect(largest > 20 && largest < 60, "learned \(largest)")
+        #expect(learned?.rises.allSatisfy { $0.largestRise == 0 || ($0.provisional && $0.riseModelled) } == true, "and kept one window")
+    }
+
+    @Test func aTrustedServiceTimeCarriesTheRisesReadOffABacklogAlong() {
+        var state = warmedState()
+        state.serviceLevel = ServiceLevelState(
+            rises: [LoadSpan(start: at(-600), largestRise: 120, riseModelled: true, provisional: true)], backlogServiceTimes: [6]
+        )
+        let decision = run(policy(), startingAt: 2, [
+            .metrics(delay: 2, queued: 20, inFlight: 16, ready: 2),
+            .metrics(delay: 4, queued: 30, inFlight: 16, ready: 2),
+        ], state: state).last
+        let serviceTime = decision?.nextState.serviceTime ?? 0
+        #expect(serviceTime > 0 && serviceTime < 6, "two workers finishing most of what arrives are trusted")
+        #expect(decision?.nextState.serviceLevel?.backlogServiceTimes.isEmpty == true)
+        let rise = decision?.nextState.serviceLevel?.rises.first?.largestRise ?? 0
+        #expect(abs(rise - 120 * serviceTime / 6) < 0.001, "the backlog's rise is the same arrivals at \(serviceTime) s, not forgotten")
+    }
+
     @Test func aBurstAlreadyUnderWayIsLearnedFromItsEnd() {
         var learned = ServiceLevelState()
         for (second, load) in [(0.0, 80.0), (5, 82), (10, 79), (15, 2)] {
@@ -127,8 +167,22 @@ import Testing
         // of two counts each off by about as much.
         let before = MetricSample(takenAt: at(0), queueDelay: 10.4, queued: 169, inFlight: 8, readyWorkers: 1)
         let after = MetricSample(takenAt: at(5), queueDelay: 14.6, queued: 252, inFlight: 8, readyWorkers: 1)
-        #expect(QueueModel.serviceTime(previous: before, sample: after, finishedShare: QueueModel.trusted) == nil)
+        #expect(QueueModel.serviceTime(previous: before, sample: after, trusted: true) == nil)
         #expect(QueueModel.serviceTime(previous: before, sample: after) != nil, "the look-ahead still takes it")
+    }
+
+    @Test func aBurstThatHasEndedIsNotReadAsStillArriving() {
+        // One worker, its burst over: the queue of 145 shrank by 8 in 5 s while its head moved
+        // on by less than a second of arrivals. The queue's length over its age says 6.4 arrivals
+        // a second still, and a 1 s service time; the head says 1.5 finished a second, 5.4 s.
+        let before = MetricSample(takenAt: at(0), queueDelay: 17.23, queued: 145, inFlight: 8, readyWorkers: 1)
+        let after = MetricSample(takenAt: at(5), queueDelay: 21.34, queued: 137, inFlight: 8, readyWorkers: 1)
+        #expect(QueueModel.serviceTime(previous: before, sample: after, trusted: true) == nil)
+        #expect(QueueModel.serviceTime(previous: before, sample: after).map { $0 < 1.1 } == true, "the look-ahead still takes it")
+        // Two workers keeping nearly up: 5.3 and 4 finished a second, 3 s.
+        let growing = MetricSample(takenAt: at(0), queueDelay: 2, queued: 20, inFlight: 16, readyWorkers: 2)
+        let grown = MetricSample(takenAt: at(5), queueDelay: 4, queued: 30, inFlight: 16, readyWorkers: 2)
+        #expect(QueueModel.serviceTime(previous: growing, sample: grown, trusted: true).map { abs($0 - 3.05) < 0.01 } == true)
     }
 
     @Test func readingsPastTheWaitAreNotWarm() {
@@ -155,5 +209,9 @@ import Testing
         #expect(load.modelled == false)
         let span = try JSONDecoder().decode(LoadSpan.self, from: Data(#"{"start":0,"largestRise":40,"highestLoad":50}"#.utf8))
         #expect(span.riseModelled == false && span.highestModelled == false)
+        let learned = try JSONDecoder().decode(ServiceLevelState.self, from: Data(
+            #"{"recentLoads":[],"rises":[],"ledger":[],"scale":1.25,"sinceStep":{"load":0,"overTarget":0,"largestRise":0}}"#.utf8
+        ))
+        #expect(learned.scale == 1.25 && learned.backlogServiceTimes.isEmpty)
     }
 }
