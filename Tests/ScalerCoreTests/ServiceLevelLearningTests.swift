@@ -14,6 +14,14 @@ import Testing
         return policy
     }
 
+    /// A state whose load was nothing a moment ago, and that knows these service times.
+    private func afterQuiet(serviceTimes: [Double] = []) -> ScalerState {
+        var state = warmedState()
+        state.serviceTimes = serviceTimes
+        state.serviceLevel = ServiceLevelState(recentLoads: [TimedLoad(at: at(-5), requests: 0)])
+        return state
+    }
+
     @Test func aDrainedBacklogIsReadAsTheArrivalsThatKeptItUp() {
         // Workers came up into a queue of 156: it is gone, but they hold it in flight.
         let before = MetricSample(takenAt: at(0), queueDelay: 9, queued: 156, inFlight: 200, readyWorkers: 25)
@@ -27,15 +35,12 @@ import Testing
     }
 
     @Test func theDrainOfAColdStartsBacklogTeachesNoRiseLargerThanTheBurst() {
-        var state = warmedState()
-        state.serviceTimes = [4.6]
-        state.serviceLevel = ServiceLevelState(recentLoads: [TimedLoad(at: at(-5), requests: 0)])
         let decisions = run(policy(), startingAt: 25, [
             .metrics(delay: 0, queued: 0, inFlight: 0, ready: 2),
             .metrics(delay: 9, queued: 156, inFlight: 200, ready: 25),
             .metrics(delay: 0, queued: 0, inFlight: 196, ready: 33),
             .metrics(delay: 0, queued: 0, inFlight: 110, ready: 40),
-        ], state: state)
+        ], state: afterQuiet(serviceTimes: [4.6]))
         let largest = decisions.last?.nextState.serviceLevel?.rises.map(\.largestRise).max() ?? 0
         // The queue timed arrivals at 17 a second (78 requests at 4.6 s); the 196 in flight after
         // it drained were the backlog, not load.
@@ -73,8 +78,6 @@ import Testing
     }
 
     @Test func aBacklogUnderOneWorkerIsReadThroughItsOwnServiceTimeNotCountedWhole() {
-        var state = warmedState()
-        state.serviceLevel = ServiceLevelState(recentLoads: [TimedLoad(at: at(-5), requests: 0)])
         // Seed 2's first burst: one warm worker and 12 arrivals a second for 30 s. Counted whole
         // it taught a 337-request rise and kept 40 workers warm for an hour.
         let decisions = run(policy(), startingAt: 1, [
@@ -85,7 +88,7 @@ import Testing
             .metrics(delay: 16.12, queued: 201, inFlight: 8, ready: 1),
             .metrics(delay: 20.61, queued: 255, inFlight: 8, ready: 1),
             .metrics(delay: 24.55, queued: 305, inFlight: 8, ready: 1),
-        ], state: state)
+        ], state: afterQuiet())
         let next = try? #require(decisions.last?.nextState)
         let learned = next?.serviceLevel
         let largest = learned?.rises.map(\.largestRise).max() ?? 0
