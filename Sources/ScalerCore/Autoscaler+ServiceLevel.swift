@@ -26,7 +26,8 @@ extension Autoscaler {
         let prior = learnedFor < slo.window ? slots : 0
         let loadFirst = pipeline.value
         let (young, near) = learned.uncertainty(overTarget: slo.overTarget)
-        let largest = learned.headroom(overTarget: slo.overTarget, scale: 1) ?? 0
+        let budgeted = learned.budgetedHeadroom(slo, reach: untilReady)
+        let largest = budgeted?.headroom ?? learned.headroom(overTarget: slo.overTarget, scale: 1) ?? 0
         let rise = max(largest * young, prior)
         // The prior is what a new endpoint keeps warm, whatever little load it has shown yet.
         let level = max(learned.covered(base: base, headroom: rise, scale: young), base + prior)
@@ -37,7 +38,8 @@ extension Autoscaler {
         if needed > pipeline.value {
             let why = rise == prior && prior > 0
                 ? "too little history yet (\(history)): one worker's \(format(slots)) slots"
-                : "in \(history) the load rose by up to \(format(largest)) requests within \(reach), in all but \(percent(slo.overTarget)) of \(DurationText.compact(slo.span)) spans"
+                : "in \(history) the load rose by up to \(format(budgeted?.largest ?? largest)) requests within \(reach)"
+                    + (budgeted.map { Self.budget($0, slo: slo) } ?? ", in all but \(percent(slo.overTarget)) of \(DurationText.compact(slo.span)) spans")
                     + (young > 1 ? "; x\(format(young)) since \(near) rise(s) came near it and the next may be larger" : "")
             pipeline.apply(.headroom, needed, "\(format(base)) requests + \(format(rise)) of headroom\(capped(level, base + rise)) at \(carried): \(why)")
         }
@@ -84,6 +86,17 @@ extension Autoscaler {
         if idleFor < keep {
             pipeline.apply(.release, 1, "idle for \(Seconds(idleFor)) of \(source): cheaper to keep than to start again")
         }
+    }
+
+    /// What the SLO's budget left uncovered, or why it left nothing.
+    private static func budget(_ budgeted: BudgetedHeadroom, slo: ServiceLevelObjective) -> String {
+        let spent = budgeted.spent > 0 ? " less the \(percent(budgeted.spent)) this window spent" : ""
+        guard budgeted.headroom < budgeted.largest else {
+            return budgeted.spent >= slo.overTarget
+                ? "; all of it covered: this window already spent the SLO's \(percent(slo.overTarget))"
+                : "; all of it covered: leaving any uncovered would spend more than the SLO's \(percent(slo.overTarget))\(spent)"
+        }
+        return "; \(format(budgeted.headroom)) of it covered: the larger rises would have kept \(percent(budgeted.uncovered)) of a window's load-weighted time over target, within the SLO's \(percent(slo.overTarget))\(spent)"
     }
 
     /// Said when the level was held to the highest load of the history.

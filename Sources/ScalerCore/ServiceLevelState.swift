@@ -108,10 +108,13 @@ public struct LoadSpan: Sendable, Hashable, Codable {
     /// The rise was read through a service time seen fewer than `ServiceLevelState.settledServiceTime`
     /// times: kept one SLO window, not the whole rise history.
     public var provisional: Bool
+    /// Load-weighted seconds in the span, and those with the queue delay past the SLO's wait.
+    public var loadSeconds: Double
+    public var overTargetSeconds: Double
 
     public init(
         start: Date, largestRise: Double, highestLoad: Double? = nil, riseModelled: Bool = false, highestModelled: Bool = false,
-        provisional: Bool = false
+        provisional: Bool = false, loadSeconds: Double = 0, overTargetSeconds: Double = 0
     ) {
         self.start = start
         self.largestRise = largestRise
@@ -119,6 +122,8 @@ public struct LoadSpan: Sendable, Hashable, Codable {
         self.riseModelled = riseModelled
         self.highestModelled = highestModelled
         self.provisional = provisional
+        self.loadSeconds = loadSeconds
+        self.overTargetSeconds = overTargetSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -129,9 +134,24 @@ public struct LoadSpan: Sendable, Hashable, Codable {
             highestLoad: try container.decode(Double.self, forKey: .highestLoad),
             riseModelled: try container.decodeIfPresent(Bool.self, forKey: .riseModelled) ?? false,
             highestModelled: try container.decodeIfPresent(Bool.self, forKey: .highestModelled) ?? false,
-            provisional: try container.decodeIfPresent(Bool.self, forKey: .provisional) ?? false
+            provisional: try container.decodeIfPresent(Bool.self, forKey: .provisional) ?? false,
+            loadSeconds: try container.decodeIfPresent(Double.self, forKey: .loadSeconds) ?? 0,
+            overTargetSeconds: try container.decodeIfPresent(Double.self, forKey: .overTargetSeconds) ?? 0
         )
     }
+}
+
+/// What the SLO's budget lets the headroom leave uncovered (`ServiceLevelState.budgetedHeadroom`).
+struct BudgetedHeadroom: Sendable, Hashable {
+    /// The rise to keep warm capacity for.
+    let headroom: Double
+    /// The largest rise of the history.
+    let largest: Double
+    /// The share of a window's load-weighted time the rises past `headroom` would have kept over
+    /// target.
+    let uncovered: Double
+    /// The share the current window has already spent.
+    let spent: Double
 }
 
 /// Load-weighted seconds in one span, and those in which requests waited past the SLO.
@@ -180,6 +200,8 @@ extension ServiceLevelState {
     /// rise history. One queue under one worker can read a service time three times too long,
     /// and the headroom it teaches keeps every later queue, and so every correction, away.
     static let settledServiceTime = 3
+    /// How close, in requests, the budgeted headroom is searched for.
+    static let budgetPrecision = 0.01
     /// A learned headroom this much larger than before explains the waits that taught it.
     static let explainedGrowth = 1.1
 }
