@@ -18,8 +18,8 @@ extension Autoscaler {
         // reach on top of its slots, whatever the service time S. (Not wait / S: that holds for
         // a queue that lasts one service time, and a burst lasts longer.)
         let untilReady = ServiceLevelObjective.reach(coldStart: coldStart.seconds, tick: learned.sampleInterval)
-        let drained = slots * slo.wait / max(untilReady, slo.wait)
-        let perWorker = slots + drained
+        let perWorker = slots * slo.carriedPerSlot(reach: untilReady)
+        let drained = perWorker - slots
         let learnedFor = learned.learnedFor(at: now)
         // Until a window of history exists, at least one worker's slots: a new endpoint has not
         // shown its bursts yet.

@@ -41,6 +41,12 @@ public struct ServiceLevelObjective: Sendable, Hashable, Codable {
         min(coldStart, longestRelease) + tick
     }
 
+    /// What one slot carries while a rise waits `reach` for help: itself, and the queue it
+    /// finishes within `wait` over that time (see `Autoscaler.applyHeadroom`).
+    func carriedPerSlot(reach: TimeInterval) -> Double {
+        1 + wait / max(reach, wait)
+    }
+
     /// The rises of load are learned over this much history, so that a rare burst is remembered
     /// for several windows, not forgotten when it leaves the one the share is measured over.
     var riseHistory: TimeInterval { window * 6 }

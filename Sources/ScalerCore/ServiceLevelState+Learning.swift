@@ -63,13 +63,14 @@ extension ServiceLevelState {
         guard let queueDelay, sinceLast > 0 else { return }
         if ledger.last?.start != start { ledger.append(ShareSpan(start: start)) }
         let weighted = load * sinceLast
+        let overTarget = queueDelay > slo.wait ? weighted : 0
         ledger[ledger.count - 1].load += weighted
-        ledger[ledger.count - 1].overTarget += queueDelay > slo.wait ? weighted : 0
-        rises[rises.count - 1].loadSeconds += weighted
-        rises[rises.count - 1].overTargetSeconds += queueDelay > slo.wait ? weighted : 0
+        ledger[ledger.count - 1].overTarget += overTarget
         ledger[ledger.count - 1].seconds += sinceLast
+        rises[rises.count - 1].loadSeconds += weighted
+        rises[rises.count - 1].overTargetSeconds += overTarget
         sinceStep.load += weighted
-        sinceStep.overTarget += queueDelay > slo.wait ? weighted : 0
+        sinceStep.overTarget += overTarget
     }
 
     /// Adds the reading to the reach's loads and returns the rise it shows, and whether that
@@ -165,45 +166,6 @@ extension ServiceLevelState {
         let largestFirst = rises.map(\.largestRise).sorted(by: >)
         let uncovered = min(Int((overTarget * Double(largestFirst.count)).rounded(.down)), largestFirst.count - 1)
         return largestFirst[uncovered] * scale
-    }
-
-    /// The smallest headroom whose uncovered rises would have kept a window's load-weighted share
-    /// over target within the SLO; `nil` before any load-weighted second is known (state saved
-    /// before they were kept).
-    ///
-    /// A rise R past the warm capacity a headroom H keeps (H / (1 + wait / reach) in slots, see
-    /// `Autoscaler.applyHeadroom`) waits past `wait` only once the queue it builds outgrows what
-    /// those slots finish within `wait`, t* = wait x slots / (R - slots) after it began, and
-    /// until help is ready, one reach after it began: R x (reach - t*) load-weighted seconds.
-    /// The history's uncovered rises, spread over its windows, must fit in a window's share of
-    /// load less what the current window has already spent. Where they cannot (a window that
-    /// already spent its share), it is the largest rise.
-    func budgetedHeadroom(_ slo: ServiceLevelObjective, reach: TimeInterval) -> BudgetedHeadroom? {
-        let total = rises.reduce(0) { $0 + $1.loadSeconds }
-        guard let first = rises.first?.start, let last = rises.last?.start, total > 0, reach > 0 else { return nil }
-        let largest = rises.map(\.largestRise).max() ?? 0
-        let windows = max(1, (last.timeIntervalSince(first) + slo.span) / slo.window)
-        let perWindow = total / windows
-        let spent = ledger.reduce(0) { $0 + $1.overTarget } / perWindow
-        let allowed = slo.overTarget - spent
-        let covering = BudgetedHeadroom(headroom: largest, largest: largest, uncovered: 0, spent: spent)
-        guard allowed > 0, largest > 0 else { return covering }
-        let carried = 1 + slo.wait / reach
-        func uncovered(_ headroom: Double) -> Double {
-            let slots = headroom / carried
-            let seconds = rises.reduce(0) { sum, span in
-                let rise = span.largestRise
-                guard rise > headroom, rise > slots else { return sum }
-                return sum + rise * max(0, reach - slo.wait * slots / (rise - slots))
-            }
-            return seconds / windows / perWindow
-        }
-        var (low, high) = (0.0, largest)
-        while high - low > Self.budgetPrecision {
-            let middle = (low + high) / 2
-            if uncovered(middle) <= allowed { high = middle } else { low = middle }
-        }
-        return BudgetedHeadroom(headroom: high, largest: largest, uncovered: uncovered(high), spent: spent)
     }
 
     /// How much larger than the largest rise seen the next may be, from how many have come close

@@ -141,19 +141,6 @@ public struct LoadSpan: Sendable, Hashable, Codable {
     }
 }
 
-/// What the SLO's budget lets the headroom leave uncovered (`ServiceLevelState.budgetedHeadroom`).
-struct BudgetedHeadroom: Sendable, Hashable {
-    /// The rise to keep warm capacity for.
-    let headroom: Double
-    /// The largest rise of the history.
-    let largest: Double
-    /// The share of a window's load-weighted time the rises past `headroom` would have kept over
-    /// target.
-    let uncovered: Double
-    /// The share the current window has already spent.
-    let spent: Double
-}
-
 /// Load-weighted seconds in one span, and those in which requests waited past the SLO.
 public struct ShareSpan: Sendable, Hashable, Codable {
     public var start: Date
@@ -200,8 +187,6 @@ extension ServiceLevelState {
     /// rise history. One queue under one worker can read a service time three times too long,
     /// and the headroom it teaches keeps every later queue, and so every correction, away.
     static let settledServiceTime = 3
-    /// How close, in requests, the budgeted headroom is searched for.
-    static let budgetPrecision = 0.01
     /// A learned headroom this much larger than before explains the waits that taught it.
     static let explainedGrowth = 1.1
 }
