@@ -105,18 +105,22 @@ struct Controller {
         learned.reserveCapacity(decisions.count)
         var failing: [FailureLog.Key: String] = [:]
         let decidedAt = clock()
+        let actionInterval = journal.holdWriteInterval
         // The phases keep the order of `runtimes`, so a result's endpoint is found by position.
         for index in decisions.indices {
             let runtime = runtimes[index]
             let name = runtime.config.name
             let nextState = decisions[index].nextState
             memory[index].state = nextState
+            memory[index].decidedThisRun = true
             learned[name] = nextState.learned(under: runtime.config.policy)
             let maxAge = runtime.config.policy.maxMetricAge
             let lastSaved = memory[index].stateSavedAt ?? Self.staggeredStart(of: name, at: decidedAt, maxAge: maxAge)
-            if Self.savesState(after: decisions[index].action, at: decisions[index].at, lastSaved: lastSaved, maxAge: maxAge) {
+            if decisions[index].action != .hold { memory[index].actedSinceSaved = true }
+            if Self.savesState(actedSinceSaved: memory[index].actedSinceSaved, at: decisions[index].at, lastSaved: lastSaved, maxAge: maxAge, actionInterval: actionInterval) {
                 unsavedStates[name] = EndpointState(endpoint: name, policyVersion: runtime.policyVersion, savedAt: decidedAt, state: nextState)
                 memory[index].stateSavedAt = decidedAt
+                memory[index].actedSinceSaved = false
             }
             log(entries[index])
             for (key, message) in Self.failures(of: entries[index]) { failing[key] = message }
@@ -132,12 +136,16 @@ struct Controller {
         return TickSummary(entries: entries, journalProblem: problem, at: now)
     }
 
-    /// Encoding every endpoint's state every tick cost more than deciding: a state is saved when
-    /// its decision acted, else once half its `max_age` has passed, so that a restart after a
-    /// crash still finds it young enough to carry on whole (`ScalerState.resumed`).
-    static func savesState(after action: ScalingAction, at time: Date, lastSaved: Date?, maxAge: TimeInterval) -> Bool {
-        guard action == .hold, let lastSaved else { return true }
-        return time.timeIntervalSince(lastSaved) >= maxAge / 2
+    /// Encoding every endpoint's state every tick cost more than deciding, and so did saving it
+    /// at every action (a busy tick acts on a third of 10,000 endpoints, each state a few KB):
+    /// a state is saved at most every `journal.hold_write_interval` while its endpoint acts (at
+    /// once when that is 0), else once half its `max_age` has passed, so that a restart after a
+    /// crash still finds it young enough to carry on whole (`ScalerState.resumed`) and at most
+    /// that interval behind the journal's rows.
+    static func savesState(actedSinceSaved: Bool, at time: Date, lastSaved: Date?, maxAge: TimeInterval, actionInterval: TimeInterval) -> Bool {
+        guard let lastSaved else { return true }
+        let interval = actedSinceSaved ? min(actionInterval, maxAge / 2) : maxAge / 2
+        return time.timeIntervalSince(lastSaved) >= interval
     }
 
     /// When an endpoint not saved yet in this run counts as last saved: spread over half its
@@ -213,8 +221,8 @@ struct Controller {
         // Every state this run decided, as of its last decision; one restored and never
         // decided on stays as saved.
         let states = zip(runtimes, memory).compactMap { runtime, memory -> EndpointState? in
-            guard let decided = memory.stateSavedAt else { return nil }
-            return EndpointState(endpoint: runtime.config.name, policyVersion: runtime.policyVersion, savedAt: memory.state.lastDecisionAt ?? decided, state: memory.state)
+            guard memory.decidedThisRun else { return nil }
+            return EndpointState(endpoint: runtime.config.name, policyVersion: runtime.policyVersion, savedAt: memory.state.lastDecisionAt ?? clock(), state: memory.state)
         }
         do {
             try await journal.append(buffer.rowsToWrite(), states: states, completingHoldRuns: true)
@@ -296,4 +304,8 @@ struct EndpointMemory {
     var state = ScalerState()
     /// When its state was last handed to the journal; never, in this run, until then.
     var stateSavedAt: Date?
+    /// Whether a decision since then acted: its state is then due sooner than a hold's.
+    var actedSinceSaved = false
+    /// Whether this run decided on it: a stop saves its state, else the saved one stays.
+    var decidedThisRun = false
 }

@@ -38,6 +38,37 @@ enum AppendOnly {
         triggers(immutable: immutableDecisionColumns + addedDecisionColumnsV4 + ["prev_hash", "hash"], deletable: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)")
     }
 
+    /// Since v8: an endpoint's newest row is read from `decision_newest`, kept by a trigger on
+    /// every insert, instead of the `(endpoint, id)` index, whose leaf for each endpoint that
+    /// got a row was one more page written per row in a busy tick.
+    static var chainedTriggersV8: String {
+        triggers(
+            immutable: immutableDecisionColumns + addedDecisionColumnsV4 + ["prev_hash", "hash"],
+            deletable: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)",
+            newestOfEndpoint: "(SELECT id FROM decision_newest WHERE endpoint = OLD.endpoint)"
+        ) + newestRowTriggers
+    }
+
+    /// `decision_newest` follows inserts and nothing else: a pointer can only be set to the
+    /// newest row of the whole table, of its own endpoint, so no statement can make an older
+    /// row extendable; each check is a seek by rowid.
+    private static let newestRowTriggers = """
+
+        CREATE TRIGGER decision_newest_follows_insert AFTER INSERT ON decision
+        BEGIN
+            INSERT INTO decision_newest (endpoint, id) VALUES (NEW.endpoint, NEW.id)
+            ON CONFLICT (endpoint) DO UPDATE SET id = excluded.id;
+        END;
+        CREATE TRIGGER decision_newest_insert_guard BEFORE INSERT ON decision_newest
+        WHEN NOT (NEW.id = (SELECT max(id) FROM decision) AND (SELECT endpoint FROM decision WHERE id = NEW.id) IS NEW.endpoint)
+        BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: decision_newest only follows inserted decisions'); END;
+        CREATE TRIGGER decision_newest_update_guard BEFORE UPDATE ON decision_newest
+        WHEN NOT (NEW.endpoint IS OLD.endpoint AND NEW.id = (SELECT max(id) FROM decision) AND (SELECT endpoint FROM decision WHERE id = NEW.id) IS NEW.endpoint)
+        BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: decision_newest only follows inserted decisions'); END;
+        CREATE TRIGGER decision_newest_delete_guard BEFORE DELETE ON decision_newest
+        BEGIN SELECT RAISE(ABORT, 'the scalerd journal is append-only: decision_newest rows cannot be deleted'); END;
+        """
+
     /// Since v3: pool events are never changed, and go only with a prune whose cutoff they predate.
     static let poolEventTriggers = """
         CREATE TRIGGER pool_event_append_only_update BEFORE UPDATE ON pool_event
@@ -60,14 +91,16 @@ enum AppendOnly {
         "endpoint_pause_append_only_delete", "policy_version_append_only_update", "policy_version_append_only_delete",
     ]
 
-    private static func triggers(immutable: [String], deletable: String?) -> String {
+    private static func triggers(
+        immutable: [String], deletable: String?, newestOfEndpoint: String = "(SELECT max(id) FROM decision WHERE endpoint = OLD.endpoint)"
+    ) -> String {
         let unchanged = immutable.map { "NEW.\($0) IS OLD.\($0)" }.joined(separator: " AND ")
         let widened = ["queue_delay", "queued", "in_flight"].map { column in
             "(OLD.\(column)_min IS NULL OR NEW.\(column)_min <= OLD.\(column)_min) AND (OLD.\(column)_max IS NULL OR NEW.\(column)_max >= OLD.\(column)_max)"
         }.joined(separator: " AND ")
         let extendsNewestHold = """
             OLD.action = 'hold' AND NEW.repeats > OLD.repeats AND NEW.last_at >= OLD.last_at
-            AND OLD.id = (SELECT max(id) FROM decision WHERE endpoint = OLD.endpoint)
+            AND OLD.id = \(newestOfEndpoint)
             """
         return """
             CREATE TRIGGER decision_append_only_update BEFORE UPDATE ON decision

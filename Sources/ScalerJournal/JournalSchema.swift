@@ -155,6 +155,19 @@ enum JournalSchema {
         migrator.registerMigration("v7-newest-row-index") { db in
             try db.create(index: "decision_endpoint_id", on: "decision", columns: ["endpoint", "id"])
         }
+
+        // At 10,000 endpoints a busy tick's rows touched a leaf of that index per endpoint, about
+        // a quarter of the pages the tick wrote: a table of one row per endpoint answers the
+        // trigger instead, in a few dozen pages.
+        migrator.registerMigration("v8-newest-row-table") { db in
+            try db.execute(sql: """
+                CREATE TABLE decision_newest (endpoint TEXT PRIMARY KEY NOT NULL, id INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO decision_newest (endpoint, id) SELECT endpoint, max(id) FROM decision GROUP BY endpoint;
+                """)
+            for name in AppendOnly.triggerNames { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
+            try db.execute(sql: AppendOnly.chainedTriggersV8)
+            try db.drop(index: "decision_endpoint_id")
+        }
         return migrator
     }
 }

@@ -211,24 +211,31 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
 }
 
 @Suite struct StateSaving {
-    private func saves(_ action: ScalingAction, at seconds: Double, lastSaved: Date?) -> Bool {
-        Controller.savesState(after: action, at: Date(timeIntervalSince1970: seconds), lastSaved: lastSaved, maxAge: 30)
+    private func saves(acted: Bool = false, at seconds: Double, lastSaved: Date?, actionInterval: TimeInterval = 10) -> Bool {
+        Controller.savesState(actedSinceSaved: acted, at: Date(timeIntervalSince1970: seconds), lastSaved: lastSaved, maxAge: 30, actionInterval: actionInterval)
     }
 
-    @Test func aHoldSavesItsStateOnlyOnceHalfTheMaxAgeHasPassedAndAnActionAlways() {
+    @Test func aHoldSavesItsStateOnlyOnceHalfTheMaxAgeHasPassed() {
         let saved = Date(timeIntervalSince1970: 1_000)
-        #expect(saves(.hold, at: 1_000, lastSaved: nil), "never saved yet")
-        #expect(!saves(.hold, at: 1_014, lastSaved: saved))
-        #expect(saves(.hold, at: 1_015, lastSaved: saved),
+        #expect(saves(at: 1_000, lastSaved: nil), "never saved yet")
+        #expect(!saves(at: 1_014, lastSaved: saved))
+        #expect(saves(at: 1_015, lastSaved: saved),
                 "a crash now still leaves a state young enough to carry on whole")
-        #expect(saves(.scaleUp, at: 1_001, lastSaved: saved))
+    }
+
+    @Test func anEndpointThatActedIsSavedWithinTheWriteIntervalNotAtEveryAction() {
+        let saved = Date(timeIntervalSince1970: 1_000)
+        #expect(!saves(acted: true, at: 1_009, lastSaved: saved), "a busy endpoint acting every tick is not re-encoded every tick")
+        #expect(saves(acted: true, at: 1_010, lastSaved: saved), "nor left behind its journal rows for longer than the interval")
+        #expect(saves(acted: true, at: 1_001, lastSaved: saved, actionInterval: 0), "an interval of 0 saves at every action")
+        #expect(saves(acted: true, at: 1_015, lastSaved: saved, actionInterval: 60), "never later than a hold would be")
     }
 
     @Test func endpointsNotSavedYetAreSpreadOverHalfTheMaxAge() {
         let now = Date(timeIntervalSince1970: 1_000)
         let starts = (0..<1_000).map { Controller.staggeredStart(of: "ep\($0)", at: now, maxAge: 30) }
         #expect(starts.allSatisfy { $0 <= now && $0 > now.addingTimeInterval(-15) })
-        let savedAtOnce = starts.filter { saves(.hold, at: 1_000, lastSaved: $0) }.count
+        let savedAtOnce = starts.filter { saves(at: 1_000, lastSaved: $0) }.count
         #expect(savedAtOnce < 20, "a hold saves when its staggered half max_age has passed: few of a thousand at the first tick")
         #expect(Controller.staggeredStart(of: "chat", at: now, maxAge: 30) == Controller.staggeredStart(of: "chat", at: now, maxAge: 30))
     }

@@ -1,22 +1,11 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import ScalerCore
 @testable import ScalerJournal
 import Testing
 
 @Suite struct JournalAtScale {
-    @Test func aHoldExtensionFindsTheEndpointsNewestRowInOneIndexSeek() throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        _ = try Journal(path: path)
-        // The append-only trigger asks this on every extension; without the index it read every
-        // row the endpoint ever had.
-        let plan = try DatabaseQueue(path: path).read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT max(id) FROM decision WHERE endpoint = 'chat'").map { $0["detail"] as String }
-        }
-        #expect(plan.contains { $0.contains("decision_endpoint_id") }, "\(plan)")
-    }
-
     @Test func theWriterCheckpointsEveryFewTicksOfThousandsOfEndpointsNotSeveralTimesATick() async throws {
         let path = scratchPath()
         defer { removeJournal(path) }
@@ -25,6 +14,32 @@ import Testing
         let reader = try await journal.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
         #expect(writer == Journal.checkpointPages)
         #expect(reader == 1000, "readers never checkpoint: they keep SQLite's default")
+    }
+
+    @Test func aTickOfThousandsOfEndpointsKeepsItsPagesInMemoryUntilTheCommit() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path)
+        let endpoints = (0..<8_000).map { "endpoint-\($0)" }
+        for tick in 0..<2 {
+            try await journal.append(endpoints.map { entry(endpoint: $0, at: Double(tick), desired: 2 + tick) })
+        }
+        _ = try await spilledPages(journal)
+        // One tick with a new row for every endpoint, in another order than their rows so far:
+        // more than a thousand pages, twice SQLite's default cache.
+        try await journal.append(endpoints.reversed().map { entry(endpoint: $0, at: 2, desired: 9) })
+        let spilled = try await spilledPages(journal)
+        #expect(spilled == 0, "\(spilled) pages written to the WAL in mid-transaction, each to be written again at the commit")
+    }
+
+    /// Pages the writer spilled since the last call (`SQLITE_DBSTATUS_CACHE_SPILL`, reset on read).
+    private func spilledPages(_ journal: Journal) async throws -> Int32 {
+        try await journal.pool.writeWithoutTransaction { db in
+            var current: Int32 = 0
+            var highwater: Int32 = 0
+            _ = sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_SPILL, &current, &highwater, 1)
+            return current
+        }
     }
 
     @Test func aRowReadsBackAsWrittenAndItsHashIsOfTheStoredValues() async throws {
