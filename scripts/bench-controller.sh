@@ -14,7 +14,10 @@
 # Columns: CPU per tick (user+system over the window / ticks completed), tick wall (mean, from
 # scalerd_tick_duration_seconds), dropped wakes (1 s wakes between the window's first and last
 # completed tick, by scalerd_last_tick_timestamp, that completed no tick), journal decisions/s (rows written / time inside the journal write), max RSS
-# (VmHWM), time to ready (launch to the first completed tick, /readyz).
+# (VmHWM), written per tick (bytes the daemon handed to write(2) over the window, per tick: the
+# journal's WAL and checkpoints), of it file-backed (RssFile at the end: the binary's and
+# libraries' pages, which the kernel can drop and read back), time to ready (launch to the
+# first completed tick, /readyz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -z "${SCALERD:-}" || -z "${JOURNAL_BENCH:-}" ]]; then
@@ -53,9 +56,10 @@ metric() { # NAME (sum of all series), from the last scrape: one scrape per mome
     awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%.6f", s }' "$scratch/metrics.txt"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+written() { awk '/^wchar/ { print $2 }' "/proc/$1/io"; } # bytes handed to write(2): the WAL and its checkpoints
 
-printf '| endpoints | CPU per tick | tick wall (mean) | dropped wakes | journal decisions/s | max RSS | time to ready |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- |\n'
+printf '| endpoints | CPU per tick | tick wall (mean) | dropped wakes | journal decisions/s | written per tick | max RSS | of it file-backed | time to ready |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for n in "${counts[@]}"; do
     port=$((19400 + RANDOM % 500))
     rm -f "$scratch/journal-$n.sqlite"*
@@ -71,16 +75,16 @@ for n in "${counts[@]}"; do
     sleep "$warmup" # past the first ticks
     scrape; ticks0=$(metric scalerd_tick_duration_seconds_count); wall0=$(metric scalerd_tick_duration_seconds_sum)
     last0=$(metric scalerd_last_tick_timestamp_seconds)
-    writes0=$(metric scalerd_journal_write_seconds_sum); cpu0=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
+    writes0=$(metric scalerd_journal_write_seconds_sum); cpu0=$(cpu_ticks "$pid"); io0=$(written "$pid"); t0=$(date +%s.%N)
     sleep "$window"
     scrape; ticks1=$(metric scalerd_tick_duration_seconds_count); wall1=$(metric scalerd_tick_duration_seconds_sum)
     last1=$(metric scalerd_last_tick_timestamp_seconds)
-    writes1=$(metric scalerd_journal_write_seconds_sum); cpu1=$(cpu_ticks "$pid"); t1=$(date +%s.%N)
-    rss=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+    writes1=$(metric scalerd_journal_write_seconds_sum); cpu1=$(cpu_ticks "$pid"); io1=$(written "$pid"); t1=$(date +%s.%N)
+    rss=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status"); rss_file=$(awk '/RssFile/ { print $2 }' "/proc/$pid/status")
     kill -TERM "$pid"; wait "$pid" || true
-    python3 - "$n" "$ticks0" "$ticks1" "$wall0" "$wall1" "$writes0" "$writes1" "$cpu0" "$cpu1" "$t0" "$t1" "$rss" "$ready" "$hz" "$last0" "$last1" <<'PY'
+    python3 - "$n" "$ticks0" "$ticks1" "$wall0" "$wall1" "$writes0" "$writes1" "$cpu0" "$cpu1" "$t0" "$t1" "$rss" "$ready" "$hz" "$last0" "$last1" "$io0" "$io1" "$rss_file" <<'PY'
 import sys
-n, k0, k1, w0, w1, j0, j1, c0, c1, t0, t1, rss, ready, hz, l0, l1 = sys.argv[1:]
+n, k0, k1, w0, w1, j0, j1, c0, c1, t0, t1, rss, ready, hz, l0, l1, io0, io1, rss_file = sys.argv[1:]
 ticks = float(k1) - float(k0)
 elapsed = float(t1) - float(t0)
 cpu = (float(c1) - float(c0)) / float(hz)
@@ -91,7 +95,7 @@ dropped = max(0.0, 1 - ticks / due) if due > 0 else 0.0
 journal = float(j1) - float(j0)
 rate = f"{int(n) * ticks / journal:,.0f}" if journal > 0 else "-"
 print(f"| {int(n):,} | {cpu / ticks * 1000:,.0f} ms | {(float(w1) - float(w0)) / ticks * 1000:,.1f} ms | {dropped:.0%} "
-      f"| {rate} | {int(rss) / 1024:,.0f} MB | {float(ready):.1f} s |")
+      f"| {rate} | {(int(io1) - int(io0)) / ticks / 2**20:,.1f} MB | {int(rss) / 1024:,.0f} MB | {int(rss_file) / 1024:,.0f} MB | {float(ready):.1f} s |")
 PY
 done
 

@@ -231,6 +231,26 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         #expect(saves(acted: true, at: 1_015, lastSaved: saved, actionInterval: 60), "never later than a hold would be")
     }
 
+    @Test func aStopSavesTheStateOfAnEndpointThatActedSinceItsLastSave() async throws {
+        let directory = try scratchDirectory("state-saving")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: directory.path).parse("""
+            tick: 1s
+            journal: { path: journal.sqlite, hold_write_interval: 1m }
+            providers: [{ name: demo, kind: simulated }]
+            endpoints:
+              - { name: only, provider: demo, id: o, policy: { type: concurrency, value: 1, max_replicas: 8 } }
+            """, file: "test.yaml")
+        let runtime = EndpointRuntime(config: config.endpoints[0], provider: ScriptedProvider(replicas: 1), limits: .anything, metrics: FixedMetrics(inFlight: 4))
+        let journal = try Journal(path: config.journal.path, holdWriteInterval: config.journal.holdWriteInterval)
+        var controller = Controller(config: config, runtimes: [runtime], journal: journal, logger: Logger(label: "test"), clock: { Date() })
+        await controller.tick()
+        #expect(try JournalReader(path: config.journal.path).entries(JournalQuery()).first?.action == .scaleUp)
+        #expect(try journal.endpointStates().isEmpty, "an action saves its state within the interval, not at once")
+        await controller.flush()
+        #expect(try journal.endpointStates().map(\.endpoint) == ["only"], "a stop saves every state this run decided")
+    }
+
     @Test func endpointsNotSavedYetAreSpreadOverHalfTheMaxAge() {
         let now = Date(timeIntervalSince1970: 1_000)
         let starts = (0..<1_000).map { Controller.staggeredStart(of: "ep\($0)", at: now, maxAge: 30) }
