@@ -89,6 +89,8 @@ enum AppendOnly {
     static let triggerNames = [
         "decision_append_only_update", "decision_append_only_delete", "endpoint_pause_append_only_update",
         "endpoint_pause_append_only_delete", "policy_version_append_only_update", "policy_version_append_only_delete",
+        // Since v8; dropping them before v8 created them is a no-op.
+        "decision_newest_follows_insert", "decision_newest_insert_guard", "decision_newest_update_guard", "decision_newest_delete_guard",
     ]
 
     private static func triggers(
