@@ -34,7 +34,8 @@ extension ServiceLevelState {
         let spent = ledger.reduce(0) { $0 + $1.overTarget } / perWindow
         let allowed = slo.overTarget - spent
         let covering = BudgetedHeadroom(headroom: largest, largest: largest, uncovered: 0, spent: spent)
-        guard allowed > 0, largest > 0 else { return covering }
+        // A rise too large to price (read from a saved state, or a product of readings) is covered.
+        guard allowed > 0, largest > 0, largest.isFinite else { return covering }
         let carried = slo.carriedPerSlot(reach: reach)
         func uncovered(_ headroom: Double) -> Double {
             let slots = headroom / carried
@@ -46,7 +47,7 @@ extension ServiceLevelState {
             return seconds / windows / perWindow
         }
         var (low, high) = (0.0, largest)
-        while high - low > Self.budgetPrecision {
+        for _ in 0..<Self.budgetSteps where high - low > Self.budgetPrecision {
             let middle = (low + high) / 2
             if uncovered(middle) <= allowed { high = middle } else { low = middle }
         }
@@ -55,4 +56,7 @@ extension ServiceLevelState {
 
     /// How close, in requests, the budgeted headroom is searched for.
     static let budgetPrecision = 0.01
+    /// At most this many halvings: enough for `budgetPrecision` below 1e17 requests, and a bound
+    /// on the tick whatever the history holds.
+    static let budgetSteps = 64
 }

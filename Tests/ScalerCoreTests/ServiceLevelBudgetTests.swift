@@ -56,6 +56,25 @@ import Testing
         #expect(learned.rises.last?.overTargetSeconds == 200)
     }
 
+    /// A saved state is read back from a file, and a rise is a product of readings: neither
+    /// a rise too large to price nor an infinite one may stall the tick.
+    @Test(arguments: [Double.infinity, 1e308, Double.greatestFiniteMagnitude])
+    func aRiseTooLargeToPriceEndsTheSearchCovered(rare: Double) throws {
+        let budgeted = try #require(history(rare: rare, loadSeconds: 30_000).budgetedHeadroom(slo, reach: reach))
+        #expect(budgeted.largest == rare)
+        #expect(budgeted.headroom >= rare / 2, "kept warm for, not left to wait: \(budgeted.headroom)")
+        var policy = queuePolicy(target: 2, min: 0, max: 40, idle: 30)
+        policy.maxConcurrentPerWorker = 8
+        policy.slo = slo
+        var state = warmedState(since: -7200)
+        var learned = history(rare: rare, loadSeconds: 30_000)
+        learned.recentLoads = [TimedLoad(at: at(-5), requests: 0)]
+        learned.since = at(-3600)
+        state.serviceLevel = learned
+        let decision = run(policy, startingAt: 0, [.idle], state: state)[0]
+        #expect(decision.desiredReplicas == 40, "held to max_replicas")
+    }
+
     @Test func theExplanationSaysWhatTheBudgetLeftUncovered() {
         var policy = queuePolicy(target: 2, min: 0, max: 40, idle: 30)
         policy.maxConcurrentPerWorker = 8

@@ -10,13 +10,7 @@ import Testing
         let old = try DatabaseQueue(path: path)
         try JournalSchema.migrator.migrate(old, upTo: "v1-decisions")
         try await old.write { db in
-            for second in 0..<3 {
-                try db.execute(sql: """
-                    INSERT INTO decision (at, last_at, repeats, endpoint, provider, mode, policy_version, metric_status,
-                      queue_delay_estimated, current_replicas, desired, clamps, action, reason, drift, pushed, outcome)
-                    VALUES (?, ?, 1, 'chat', 'demo', 'enforce', 'v1', 'fresh', 0, 1, 2, '[]', 'scale_up', 'old row', '[]', 1, 'ok')
-                    """, arguments: [Double(second), Double(second)])
-            }
+            for second in 0..<3 { try insertV1Decision(db, at: Double(second)) }
         }
         try old.close()
 

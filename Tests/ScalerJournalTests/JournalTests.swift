@@ -28,6 +28,16 @@ func entry(endpoint: String = "chat", at seconds: Double, desired: Int = 3, acti
                         mode: "enforce", policyVersion: "v1", outcome: outcome, providerLatency: 0.0123)
 }
 
+/// A decision row as a journal of an older schema held it: only the v1 columns, no hashes.
+func insertV1Decision(_ db: Database, endpoint: String = "chat", at seconds: Double, action: ScalingAction = .scaleUp) throws {
+    let hold = action == .hold
+    try db.execute(sql: """
+        INSERT INTO decision (at, last_at, repeats, endpoint, provider, mode, policy_version, metric_status,
+          queue_delay_estimated, current_replicas, desired, clamps, action, reason, drift, pushed, outcome)
+        VALUES (?, ?, 1, ?, 'demo', 'enforce', 'v1', 'fresh', 0, 1, 2, '[]', ?, 'old row', '[]', ?, ?)
+        """, arguments: [seconds, seconds, endpoint, action.rawValue, !hold, hold ? "unchanged" : "ok"])
+}
+
 /// What SQLite says to a write made behind scalerd's back, through a plain connection.
 func rawWriteError(path: String, sql: String) throws -> String? {
     let queue = try DatabaseQueue(path: path)

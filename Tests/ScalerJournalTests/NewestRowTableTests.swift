@@ -54,11 +54,7 @@ import Testing
         try JournalSchema.migrator.migrate(old, upTo: "v7-newest-row-index")
         try await old.write { db in
             for (second, endpoint) in ["chat", "embed", "chat", "embed", "chat"].enumerated() {
-                try db.execute(sql: """
-                    INSERT INTO decision (at, last_at, repeats, endpoint, provider, mode, policy_version, metric_status,
-                      queue_delay_estimated, current_replicas, desired, clamps, action, reason, drift, pushed, outcome)
-                    VALUES (?, ?, 1, ?, 'demo', 'enforce', 'v1', 'fresh', 0, 1, 2, '[]', 'hold', 'old row', '[]', 0, 'unchanged')
-                    """, arguments: [Double(second), Double(second), endpoint])
+                try insertV1Decision(db, endpoint: endpoint, at: Double(second), action: .hold)
             }
         }
         try old.close()
