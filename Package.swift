@@ -59,7 +59,9 @@ let package = Package(
         .executableTarget(name: "journal-bench", dependencies: ["ScalerCore", "ScalerJournal"]),
         .testTarget(name: "ScalerCoreTests", dependencies: ["ScalerCore", "ScalerSimulation"]),
         .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore", "ScalerPorts", "ScalerProviders", "ScalerSimulation", "ScalerTestSupport"]),
-        .testTarget(name: "ScalerJournalTests", dependencies: ["ScalerJournal", "ScalerCore"]),
+        .testTarget(name: "ScalerJournalTests", dependencies: [
+            "ScalerJournal", "ScalerCore", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore", "ScalerPorts"]),
         // Fake provider servers and process helpers, shared by the test targets.
         .target(name: "ScalerTestSupport", dependencies: [

@@ -44,14 +44,12 @@ struct AppendPass {
         var row = entry
         row.prevHash = chainEnd
         var values = try row.insertedValues()
-        let hash = HashChain.rowHash(previous: chainEnd) { column in
-            JournalEntry.insertedIndex[column].map { values[$0] } ?? .null
-        }
+        let hash = HashChain.rowHash(previous: chainEnd, hashed: JournalEntry.hashedPositions.map { values[$0] })
         let extensionHash = HashChain.extensionHash(rowHash: hash, extended: row.extendedValues)
         (row.hash, row.extensionHash) = (hash, extensionHash)
         values[values.count - 2] = hash.databaseValue
         values[values.count - 1] = extensionHash.databaseValue
-        try insert.execute(arguments: Journal.arguments(values))
+        try insert.execute(binding: values)
         row.id = db.lastInsertedRowID
         chainEnd = hash
         return row
@@ -61,7 +59,7 @@ struct AppendPass {
     private func write(_ run: inout NewestRow) throws {
         let extended = run.entry.extendedValues
         run.entry.extensionHash = HashChain.extensionHash(rowHash: run.entry.hash ?? "", extended: extended)
-        try extend.execute(arguments: Journal.arguments(extended + [run.entry.extensionHash.databaseValue, run.entry.id.databaseValue]))
+        try extend.execute(binding: extended + [run.entry.extensionHash.databaseValue, run.entry.id.databaseValue])
         run.markWritten()
     }
 }

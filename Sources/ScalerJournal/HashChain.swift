@@ -25,11 +25,21 @@ enum HashChain {
     }
 
     static func rowHash(previous: String, value: (String) -> DatabaseValue) -> String {
+        rowHash(previous: previous, hashed: hashedColumns.map(value))
+    }
+
+    /// `recordedColumns`, then `optionalColumns`.
+    static let hashedColumns = recordedColumns + optionalColumns
+
+    /// `hashed`: the values of `hashedColumns`, in their order.
+    static func rowHash(previous: String, hashed: [DatabaseValue]) -> String {
         var hasher = Digest(link: previous)
-        for column in recordedColumns { hasher.add(canonical(value(column))) }
-        for column in optionalColumns {
-            let present = value(column)
-            if !present.isNull { hasher.add("\(column)=\(canonical(present))") }
+        for (index, value) in hashed.enumerated() {
+            if index < recordedColumns.count {
+                hasher.add(value)
+            } else if !value.isNull {
+                hasher.add(value, named: hashedColumns[index])
+            }
         }
         return hasher.hex()
     }
@@ -37,7 +47,7 @@ enum HashChain {
     /// A daemon event's hash, in the events' own chain.
     static func eventHash(previous: String, values: [String: DatabaseValue]) -> String {
         var hasher = Digest(link: previous)
-        for column in DaemonEvent.hashedColumns { hasher.add(canonical(values[column] ?? .null)) }
+        for column in DaemonEvent.hashedColumns { hasher.add(values[column] ?? .null) }
         return hasher.hex()
     }
 
@@ -48,7 +58,7 @@ enum HashChain {
     /// `extended`: the values of `extensionColumns`, in their order.
     static func extensionHash(rowHash: String, extended: [DatabaseValue]) -> String {
         var hasher = Digest(link: rowHash)
-        for value in extended { hasher.add(canonical(value)) }
+        for value in extended { hasher.add(value) }
         return hasher.hex()
     }
 
@@ -63,21 +73,58 @@ enum HashChain {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// SHA-256 of the link and each value, one per line, fed as they come rather than joined.
+    /// SHA-256 of the link and each value, one per line: `link`, then `\n` and each value's
+    /// canonical text (`\ncolumn=` and the text for an optional column). The text is gathered in
+    /// one buffer, since a string per value was most of the cost of hashing a row.
     private struct Digest {
-        private var sha = SHA256()
+        private var bytes: [UInt8] = []
 
         init(link: String) {
-            sha.update(data: Data(link.utf8))
+            bytes.reserveCapacity(1024)
+            bytes.append(contentsOf: link.utf8)
         }
 
-        mutating func add(_ text: String) {
-            var line = "\n" + text
-            line.withUTF8 { sha.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        mutating func add(_ value: DatabaseValue) {
+            bytes.append(UInt8(ascii: "\n"))
+            appendCanonical(value)
+        }
+
+        mutating func add(_ value: DatabaseValue, named column: String) {
+            bytes.append(UInt8(ascii: "\n"))
+            bytes.append(contentsOf: column.utf8)
+            bytes.append(UInt8(ascii: "="))
+            appendCanonical(value)
+        }
+
+        /// One value as text that reads the same whether it comes from the record being written
+        /// or from the row read back: SQLite may store a whole REAL as an INTEGER and back.
+        private mutating func appendCanonical(_ value: DatabaseValue) {
+            switch value.storage {
+            case .null:
+                bytes.append(contentsOf: "null".utf8)
+            case .int64(let integer):
+                bytes.append(contentsOf: "number:".utf8)
+                bytes.append(contentsOf: String(integer).utf8)
+            case .double(let double):
+                bytes.append(contentsOf: "number:".utf8)
+                if double.rounded() == double, abs(double) < 9e15 {
+                    bytes.append(contentsOf: String(Int64(double)).utf8)
+                } else {
+                    bytes.append(contentsOf: double.description.utf8)
+                }
+            case .string(let string):
+                bytes.append(contentsOf: "text:".utf8)
+                bytes.append(contentsOf: String(string.utf8.count).utf8)
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(contentsOf: string.utf8)
+            case .blob(let data):
+                bytes.append(contentsOf: "blob:".utf8)
+                bytes.append(contentsOf: data.base64EncodedString().utf8)
+            }
         }
 
         func hex() -> String {
-            let digest = sha.finalize()
+            let digest = SHA256.hash(data: bytes)
             return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { buffer in
                 var index = 0
                 for byte in digest {
@@ -87,20 +134,6 @@ enum HashChain {
                 }
                 return index
             }
-        }
-    }
-
-    /// One value as text that reads the same whether it comes from the record being written or
-    /// from the row read back: SQLite may store a whole REAL as an INTEGER and back.
-    private static func canonical(_ value: DatabaseValue) -> String {
-        switch value.storage {
-        case .null: return "null"
-        case .int64(let integer): return "number:\(integer)"
-        case .double(let double):
-            if double.rounded() == double, abs(double) < 9e15 { return "number:\(Int64(double))" }
-            return "number:\(double)"
-        case .string(let string): return "text:\(string.utf8.count):\(string)"
-        case .blob(let data): return "blob:\(data.base64EncodedString())"
         }
     }
 }

@@ -90,12 +90,6 @@ public final class Journal: Sendable {
         }
     }
 
-    /// GRDB's initializer for a sequence of one type maps it through a key path, which Swift
-    /// instantiates anew on every call: a closure costs nothing of the sort.
-    static func arguments(_ values: [DatabaseValue]) -> StatementArguments {
-        StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
-    }
-
     static let insertSQL = """
         INSERT INTO decision (\(JournalEntry.insertedColumns.joined(separator: ", ")))
         VALUES (\(JournalEntry.insertedColumns.map { _ in "?" }.joined(separator: ", ")))

@@ -16,7 +16,9 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         "in_flight_min", "in_flight_max", "prev_hash", "hash", "extension_hash",
     ]
 
-    static let insertedIndex = Dictionary(uniqueKeysWithValues: insertedColumns.enumerated().map { ($1, $0) })
+    /// Where each of `HashChain.hashedColumns` is among `insertedColumns`: looking each up by
+    /// name was a string hash per column per row.
+    static let hashedPositions = HashChain.hashedColumns.map { column in insertedColumns.firstIndex(of: column)! }
 
     /// The values of `insertedColumns`, in their order.
     func insertedValues() throws -> [DatabaseValue] {

@@ -15,7 +15,7 @@ public struct SimulatedMetricSource: MetricSource {
 
     public func sample(endpointID: String) async throws(MetricError) -> MetricSample {
         let now = clock()
-        let snapshot = await cloud.snapshot(endpointID: endpointID, at: now)
+        let snapshot = cloud.snapshot(endpointID: endpointID, at: now)
         return MetricSample(
             takenAt: now,
             queueDelay: snapshot.queueDelay,

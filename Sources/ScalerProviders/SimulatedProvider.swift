@@ -18,7 +18,7 @@ public final class SimulatedProvider: Provider {
 
     public func read(_ endpoint: EndpointTarget) async throws(ProviderError) -> EndpointStatus {
         let endpointID = endpoint.id
-        let snapshot = await cloud.snapshot(endpointID: endpointID, at: clock())
+        let snapshot = cloud.snapshot(endpointID: endpointID, at: clock())
         var settings = applied.withLock { $0[endpointID] } ?? ManagedSettings(minReplicas: snapshot.replicas)
         settings.minReplicas = snapshot.replicas
         return EndpointStatus(settings: settings, readyWorkers: snapshot.readyWorkers)
@@ -27,6 +27,6 @@ public final class SimulatedProvider: Provider {
     public func apply(_ wanted: ManagedSettings, to endpoint: EndpointTarget) async throws(ProviderError) {
         let endpointID = endpoint.id
         applied.withLock { $0[endpointID] = wanted }
-        await cloud.setReplicas(wanted.minReplicas, endpointID: endpointID, at: clock())
+        cloud.setReplicas(wanted.minReplicas, endpointID: endpointID, at: clock())
     }
 }

@@ -19,7 +19,7 @@ public struct ClusterModel: Sendable {
 
     struct Worker: Sendable {
         var readyAt: Double
-        /// Remaining service seconds of each request it serves.
+        /// When each request it serves is done, in the model's seconds.
         var serving: [Double] = []
         var draining = false
     }
@@ -43,6 +43,8 @@ public struct ClusterModel: Sendable {
     /// Arrival times of requests, oldest first; those before `queueHead` are already served.
     private var queue: [Double] = []
     private var queueHead = 0
+    /// The earliest end of any request being served: steps before it complete nothing.
+    private var nextCompletion = Double.infinity
     private var random: SplitMix64
 
     public init(parameters: Parameters, seed: UInt64) {
@@ -81,21 +83,18 @@ public struct ClusterModel: Sendable {
         }
     }
 
-    /// In place: at thousands of endpoints stepped ten times a second, a new array per worker
-    /// per step was most of the demo cloud's cost.
+    /// In place, by end times, and only what a step changes: at thousands of endpoints stepped
+    /// ten times a second, a new array per worker per step, then a countdown of every request
+    /// per step, were most of the demo cloud's cost.
     private mutating func serve() {
-        let step = parameters.step
-        for index in workers.indices where !workers[index].serving.isEmpty {
-            let before = workers[index].serving.count
-            for slot in workers[index].serving.indices { workers[index].serving[slot] -= step }
-            workers[index].serving.removeAll { $0 <= 0 }
-            completed += before - workers[index].serving.count
-        }
-        workers.removeAll { $0.draining && $0.serving.isEmpty }
+        if time + 1e-9 >= nextCompletion { complete() }
+        guard queueHead < queue.count else { return }
         for index in workers.indices where !workers[index].draining && workers[index].readyAt <= time {
             while workers[index].serving.count < parameters.concurrencyPerWorker, queueHead < queue.count {
                 queueHead += 1
-                workers[index].serving.append(parameters.meanServiceTime * (0.5 + random.unit()))
+                let done = time + parameters.meanServiceTime * (0.5 + random.unit())
+                workers[index].serving.append(done)
+                nextCompletion = min(nextCompletion, done)
             }
         }
         // Served arrivals are dropped in bulk, not one by one from the front.
@@ -103,6 +102,18 @@ public struct ClusterModel: Sendable {
             queue.removeFirst(queueHead)
             queueHead = 0
         }
+    }
+
+    /// Ends the requests done by now, and the draining workers that then have nothing left.
+    private mutating func complete() {
+        nextCompletion = .infinity
+        for index in workers.indices where !workers[index].serving.isEmpty {
+            let before = workers[index].serving.count
+            workers[index].serving.removeAll { $0 <= time + 1e-9 }
+            completed += before - workers[index].serving.count
+            nextCompletion = workers[index].serving.reduce(nextCompletion, min)
+        }
+        workers.removeAll { $0.draining && $0.serving.isEmpty }
     }
 
     public var snapshot: Snapshot {
