@@ -49,6 +49,18 @@ enum AppendOnly {
         ) + newestRowTriggers
     }
 
+    /// Since v9: an extension can widen a range but not empty it. Before, setting a `_min` or
+    /// `_max` to NULL passed, since a comparison with NULL is NULL, and only `journal verify`
+    /// saw it.
+    static var chainedTriggersV9: String {
+        triggers(
+            immutable: immutableDecisionColumns + addedDecisionColumnsV4 + ["prev_hash", "hash"],
+            deletable: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)",
+            newestOfEndpoint: "(SELECT id FROM decision_newest WHERE endpoint = OLD.endpoint)",
+            refusingEmptiedRanges: true
+        ) + newestRowTriggers
+    }
+
     /// `decision_newest` follows inserts and nothing else: a pointer can only be set to the
     /// newest row of the whole table, of its own endpoint, so no statement can make an older
     /// row extendable; each check is a seek by rowid.
@@ -94,11 +106,13 @@ enum AppendOnly {
     ]
 
     private static func triggers(
-        immutable: [String], deletable: String?, newestOfEndpoint: String = "(SELECT max(id) FROM decision WHERE endpoint = OLD.endpoint)"
+        immutable: [String], deletable: String?, newestOfEndpoint: String = "(SELECT max(id) FROM decision WHERE endpoint = OLD.endpoint)",
+        refusingEmptiedRanges: Bool = false
     ) -> String {
         let unchanged = immutable.map { "NEW.\($0) IS OLD.\($0)" }.joined(separator: " AND ")
+        let holds: (String) -> String = { refusingEmptiedRanges ? "coalesce(\($0), 0)" : $0 }
         let widened = ["queue_delay", "queued", "in_flight"].map { column in
-            "(OLD.\(column)_min IS NULL OR NEW.\(column)_min <= OLD.\(column)_min) AND (OLD.\(column)_max IS NULL OR NEW.\(column)_max >= OLD.\(column)_max)"
+            "(OLD.\(column)_min IS NULL OR \(holds("NEW.\(column)_min <= OLD.\(column)_min"))) AND (OLD.\(column)_max IS NULL OR \(holds("NEW.\(column)_max >= OLD.\(column)_max")))"
         }.joined(separator: " AND ")
         let extendsNewestHold = """
             OLD.action = 'hold' AND NEW.repeats > OLD.repeats AND NEW.last_at >= OLD.last_at

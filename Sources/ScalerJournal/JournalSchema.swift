@@ -168,6 +168,11 @@ enum JournalSchema {
             try db.execute(sql: AppendOnly.chainedTriggersV8)
             try db.drop(index: "decision_endpoint_id")
         }
+
+        migrator.registerMigration("v9-ranges-never-emptied") { db in
+            for name in AppendOnly.triggerNames { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
+            try db.execute(sql: AppendOnly.chainedTriggersV9)
+        }
         return migrator
     }
 }

@@ -66,6 +66,10 @@ import Testing
         "UPDATE decision SET repeats = repeats - 1 WHERE id = 2",
         "UPDATE decision SET repeats = repeats + 1, last_at = last_at - 100 WHERE id = 2",
         "UPDATE decision SET repeats = repeats + 1, queue_delay_max = 0 WHERE id = 2",
+        // A comparison with NULL is NULL: before v9 these emptied a range unseen by the trigger.
+        "UPDATE decision SET repeats = repeats + 1, queue_delay_min = NULL WHERE id = 2",
+        "UPDATE decision SET repeats = repeats + 1, queued_max = NULL WHERE id = 2",
+        "UPDATE decision SET repeats = repeats + 1, in_flight_min = NULL, in_flight_max = NULL WHERE id = 2",
         "UPDATE decision SET repeats = repeats + 1, last_at = last_at + 5 WHERE id = 3",
         "UPDATE decision SET repeats = repeats + 1, last_at = last_at + 5 WHERE id = 1",
     ])
