@@ -41,23 +41,19 @@ enum AppendOnly {
     /// Since v8: an endpoint's newest row is read from `decision_newest`, kept by a trigger on
     /// every insert, instead of the `(endpoint, id)` index, whose leaf for each endpoint that
     /// got a row was one more page written per row in a busy tick.
-    static var chainedTriggersV8: String {
-        triggers(
-            immutable: immutableDecisionColumns + addedDecisionColumnsV4 + ["prev_hash", "hash"],
-            deletable: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)",
-            newestOfEndpoint: "(SELECT id FROM decision_newest WHERE endpoint = OLD.endpoint)"
-        ) + newestRowTriggers
-    }
+    static var chainedTriggersV8: String { newestTableTriggers(refusingEmptiedRanges: false) }
 
     /// Since v9: an extension can widen a range but not empty it. Before, setting a `_min` or
     /// `_max` to NULL passed, since a comparison with NULL is NULL, and only `journal verify`
     /// saw it.
-    static var chainedTriggersV9: String {
+    static var chainedTriggersV9: String { newestTableTriggers(refusingEmptiedRanges: true) }
+
+    private static func newestTableTriggers(refusingEmptiedRanges: Bool) -> String {
         triggers(
             immutable: immutableDecisionColumns + addedDecisionColumnsV4 + ["prev_hash", "hash"],
             deletable: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)",
             newestOfEndpoint: "(SELECT id FROM decision_newest WHERE endpoint = OLD.endpoint)",
-            refusingEmptiedRanges: true
+            refusingEmptiedRanges: refusingEmptiedRanges
         ) + newestRowTriggers
     }
 

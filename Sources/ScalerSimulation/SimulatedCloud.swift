@@ -25,9 +25,9 @@ public final class SimulatedCloud: Sendable {
     /// The first time any caller handed in: the load cycle's zero.
     private let epoch = Mutex<Date?>(nil)
 
-    public init(settings: Settings, shardCount: Int = 16) {
+    public init(settings: Settings) {
         self.settings = settings
-        shards = (0..<max(1, shardCount)).map { _ in Shard() }
+        shards = (0..<16).map { _ in Shard() }
     }
 
     public func snapshot(endpointID: String, at now: Date) -> ClusterModel.Snapshot {
