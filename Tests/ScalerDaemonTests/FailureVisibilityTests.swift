@@ -74,7 +74,10 @@ import Testing
         await metrics.setHealth("ep-1", ["queue": ["waiting": 6, "running": 2]])
         try await withFakeServer(FakeEndpointsV2.router(state)) { baseURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
-                let yaml = "tick: 1s\n" + FakeEndpointsV2.config(
+                // The deadline is real time, since the race under test is between real requests and
+                // it: a 1 s tick left the metrics read 0.1 s when a loaded CI machine was slow to
+                // schedule the provider read before it, and the test failed on a hold instead.
+                let yaml = "tick: 3s\n" + FakeEndpointsV2.config(
                     providerURL: baseURL, metricsURL: metricsURL, policy: "{ type: concurrency, value: 2, min_replicas: 1, max_replicas: 4 }"
                 )
                 var harness = try ControllerHarness(yaml: yaml, environment: ["KEY": FakeEndpointsV2.apiKey], clock: TestClock(start: Date(timeIntervalSince1970: 1_800_000_000)))
