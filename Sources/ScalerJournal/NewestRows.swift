@@ -39,7 +39,16 @@ struct NewestRows: Sendable {
 
     mutating func replace(_ endpoint: String, with row: NewestRow) {
         if let position = positions[endpoint] {
-            if undo[endpoint] == nil { undo[endpoint] = .row(rows[position]) }
+            switch undo[endpoint] {
+            case nil: undo[endpoint] = .row(rows[position])
+            case .extent(let extent):
+                // The run was written in this transaction before the new row ended it: what an
+                // undo gives back is the run as it was, not the new row with the run's extent.
+                var before = rows[position]
+                before.extent = extent
+                undo[endpoint] = .row(before)
+            case .row: break
+            }
             rows[position] = row
         } else {
             if undo[endpoint] == nil { undo[endpoint] = .row(nil) }

@@ -169,4 +169,23 @@ import Testing
         #expect(chat.map(\.repeats) == [2], "the failed tick's hold is counted once")
         #expect(try JournalReader(path: path).verify().problem == nil)
     }
+
+    /// The failed tick writes the run's evaluations kept in memory, then starts a new row after
+    /// it: undoing both must give back the run, not the new row with the run's extent.
+    @Test func aWriteThatFailsAfterEndingARunInMemoryKeepsThatRunsEvaluations() async throws {
+        let path = scratchPath()
+        defer { removeJournal(path) }
+        let journal = try Journal(path: path, holdWriteInterval: 60)
+        try await journal.append([hold(0)])
+        try await journal.append([hold(5)])
+        let tick = [entry(at: 10, desired: 3)] + (0..<2_000).map { entry(endpoint: "other-\($0)", at: 10) }
+        try journal.limitGrowth(extraPages: 0)
+        await #expect(throws: JournalError.self) { try await journal.append(tick) }
+        try journal.limitGrowth(extraPages: nil)
+        try await journal.append(tick, completingHoldRuns: true)
+        let chat = try JournalReader(path: path).entries(JournalQuery(endpoint: "chat"))
+        #expect(chat.map(\.repeats) == [2, 1], "the hold at 5 s is on disk")
+        #expect(chat.map(\.action) == [.hold, .scaleUp])
+        #expect(try JournalReader(path: path).verify().problem == nil)
+    }
 }
