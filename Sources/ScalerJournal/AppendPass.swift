@@ -59,7 +59,12 @@ struct AppendPass {
     private func write(_ run: inout NewestRow) throws {
         let extended = run.entry.extendedValues
         run.entry.extensionHash = HashChain.extensionHash(rowHash: run.entry.hash ?? "", extended: extended)
-        try extend.execute(binding: extended + [run.entry.extensionHash.databaseValue, run.entry.id.databaseValue])
+        try extend.execute(binding: extended + [run.entry.extensionHash.databaseValue, run.entry.id.databaseValue, run.entry.endpoint.databaseValue])
+        // A run whose row is not there (an undo that went wrong) must fail the write, not lose
+        // the run's evaluations without a word.
+        guard db.changesCount == 1 else {
+            throw DatabaseError(resultCode: .SQLITE_NOTFOUND, message: "the open hold run of \(run.entry.endpoint) has no row \(run.entry.id.map(String.init) ?? "nil") to extend", sql: Journal.extendSQL)
+        }
         run.markWritten()
     }
 }

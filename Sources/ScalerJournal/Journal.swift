@@ -95,7 +95,7 @@ public final class Journal: Sendable {
         VALUES (\(JournalEntry.insertedColumns.map { _ in "?" }.joined(separator: ", ")))
         """
     static let extendSQL = """
-        UPDATE decision SET \((HashChain.extensionColumns + ["extension_hash"]).map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?
+        UPDATE decision SET \((HashChain.extensionColumns + ["extension_hash"]).map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ? AND endpoint = ?
         """
 
     /// Deletes, oldest first, the rows that ended before `cutoff`: the only deletion the journal
