@@ -17,7 +17,7 @@ public enum Daemon {
         // SIGHUP's default action ends the process: until the reload watcher is up, a reload sent
         // early (systemd's ExecReload during start-up) is dropped rather than fatal.
         signal(SIGHUP, SIG_IGN)
-        MallocArenas.limit()
+        MallocTuning.apply()
         let config = try loader.load(file: configPath)
         LogSetup.bootstrap(format: config.log.format)
         var logger = Logger(label: "scalerd")

@@ -21,22 +21,23 @@ struct AppendPass {
     /// A hold that repeats the endpoint's newest row extends it (on disk once the run is due);
     /// anything else is a new row, after the run it ends is on disk whole.
     mutating func record(_ entry: JournalEntry, in newest: inout NewestRows) throws {
-        if newest.continues(entry) {
-            try newest.extend(entry.endpoint) { open in
+        let position = newest.position(of: entry.endpoint)
+        if let position, newest.continues(at: position, with: entry) {
+            try newest.extend(at: position) { open in
                 open.entry.extend(by: entry)
                 if open.isDue(holdWriteInterval: holdWriteInterval) { try write(&open) }
             }
             return
         }
         // While it is still the endpoint's newest row: the database refuses to extend any other.
-        if newest.isBehind(entry.endpoint) { try newest.extend(entry.endpoint) { try write(&$0) } }
+        if let position, newest.isBehind(at: position) { try newest.extend(at: position) { try write(&$0) } }
         let row = try insertRow(entry)
-        newest.replace(entry.endpoint, with: NewestRow(inserted: row, holdWriteInterval: holdWriteInterval))
+        newest.replace(entry.endpoint, at: position, with: NewestRow(inserted: row, holdWriteInterval: holdWriteInterval))
     }
 
     /// Every run with evaluations only in memory, on disk whole (a stop).
     func completeRuns(in newest: inout NewestRows) throws {
-        for endpoint in newest.endpointsBehind { try newest.extend(endpoint) { try write(&$0) } }
+        for position in newest.positionsBehind { try newest.extend(at: position) { try write(&$0) } }
     }
 
     /// A new row, hashed from the very values it stores and bound in one prepared statement.
