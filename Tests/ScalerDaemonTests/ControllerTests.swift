@@ -103,6 +103,40 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         #expect(waiting.outcome == .skipped && !waiting.pushed)
     }
 
+    @Test func aPushThePushPhaseNeverReachedIsJournalledAsSkippedAndSaysWhy() async throws {
+        let directory = try scratchDirectory("controller")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try config(in: directory, tick: "4s", endpoints: ["hanging", "waiting"])
+        let journal = try Journal(path: config.journal.path)
+        let clock = ManualClock()
+        let runtimes = config.endpoints.map { endpoint in
+            EndpointRuntime(
+                config: endpoint, provider: ScriptedProvider(replicas: 1, clock: clock, applyDelay: .seconds(60)), limits: .anything,
+                metrics: FixedMetrics(inFlight: 5)
+            )
+        }
+        // One push at a time: the hanging one holds the only place until the deadline.
+        let controller = Controller(
+            config: config, runtimes: runtimes, journal: journal, logger: Logger(label: "test"), clock: { Date() }, monotonicClock: clock,
+            maxConcurrentEndpoints: 1
+        )
+        let tick = Task {
+            var ticking = controller
+            await ticking.tick()
+        }
+        await clock.waitForSleepers(2)
+        clock.advance(by: .milliseconds(1_800))
+        await tick.value
+        let rows = try JournalReader(path: config.journal.path).entries(JournalQuery())
+        let hanging = try #require(rows.first { $0.endpoint == "hanging" })
+        #expect(hanging.action == .scaleUp)
+        #expect(hanging.outcome == .error && hanging.pushed && hanging.errorKind == .timeout)
+        let waiting = try #require(rows.first { $0.endpoint == "waiting" })
+        #expect(waiting.action == .scaleUp)
+        #expect(waiting.outcome == .skipped && !waiting.pushed && waiting.errorKind == .timeout)
+        #expect(waiting.errorMessage == "not pushed: the tick's 1.8s for pushes ran out first")
+    }
+
     @Test func aBindingBudgetIsPushedAsTheProvidersMaximumToo() async throws {
         // The provider's own scaler runs between min and max: a cap only on min would not hold.
         let live = ManagedSettings(minReplicas: 1, maxReplicas: 8, idleTimeout: 300, scaler: .requestCount(1))
