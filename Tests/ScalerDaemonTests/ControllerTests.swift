@@ -70,6 +70,24 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         #expect(slow.action == .hold)
     }
 
+    /// One tick, one endpoint at a time, with the clock moved past a 4 s tick's 1.8 s phase
+    /// deadline once `sleepers` wait on it.
+    private func tickOneAtATimePastTheDeadline(
+        config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, clock: ManualClock, sleepers: Int
+    ) async {
+        let controller = Controller(
+            config: config, runtimes: runtimes, journal: journal, logger: Logger(label: "test"), clock: { Date() }, monotonicClock: clock,
+            maxConcurrentEndpoints: 1
+        )
+        let tick = Task {
+            var ticking = controller
+            await ticking.tick()
+        }
+        await clock.waitForSleepers(sleepers)
+        clock.advance(by: .milliseconds(1_800))
+        await tick.value
+    }
+
     @Test func anEndpointTheReadPhaseNeverReachedHoldsAndSaysWhy() async throws {
         let directory = try scratchDirectory("controller")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -84,17 +102,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
             EndpointRuntime(config: config.endpoints[1], provider: ScriptedProvider(replicas: 1), limits: .anything, metrics: FixedMetrics(inFlight: 3)),
         ]
         // One endpoint at a time: the slow one holds the only place until the deadline.
-        let controller = Controller(
-            config: config, runtimes: runtimes, journal: journal, logger: Logger(label: "test"), clock: { Date() }, monotonicClock: clock,
-            maxConcurrentEndpoints: 1
-        )
-        let tick = Task {
-            var ticking = controller
-            await ticking.tick()
-        }
-        await clock.waitForSleepers(3)
-        clock.advance(by: .milliseconds(1_800))
-        await tick.value
+        await tickOneAtATimePastTheDeadline(config: config, runtimes: runtimes, journal: journal, clock: clock, sleepers: 3)
         let rows = try JournalReader(path: config.journal.path).entries(JournalQuery())
         let waiting = try #require(rows.first { $0.endpoint == "waiting" })
         #expect(waiting.action == .hold)
@@ -116,17 +124,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
             )
         }
         // One push at a time: the hanging one holds the only place until the deadline.
-        let controller = Controller(
-            config: config, runtimes: runtimes, journal: journal, logger: Logger(label: "test"), clock: { Date() }, monotonicClock: clock,
-            maxConcurrentEndpoints: 1
-        )
-        let tick = Task {
-            var ticking = controller
-            await ticking.tick()
-        }
-        await clock.waitForSleepers(2)
-        clock.advance(by: .milliseconds(1_800))
-        await tick.value
+        await tickOneAtATimePastTheDeadline(config: config, runtimes: runtimes, journal: journal, clock: clock, sleepers: 2)
         let rows = try JournalReader(path: config.journal.path).entries(JournalQuery())
         let hanging = try #require(rows.first { $0.endpoint == "hanging" })
         #expect(hanging.action == .scaleUp)
