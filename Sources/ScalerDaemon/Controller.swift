@@ -234,8 +234,6 @@ struct Controller {
         }
     }
 
-    /// Every endpoint read and decided in one phase, then the pushes the decisions need in a
-    /// second: each phase under one deadline, so that one slow provider cannot hold the tick.
     /// Each endpoint's evaluation, made as its turn comes: an array of 10,000 of them, each with a
     /// copy of its state, was 4.5 MB more at the peak of a tick. In a function of its own, so that
     /// the copies of `runtimes` and `memory` it hands the workers are gone before `tick` changes
@@ -251,6 +249,8 @@ struct Controller {
         return await Self.evaluate(count: runtimes.count, evaluation, phase: TickPhase(seconds: budget, width: maxConcurrentEndpoints, clock: monotonicClock))
     }
 
+    /// Every endpoint read and decided in one phase, then the pushes the decisions need in a
+    /// second: each phase under one deadline, so that one slow provider cannot hold the tick.
     private static func evaluate(
         count: Int, _ evaluation: @escaping @Sendable (Int) -> EndpointEvaluation, phase: TickPhase
     ) async -> (entries: [JournalEntry], nextStates: [ScalerState]) {
