@@ -31,10 +31,10 @@ struct TickPhase: Sendable {
         let clock = self.clock
         let seconds = self.seconds
         let results = Results<Result>(count: count)
-        await withTaskGroup(of: Bool.self) { group in
+        await withTaskGroup(of: Ended.self) { group in
             group.addTask {
                 try? await clock.sleep(for: .milliseconds(Int64(seconds * 1000)))
-                return false
+                return .deadline
             }
             // `width` workers take the indices in turn: as many calls at once as before, but
             // not a task per call.
@@ -50,16 +50,15 @@ struct TickPhase: Sendable {
                         let result = await CallDeadline.within(seconds: seconds * 0.9, clock: clock) { await operation(index) }
                         results.put(result, at: index)
                     }
-                    return true
+                    return .worker
                 }
             }
             var working = workers
-            while working > 0, let worker = await group.next() {
-                if worker {
-                    working -= 1
-                } else {
-                    // The deadline: calls still running are cancelled, and no worker takes another.
-                    group.cancelAll()
+            while working > 0, let ended = await group.next() {
+                switch ended {
+                case .worker: working -= 1
+                // The deadline: calls still running are cancelled, and no worker takes another.
+                case .deadline: group.cancelAll()
                 }
             }
             // The timer, when every call ended before it.
@@ -67,6 +66,12 @@ struct TickPhase: Sendable {
         }
         return results.taken()
     }
+}
+
+/// What ended in a phase's task group.
+private enum Ended {
+    case worker
+    case deadline
 }
 
 /// Where a phase's workers put their results, by index.
