@@ -70,7 +70,8 @@ struct NewestRows: Sendable {
         rows[position] = row
     }
 
-    /// A pruned row can no longer be extended: the next hold starts a new one.
+    /// A pruned row can no longer be extended: the next hold starts a new one. Only between
+    /// appends (the service runs its prunes and ticks in turn), since it drops the undo log.
     mutating func forget(upTo lastID: Int64) {
         rebuild(rows.filter { ($0.entry.id ?? 0) > lastID })
     }
