@@ -153,10 +153,10 @@ public struct ProviderTransport: Sendable {
         // A request never outlives the call's deadline: it times out as itself, before the call is cut off.
         let timeout = min(settings.requestTimeout, CallDeadline.remainingSeconds ?? settings.requestTimeout)
         guard timeout > 0 else { throw ProviderError(.timeout, "\(request.label): no time left before the call's deadline") }
-        let response: HTTPClientResponse
+        let answer: Answer
         do {
-            response = try await client.execute(outgoing, timeout: .milliseconds(Int64(timeout * 1000)))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            answer = try await exchange(outgoing, within: .milliseconds(Int64(timeout * 1000)))
+        } catch let error as HTTPClientError where error == .readTimeout || error == .connectTimeout {
             throw ProviderError(.timeout, "\(request.label): no answer within \(Self.format(timeout))s")
         } catch is CancellationError {
             throw ProviderError(.cancelled, "\(request.label): cancelled")
@@ -165,15 +165,54 @@ public struct ProviderTransport: Sendable {
         } catch {
             throw ProviderError(.network, redact("\(request.label): \(error)"))
         }
+        let response: HTTPClientResponse
         let body: ByteBuffer
-        do {
-            body = try await response.body.collect(upTo: settings.maxResponseBytes)
-        } catch {
+        switch answer {
+        case .timedOut:
+            throw ProviderError(.timeout, "\(request.label): no answer within \(Self.format(timeout))s")
+        case .tooLarge:
             throw ProviderError(.malformed, "\(request.label): answer larger than \(settings.maxResponseBytes) bytes, or cut short")
+        case .complete(let head, let collected):
+            response = head
+            body = collected
         }
         var headerMap: [String: String] = [:]
         for header in response.headers { headerMap[header.name.lowercased()] = header.value }
         return ProviderResponse(status: Int(response.status.code), headers: headerMap, body: Data(body.readableBytesView))
+    }
+
+    /// How one exchange ended: a whole answer, one too large (or cut short), or none in time.
+    private enum Answer: Sendable {
+        case complete(HTTPClientResponse, ByteBuffer)
+        case tooLarge
+        case timedOut
+    }
+
+    /// Sends `outgoing` and reads its whole answer, unless `limit` passes first on the transport's
+    /// clock: the same clock its backoffs and the call's deadline run on, so that all of a call's
+    /// time is one dependency (a test moves it; the daemon's is the continuous clock).
+    private func exchange(_ outgoing: HTTPClientRequest, within limit: Duration) async throws -> Answer {
+        let client = self.client
+        let maxBytes = settings.maxResponseBytes
+        let clock = self.clock
+        return try await withThrowingTaskGroup(of: Answer.self) { group in
+            group.addTask {
+                let response = try await client.execute(outgoing, deadline: .distantFuture)
+                do {
+                    return .complete(response, try await response.body.collect(upTo: maxBytes))
+                } catch {
+                    if Task.isCancelled { throw CancellationError() }
+                    return .tooLarge
+                }
+            }
+            group.addTask {
+                try await clock.sleep(for: limit)
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { return .timedOut }
+            return first
+        }
     }
 
     private func classify(_ response: ProviderResponse, request: ProviderRequest) -> ProviderError {

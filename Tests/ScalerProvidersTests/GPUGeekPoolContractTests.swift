@@ -23,8 +23,10 @@ import Testing
         let events: Events
 
         /// A provider as a (re)started daemon makes it: its ledger restored from the events so far.
-        func provider(token: String = FakeGPUGeekCloud.token, followFor: Double = 0, requestTimeout: Double = 2) -> GPUGeekPoolProvider {
-            let transport = testTransport(baseURL, headers: [("gz-api-token", token)], secrets: [token], requestTimeout: requestTimeout)
+        func provider(
+            token: String = FakeGPUGeekCloud.token, followFor: Double = 0, requestClock: any Clock<Duration> = ContinuousClock()
+        ) -> GPUGeekPoolProvider {
+            let transport = testTransport(baseURL, headers: [("gz-api-token", token)], secrets: [token], clock: requestClock)
             let events = self.events
             let ledger = PoolLedger(restoring: events.all) { event, _ in events.append(event) }
             let counter = Counter()
@@ -153,9 +155,16 @@ import Testing
 
     @Test func aCreateThatTimesOutAfterActingDoesNotBecomeTwoInstances() async throws {
         try await run { harness in
-            let provider = harness.provider(requestTimeout: 0.3)
-            await harness.cloud.loseNextCreateAnswer(.hang(seconds: 1))
-            let error = await failure { try await provider.apply(wanted(1), to: Self.target) }
+            let held = HeldAnswers()
+            defer { held.release() }
+            let requestClock = ManualClock()
+            let provider = harness.provider(requestClock: requestClock)
+            await harness.cloud.loseNextCreateAnswer(.unanswered(until: held))
+            let applying = Task { await failure { try await provider.apply(wanted(1), to: Self.target) } }
+            await harness.state.waitForRequest { $0.path.hasSuffix("/create") }
+            await requestClock.waitForSleepers()
+            requestClock.advance(by: .seconds(2))
+            let error = await applying.value
             #expect(error?.kind == .timeout)
             #expect(error?.message.contains("may have carried it out") == true)
             #expect(await harness.state.requests.filter { $0.path.hasSuffix("/create") }.count == 1, "never retried blindly")

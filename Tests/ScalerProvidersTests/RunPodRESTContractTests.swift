@@ -101,7 +101,8 @@ import Testing
             ))
             await state.inject(.status(429, body: #"{"title":"Too Many Requests","status":429,"detail":"rate limit exceeded for the minute window"}"#, retryAfter: "1"))
             let read = Task { try await provider.read(endpointID: "ep1") }
-            await clock.waitForSleepers()
+            // The wait the provider asked for, not the request timeout beside it.
+            await clock.waitForSleepers(dueWithin: .seconds(1))
             #expect(await state.requests.count == 1, "the retry waits for the second the provider named")
             clock.advance(by: .milliseconds(999))
             #expect(await state.requests.count == 1 && clock.sleeping == 1)

@@ -32,47 +32,82 @@ import Testing
         }
     }
 
-    /// A transport whose backoffs and call deadline run on `clock`, retrying once.
+    /// A transport whose request timeouts, backoffs and call deadline all run on `clock`,
+    /// retrying once after a 25 ms backoff.
     private func transport(_ baseURL: String, clock: ManualClock, requestTimeout: Double) -> ProviderTransport {
         var settings = ProviderTransport.Settings()
         settings.retry = RetryPolicy(maxAttempts: 2, baseDelay: 0.05, maxDelay: 0.1, budget: 2)
         settings.requestTimeout = requestTimeout
         return ProviderTransport(client: sharedTestClient, baseURL: baseURL, headers: [("Authorization", "Bearer \(FakeRunPodREST.apiKey)")],
-                                 secrets: [FakeRunPodREST.apiKey], settings: settings, clock: clock)
+                                 secrets: [FakeRunPodREST.apiKey], settings: settings, jitter: { 0.5 }, clock: clock)
+    }
+
+    /// A prompt 500, then a retry the provider holds unanswered, for a transport on `clock`: the
+    /// clock passes the backoff, then the retry's own wait (the test's `retryWait`), and `send`'s
+    /// error comes back.
+    private func promptFailureThenUnansweredRetry(
+        requestTimeout: Double, callSeconds: Double, pastBackoff: Duration, retryWait: Duration
+    ) async throws -> ProviderError? {
+        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
+        let outcome = Mutex<ProviderError?>(nil)
+        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
+            let held = HeldAnswers()
+            defer { held.release() }
+            await state.inject(.status(500, body: #"{"error":"internal"}"#), .unanswered(until: held))
+            let clock = ManualClock()
+            let sender = transport(baseURL, clock: clock, requestTimeout: requestTimeout)
+            let read = read
+            let call = Task { await failure { try await CallDeadline.within(seconds: callSeconds, clock: clock) { _ = try await sender.send(read) } } }
+            // The backoff is the only wait shorter than a request's timeout.
+            await clock.waitForSleepers(dueWithin: .milliseconds(25))
+            clock.advance(by: pastBackoff)
+            await clock.waitForSleepers(dueWithin: retryWait)
+            clock.advance(by: retryWait)
+            let error = await call.value
+            outcome.withLock { $0 = error }
+        }
+        return outcome.withLock { $0 }
     }
 
     @Test func aRetryCutOffByTheCallsDeadlineReportsWhatTheProviderAnswered() async throws {
-        let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
-        try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
-            // A prompt 500, then a retry the provider does not answer before the call's deadline.
-            let held = HeldAnswers()
-            defer { held.release() }
-            await state.inject(.status(500, body: #"{"error":"internal"}"#), .unanswered(until: held))
-            let clock = ManualClock()
-            let sender = transport(baseURL, clock: clock, requestTimeout: 5)
-            let call = Task { await failure { try await CallDeadline.within(seconds: 20, clock: clock) { _ = try await sender.send(read) } } }
-            // The backoff after the 500 waits; past it, 10 ms of the call's 20 s are left for the retry.
-            await clock.waitForSleepers(1)
-            clock.advance(by: .milliseconds(19_990))
-            let error = await call.value
-            #expect(error?.kind == .unavailable, "the provider failed; the deadline only ended the retry: \(String(describing: error))")
-            #expect(error?.message.contains("answered 500") == true && error?.message.contains("ran into the call's deadline") == true)
-        }
+        // Past the backoff, 10 ms of the call's 20 s are left for the retry, and they run out.
+        let error = try await promptFailureThenUnansweredRetry(
+            requestTimeout: 5, callSeconds: 20, pastBackoff: .milliseconds(19_990), retryWait: .milliseconds(10)
+        )
+        #expect(error?.kind == .unavailable, "the provider failed; the deadline only ended the retry: \(String(describing: error))")
+        #expect(error?.message.contains("answered 500") == true && error?.message.contains("ran into the call's deadline") == true)
     }
 
     @Test func aRetryThatTimesOutWithTimeLeftIsTheProvidersTimeout() async throws {
+        let error = try await promptFailureThenUnansweredRetry(
+            requestTimeout: 0.2, callSeconds: 30, pastBackoff: .milliseconds(100), retryWait: .milliseconds(200)
+        )
+        #expect(error?.kind == .timeout, "with most of the call's time left, an unanswered retry is the provider's timeout: \(String(describing: error))")
+        #expect(error?.message == "GET /v2/serverless/ep1: no answer within 0.2s")
+    }
+
+    @Test func aRequestTimesOutOnTheTransportsClockAndNotBefore() async throws {
         let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1")])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
             let held = HeldAnswers()
             defer { held.release() }
-            await state.inject(.status(500, body: #"{"error":"internal"}"#), .unanswered(until: held))
+            await state.inject(.unanswered(until: held), .unanswered(until: held))
             let clock = ManualClock()
-            let sender = transport(baseURL, clock: clock, requestTimeout: 0.2)
-            let call = Task { await failure { try await CallDeadline.within(seconds: 30, clock: clock) { _ = try await sender.send(read) } } }
-            await clock.waitForSleepers(1)
-            clock.advance(by: .milliseconds(100))
+            let sender = transport(baseURL, clock: clock, requestTimeout: 1)
+            let read = read
+            let call = Task { await failure { _ = try await sender.send(read) } }
+            await clock.waitForSleepers()
+            clock.advance(by: .milliseconds(999))
+            #expect(clock.sleeping == 1, "the request still waits for its answer")
+            clock.advance(by: .milliseconds(1))
+            // A timeout is transient: one retry after the backoff, which times out too.
+            await clock.waitForSleepers(dueWithin: .milliseconds(25))
+            clock.advance(by: .milliseconds(25))
+            await clock.waitForSleepers(dueWithin: .seconds(1))
+            clock.advance(by: .seconds(1))
             let error = await call.value
-            #expect(error?.kind == .timeout, "with most of the call's time left, an unanswered retry is the provider's timeout: \(String(describing: error))")
+            #expect(error?.kind == .timeout)
+            #expect(error?.message == "GET /v2/serverless/ep1: no answer within 1.0s")
         }
     }
 
@@ -162,7 +197,7 @@ import Testing
             let sends = Task { for _ in 0..<5 { _ = try await limited.send(read) } }
             // Ten a second: the first goes at once, then one each 100 ms of the limiter's clock.
             for sent in 1...4 {
-                await clock.waitForSleepers()
+                await clock.waitForSleepers(dueWithin: .milliseconds(100))
                 #expect(await state.requests.count == sent)
                 clock.advance(by: .milliseconds(100))
             }

@@ -31,7 +31,8 @@ public actor FakeGPUGeekCloud {
     /// What happens to the request that acted, after acting: its answer is lost in a way that
     /// leaves the caller unsure whether the server did anything.
     public enum AfterActing: Sendable {
-        case hang(seconds: Double)
+        /// No answer until the test lets it go (then a success, too late for the caller).
+        case unanswered(until: HeldAnswers)
         case status(Int)
     }
 
@@ -213,8 +214,8 @@ public enum FakeGPUGeek {
             }
             let data = await cloud.create(body)
             switch await cloud.takeAfterCreate() {
-            case .hang(let seconds)?:
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            case .unanswered(let held)?:
+                await held.wait()
                 return envelope(0, "success", data)
             case .status(let code)?:
                 return FakeResponse.raw("upstream error", status: .init(code: code), contentType: "text/plain")

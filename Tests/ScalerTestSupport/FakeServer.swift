@@ -60,6 +60,16 @@ public actor FakeProviderState {
     }
 }
 
+extension FakeProviderState {
+    /// Waits (in real time, briefly) until a request `matching` has arrived: so that a test moves
+    /// a clock only once the request it means to time out is at the fake.
+    public func waitForRequest(_ matching: @Sendable (RecordedRequest) -> Bool) async {
+        for _ in 0..<10_000 where !requests.contains(where: matching) {
+            try? await Task.sleep(for: .microseconds(200))
+        }
+    }
+}
+
 public enum FakeResponse {
     public static func json(_ value: JSON, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
         let encoder = JSONEncoder()

@@ -70,11 +70,20 @@ public final class ManualClock: Clock, Sendable {
     }
 
     /// Waits (in real time, briefly) until at least `count` tasks sleep on this clock: so that
-    /// a test advances it only once the code under test has reached its wait.
-    public func waitForSleepers(_ count: Int = 1) async {
-        for _ in 0..<10_000 where sleeping < count {
+    /// a test advances it only once the code under test has reached its wait. With `dueWithin`,
+    /// only sleepers that wake within that much of now count: a backoff, say, beside a request's
+    /// longer timeout.
+    public func waitForSleepers(_ count: Int = 1, dueWithin window: Duration? = nil) async {
+        for _ in 0..<10_000 where sleeping(dueWithin: window) < count {
             await Task.yield()
             try? await Task.sleep(for: .microseconds(200))
+        }
+    }
+
+    private func sleeping(dueWithin window: Duration?) -> Int {
+        state.withLock { state in
+            guard let window else { return state.sleepers.count }
+            return state.sleepers.count { $0.deadline <= state.now + window }
         }
     }
 }
