@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // SHA-256 for the journal's hash chain; already in the graph through AsyncHTTPClient.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // The shared store that makes two or more instances one controller (high availability).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "ScalerCore"),
@@ -33,6 +35,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ScalerCharts"),
+        // Leadership among instances sharing one PostgreSQL: the lease, its epoch and self-fencing.
+        .target(name: "ScalerHA", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "ScalerSimulation", dependencies: ["ScalerCore", "ScalerPorts", "ScalerCharts"]),
         .target(name: "ScalerHTTP", dependencies: [
             "ScalerCore", "ScalerPorts",
@@ -61,6 +68,11 @@ let package = Package(
         .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore", "ScalerPorts", "ScalerProviders", "ScalerSimulation", "ScalerTestSupport"]),
         .testTarget(name: "ScalerJournalTests", dependencies: [
             "ScalerJournal", "ScalerCore", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "ScalerHATests", dependencies: [
+            "ScalerHA", "ScalerTestSupport",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ScalerSimulationTests", dependencies: ["ScalerSimulation", "ScalerCore", "ScalerPorts"]),
         // Fake provider servers and process helpers, shared by the test targets.
