@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // The shared store that makes two or more instances one controller (high availability).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "ScalerCore"),
@@ -38,6 +39,7 @@ let package = Package(
         // Leadership among instances sharing one PostgreSQL: the lease, its epoch and self-fencing.
         .target(name: "ScalerHA", dependencies: [
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ScalerSimulation", dependencies: ["ScalerCore", "ScalerPorts", "ScalerCharts"]),
@@ -48,7 +50,7 @@ let package = Package(
         .target(name: "ScalerProviders", dependencies: ["ScalerCore", "ScalerPorts", "ScalerSimulation", "ScalerHTTP", "ScalerMetrics"]),
         .target(name: "ScalerMetrics", dependencies: ["ScalerCore", "ScalerPorts", "ScalerSimulation", "ScalerHTTP"]),
         .target(name: "ScalerDaemon", dependencies: [
-            "ScalerCore", "ScalerPorts", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerMetrics", "ScalerHTTP",
+            "ScalerCore", "ScalerPorts", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerMetrics", "ScalerHTTP", "ScalerHA",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -13,12 +13,13 @@ struct ConfigReader {
     static let defaultJournalPath = "/var/lib/scalerd/journal.sqlite"
 
     func read(_ root: ConfigNode, file: String) -> ScalerdConfig? {
-        guard let top = root.mapping(keys: ["tick", "journal", "log", "admin", "on_stop", "providers", "endpoints"]) else { return nil }
+        guard let top = root.mapping(keys: ["tick", "journal", "log", "admin", "ha", "on_stop", "providers", "endpoints"]) else { return nil }
         let defaultOnStop = top["on_stop"].map { $0.choice(OnStop.self) }
         let tick = top["tick"].map { $0.duration(allowZero: false) } ?? 5
         let journal = readJournal(top["journal"])
         let logSettings = readLog(top["log"])
         let admin = AdminReader(node: top["admin"], secrets: secrets, checksHost: checksHost).read()
+        let ha = top["ha"].map { HAReader(node: $0, secrets: secrets, tick: tick ?? 5).read() }
         let providerNodes = top.required("providers")?.sequence() ?? []
         let providers = providerNodes.compactMap { ProviderReader(node: $0, secrets: secrets, catalog: catalog, tick: tick ?? 5).read() }
         // Names of invalid providers count too: their own errors are reported, and endpoints that
@@ -33,7 +34,7 @@ struct ConfigReader {
             endpoint.providerNode.report("no provider named '\(endpoint.config.provider)' is defined\(hint) (defined: \(known.joined(separator: ", ")))")
         }
         checkProviderSpecifics(endpoints, providers: providers.map(\.config))
-        guard let tick, let journal, let logSettings, let admin, defaultOnStop != .some(nil) else { return nil }
+        guard let tick, let journal, let logSettings, let admin, defaultOnStop != .some(nil), ha != .some(nil) else { return nil }
         // What a graceful stop does: the endpoint's choice, else the file's, else hand the
         // endpoint back to the provider's own scaler where it has one; a pool keeps its instances.
         // The control mode is the endpoint's, else the default where the provider has a scaler of
@@ -46,7 +47,7 @@ struct ConfigReader {
             return config
         }
         return ScalerdConfig(
-            file: file, tick: tick, journal: journal, log: logSettings, admin: admin,
+            file: file, tick: tick, journal: journal, log: logSettings, admin: admin, ha: ha ?? nil,
             providers: providers.map(\.config), endpoints: configs
         )
     }

@@ -11,8 +11,12 @@ public enum ConfigSummary {
             "journal: \(config.journal.path)",
             "log: level \(config.log.level.rawValue), format \(config.log.format.rawValue)",
             "admin: \(config.admin.listen)\(config.admin.token.map { ", token \($0)" } ?? ", no token (loopback only)")",
-            "providers:",
         ]
+        if let ha = config.ha {
+            let password = ha.password.map { ", password \($0)" } ?? ", no password"
+            lines.append("ha: group \(ha.group) on \(ha.location)\(password), lease \(DurationParser.format(ha.lease)) (only the leader pushes; on_stop is not applied at a stop)")
+        }
+        lines.append("providers:")
         for provider in config.providers {
             var line = "  \(provider.name): kind \(provider.kind)"
             if let api = provider.api.name { line += ", api \(api)" }

@@ -10,6 +10,8 @@ public struct ScalerdConfig: Sendable, Hashable {
     public var journal: JournalSettings
     public var log: LogSettings
     public var admin: AdminSettings
+    /// Leadership among instances sharing one PostgreSQL; `nil`: this instance acts alone.
+    public var ha: HASettings?
     public var providers: [ProviderConfig]
     public var endpoints: [EndpointConfig]
 

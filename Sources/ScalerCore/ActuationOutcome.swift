@@ -11,11 +11,14 @@ public enum ActuationOutcome: Sendable, Hashable {
     case applied
     /// Pushed and refused or lost.
     case failed(kind: FailureKind, message: String)
+    /// High availability: another instance leads (or this one may not act now), so this one
+    /// decided and journalled without pushing, and says why.
+    case standby(String)
 
     public var pushed: Bool {
         switch self {
         case .applied, .failed: return true
-        case .unchanged, .dryRun, .skipped: return false
+        case .unchanged, .dryRun, .skipped, .standby: return false
         }
     }
 
@@ -26,6 +29,7 @@ public enum ActuationOutcome: Sendable, Hashable {
         case .skipped: return .skipped
         case .applied: return .ok
         case .failed: return .error
+        case .standby: return .standby
         }
     }
 
@@ -34,7 +38,7 @@ public enum ActuationOutcome: Sendable, Hashable {
         switch self {
         case .failed(let kind, _): return kind
         case .skipped(_, let kind): return kind
-        case .unchanged, .dryRun, .applied: return nil
+        case .unchanged, .dryRun, .applied, .standby: return nil
         }
     }
 }
@@ -47,4 +51,6 @@ public enum OutcomeLabel: String, Sendable, Hashable, Codable, CaseIterable {
     case dryRun = "dry_run"
     case skipped
     case error
+    /// Decided by an instance that did not lead (`ha:`): never pushed.
+    case standby
 }

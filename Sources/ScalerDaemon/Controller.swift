@@ -85,8 +85,9 @@ struct Controller {
         }
     }
 
+    /// One tick; `acting` says whether it may push (high availability), and for how long.
     @discardableResult
-    mutating func tick() async -> TickSummary {
+    mutating func tick(acting: Acting = .alone) async -> TickSummary {
         let started = ContinuousClock.now
         // Observe and act each get under half the tick, so the tick, journal write included, ends in time.
         let budget = max(0.2, config.tick * 0.45)
@@ -94,7 +95,7 @@ struct Controller {
         // A journal that failed past its buffer is tried first, so that a tick after it recovers acts.
         if buffer.isFull { _ = await write([]) }
         let unrecorded = journalUnavailable
-        let (entries, nextStates) = await evaluate(paused: paused, journalUnavailable: unrecorded, budget: budget)
+        let (entries, nextStates) = await evaluate(paused: paused, journalUnavailable: unrecorded, acting: acting, budget: budget)
         var learned: [String: LearnedTimings] = [:]
         learned.reserveCapacity(nextStates.count)
         var failing: [FailureLog.Key: String] = [:]
@@ -238,28 +239,48 @@ struct Controller {
     /// copy of its state, was 4.5 MB more at the peak of a tick. In a function of its own, so that
     /// the copies of `runtimes` and `memory` it hands the workers are gone before `tick` changes
     /// `memory` (else the change would copy the whole array).
-    private func evaluate(paused: Set<String>, journalUnavailable: String?, budget: Double) async -> (entries: [JournalEntry], nextStates: [ScalerState]) {
+    private func evaluate(
+        paused: Set<String>, journalUnavailable: String?, acting: Acting, budget: Double
+    ) async -> (entries: [JournalEntry], nextStates: [ScalerState]) {
         let (runtimes, memory, clock) = (self.runtimes, self.memory, self.clock)
+        let standby: String? = if case .standby(let why) = acting { why } else { nil }
         let evaluation: @Sendable (Int) -> EndpointEvaluation = { index in
             EndpointEvaluation(
                 runtime: runtimes[index], state: memory[index].state, paused: paused.contains(runtimes[index].config.name),
-                journalUnavailable: journalUnavailable, budget: budget, clock: clock
+                journalUnavailable: journalUnavailable, standby: standby, budget: budget, clock: clock
             )
         }
-        return await Self.evaluate(count: runtimes.count, evaluation, phase: TickPhase(seconds: budget, width: maxConcurrentEndpoints, clock: monotonicClock))
+        return await Self.evaluate(
+            count: runtimes.count, evaluation, phase: TickPhase(seconds: budget, width: maxConcurrentEndpoints, clock: monotonicClock), window: acting.window
+        )
     }
 
     /// Every endpoint read and decided in one phase, then the pushes the decisions need in a
     /// second: each phase under one deadline, so that one slow provider cannot hold the tick.
+    /// A leader's pushes end within its lease's acting `window`, so that none is still running
+    /// when another instance may take over; none starts once it has closed.
     private static func evaluate(
-        count: Int, _ evaluation: @escaping @Sendable (Int) -> EndpointEvaluation, phase: TickPhase
+        count: Int, _ evaluation: @escaping @Sendable (Int) -> EndpointEvaluation, phase: TickPhase, window: ActingWindow?
     ) async -> (entries: [JournalEntry], nextStates: [ScalerState]) {
         var decided = await phase.run(count: count) { await evaluation($0).observeAndDecide() }
         let pushes = decided.compactMap { item in item.flatMap { item in item.plan.pushes.map { (wanted: $0, runtime: item.runtime) } } }
-        let budget = phase.seconds
+        let leaseLeft = window.map { max(0, $0.remaining.seconds) }
+        let budget = min(phase.seconds, leaseLeft ?? phase.seconds)
         let clock = phase.clock
-        let pushed = await phase.run(count: pushes.count) { index in
-            await EndpointEvaluation.push(pushes[index].wanted, for: pushes[index].runtime, budget: budget, clock: clock)
+        let unpushed = leaseLeft.map { $0 <= phase.seconds } == true
+            ? "not pushed: this instance's lease left it \(DurationText.compact(budget)) to act, and that ran out first"
+            : "not pushed: the tick's \(budget)s for pushes ran out first"
+        let pushed: [(ActuationOutcome, Double?)?] = budget <= 0 ? [] : await TickPhase(seconds: budget, width: phase.width, clock: clock).run(count: pushes.count) { index in
+            // Checked again as each push starts, and its requests end with the window: a process
+            // paused mid-phase may wake after another instance took over.
+            guard let window else {
+                return await EndpointEvaluation.push(pushes[index].wanted, for: pushes[index].runtime, budget: budget, clock: clock)
+            }
+            let left = window.remaining
+            guard left > .zero else { return (.skipped(unpushed, kind: .timeout), nil) }
+            return await CallDeadline.within(seconds: left.seconds, clock: clock) {
+                await EndpointEvaluation.push(pushes[index].wanted, for: pushes[index].runtime, budget: budget, clock: clock)
+            }
         }
         // In the config's order, as the phases keep it, each row built once: sorting or
         // copying 10,000 of them moved more memory than the decisions did.
@@ -278,8 +299,7 @@ struct Controller {
                 entries.append(item.entry(outcome, drift: drift, latency: nil))
             case .push(_, let drift):
                 // The push phase answers every push plan, in order; nil where its deadline came first.
-                let (outcome, latency) = nextPush.next().flatMap { $0 }
-                    ?? (.skipped("not pushed: the tick's \(budget)s for pushes ran out first", kind: .timeout), nil)
+                let (outcome, latency) = nextPush.next().flatMap { $0 } ?? (.skipped(unpushed, kind: .timeout), nil)
                 entries.append(item.entry(outcome, drift: drift, latency: latency))
             }
         }

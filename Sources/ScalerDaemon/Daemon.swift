@@ -26,6 +26,7 @@ public enum Daemon {
         let clock: @Sendable () -> Date = { Date() }
         let journal = try Journal(path: config.journal.path, holdWriteInterval: config.journal.holdWriteInterval)
         let paused = try journal.pausedEndpoints()
+        let lease = try config.ha.map { try LeaderLease.make($0, tick: config.tick, logger: logger) }
         // Nothing may throw between creating the HTTP client and the `do` that shuts it down:
         // a client dropped without shutdown stops the process.
         let http = ProviderTransport.makeSharedClient()
@@ -41,7 +42,7 @@ public enum Daemon {
         let notifier = SystemdNotifier()
         let service = ScalerService(
             configPath: configPath, initialConfig: config, journal: journal, status: status, metrics: metrics, timer: timer, reloads: reloads,
-            factory: factory, loader: loader, logger: logger, clock: clock, notifier: notifier, initialRuntimes: runtimes
+            factory: factory, loader: loader, logger: logger, clock: clock, notifier: notifier, initialRuntimes: runtimes, lease: lease
         )
         let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, journal: journal, token: config.admin.token, listen: config.admin.listen, clock: clock)
         let endpointCount = config.endpoints.count

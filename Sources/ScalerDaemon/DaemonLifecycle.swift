@@ -52,6 +52,15 @@ struct DaemonLifecycle: Sendable {
         }
     }
 
+    /// A change of leadership (`ha:`), with the term and the holders it concerns.
+    func leadership(_ report: LeadershipReport, _ config: ScalerdConfig, version: String) async {
+        do {
+            try await journal.record(event(.leadership, config, version: version, reason: report.message, detail: report.detail))
+        } catch {
+            logger.error("cannot journal a leadership change", metadata: ["error": "\(error)", "change": "\(report.message)"])
+        }
+    }
+
     private func event(
         _ kind: DaemonEvent.Kind, _ config: ScalerdConfig, version: String, reason: String, detail: String = "{}", pid: Int? = nil
     ) -> DaemonEvent {

@@ -99,6 +99,15 @@ final class DaemonMetrics: Sendable {
         gauge("tick_interval", "seconds", "The tick in force", [], tick)
     }
 
+    /// High availability: whether this instance leads, in which epoch, and each change it saw.
+    func recordLeadership(leading: Bool, epoch: Int64?, changes: [String]) {
+        gauge("ha_leader", "", "1 while this instance leads its group and may push, 0 while it stands by", [], leading ? 1 : 0)
+        gauge("ha_epoch", "", "The lease epoch this instance leads or last led in", [], Double(epoch ?? 0))
+        for change in changes {
+            counter("ha_leadership_changes", "Leadership changes this instance saw, by kind (acquired, fenced, lost, released)", [("change", change)])
+        }
+    }
+
     func recordReload(applied: Bool, generation value: Int) {
         counter("config_reloads", "Configuration reloads by result", [("result", applied ? "applied" : "refused")])
         generation.set(to: Double(value))

@@ -34,6 +34,26 @@ actor DaemonStatus {
         /// How the run before this one ended: a stop, or no stop and nothing known after its last
         /// evaluation. Absent for the journal's first run.
         let previousRun: PreviousRun?
+        /// This instance's part in high availability; absent without `ha:`.
+        let leadership: LeadershipView?
+    }
+
+    /// Whether this instance leads its group, as of its last claim.
+    struct LeadershipView: Sendable, Encodable, Equatable {
+        let group: String
+        /// This instance's name in the lease table.
+        let holder: String
+        /// `leader` or `standby`.
+        let role: String
+        /// The term this instance leads in.
+        let epoch: Int64?
+        /// Who leads, when another does.
+        let leader: String?
+        /// Why this instance stands by.
+        let reason: String?
+        /// The last change of leadership this instance saw, and when.
+        let lastChange: String?
+        let lastChangeAt: Date?
     }
 
     private(set) var tick: Double
@@ -56,6 +76,7 @@ actor DaemonStatus {
     private(set) var paused: Set<String>
     /// Why the daemon is not acting, while its journal refuses writes.
     private(set) var journalProblem: String?
+    private(set) var leadership: LeadershipView?
 
     /// `policyVersions`: each endpoint's, when its runtime has computed them already.
     init(config: ScalerdConfig, paused: Set<String> = [], policyVersions known: [String: String]? = nil) {
@@ -74,8 +95,12 @@ actor DaemonStatus {
     func runView(pid: Int, now: Date) -> RunView {
         RunView(
             version: ScalerdVersion.current, pid: pid, startedAt: startedAt, configGeneration: configGeneration, configVersion: configVersion,
-            tick: tick, ticks: ticks, lastTick: lastTickAt, healthy: isHealthy(now: now), previousRun: previousRun
+            tick: tick, ticks: ticks, lastTick: lastTickAt, healthy: isHealthy(now: now), previousRun: previousRun, leadership: leadership
         )
+    }
+
+    func recordLeadership(_ view: LeadershipView) {
+        leadership = view
     }
 
     /// Whether `name` is a configured endpoint, and so can be paused.

@@ -15,6 +15,8 @@ struct EndpointEvaluation: Sendable {
     var paused = false
     /// Why no push may be made this tick: the journal could not record it.
     var journalUnavailable: String?
+    /// Why this instance may not push this tick: another instance leads (`ha:`).
+    var standby: String?
     /// Seconds each phase may take, for the failures that say so.
     let budget: Double
     let clock: @Sendable () -> Date
@@ -88,6 +90,7 @@ struct EndpointEvaluation: Sendable {
         let drift = current.settings.drift(toward: wanted, control: runtime.config.policy.control)
         if runtime.config.mode == .dryRun { return .done(.dryRun, drift) }
         if paused { return .done(.skipped("paused by an operator"), drift) }
+        if let standby { return .done(.standby(standby), drift) }
         if let why = journalUnavailable { return .done(.skipped(why, kind: .journalUnavailable), drift) }
         guard decision.desiredReplicas != current.replicas || !drift.isEmpty else { return .done(.unchanged, []) }
         return .push(wanted, drift: drift)

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Logging
 import ScalerConfig
+import ScalerHA
 import ScalerJournal
 import ServiceLifecycle
 import Synchronization
@@ -28,6 +29,8 @@ struct ScalerService: Service {
     var probe = ConfigProbe()
     /// The runtimes of `initialConfig`, when the caller has built them already.
     var initialRuntimes: [EndpointRuntime]?
+    /// High availability (`ha:`): only while this instance holds the lease does it push.
+    var lease: LeaderLease?
 
     func run() async throws {
         let runtimes = initialRuntimes ?? factory.runtimes(for: initialConfig)
@@ -60,10 +63,11 @@ struct ScalerService: Service {
         timer.schedule(every: initialConfig.tick)
         logger.notice("scalerd running", metadata: [
             "config": "\(configPath)", "endpoints": "\(runtimes.count)", "tick": "\(initialConfig.tick)s",
-            "journal": "\(journal.path)",
+            "journal": "\(journal.path)", "ha": "\(initialConfig.ha.map { "group \($0.group) on \($0.location), lease \($0.lease)s" } ?? "off")",
         ])
         var watchdog = notifier.watchdogInterval.map(WatchdogPacer.init)
         var lastPrune: Date?
+        var lease = self.lease
         await withGracefulShutdownHandler {
             for await wake in timer.wakes.cancelOnGracefulShutdown() {
                 if let waiters = await reloads.take() {
@@ -81,7 +85,14 @@ struct ScalerService: Service {
                     reloads.finish(waiters, with: outcome)
                 }
                 if wake == .tick {
-                    let summary = await controller.tick()
+                    var acting = Acting.alone
+                    if var current = lease {
+                        let (now, changes) = await current.beforeTick()
+                        lease = current
+                        acting = now
+                        await report(changes, of: current, acting: acting, config: controller.config, lifecycle: lifecycle)
+                    }
+                    let summary = await controller.tick(acting: acting)
                     notifier.status(summary.status)
                     if watchdog?.tickCompleted(at: .now) == true { notifier.watchdog() }
                     await applyRetention(controller.config.journal.retention, lastPrune: &lastPrune)
@@ -91,12 +102,44 @@ struct ScalerService: Service {
             notifier.stopping()
         }
         timer.stop()
-        let handBack = await controller.handBack()
+        let handBack: [HandBackRecord]
+        if var current = lease {
+            // The group keeps its endpoints: a standby takes over at its next tick, so nothing
+            // is handed back to the providers' scalers.
+            logger.notice("ha: endpoints are not handed back at a stop; the lease is released for a standby to take over")
+            handBack = []
+            let changes = await current.release()
+            await report(changes, of: current, acting: .standby("stopped"), config: controller.config, lifecycle: lifecycle)
+        } else {
+            handBack = await controller.handBack()
+        }
         let config = controller.config
         let reason = stopSignal.withLock { $0 }.map { "graceful stop on \($0)" } ?? "graceful stop"
         let configVersion = await status.configVersion
         await controller.flush { await lifecycle.stopped(config, version: configVersion, reason: reason, handBack: handBack) }
         logger.notice("scalerd stopped: last tick finished, journal flushed")
+    }
+
+    /// Says each leadership change in the log, the journal and the metrics, and keeps the view
+    /// `status` shows current.
+    private func report(
+        _ changes: [LeadershipChange], of lease: LeaderLease, acting: Acting, config: ScalerdConfig, lifecycle: DaemonLifecycle
+    ) async {
+        let reports = changes.map { LeadershipReport(change: $0, group: lease.group) }
+        let version = await status.configVersion
+        for report in reports {
+            logger.log(level: report.level, "\(report.message)", metadata: ["group": "\(lease.group)", "epoch": "\(report.epoch)"])
+            await lifecycle.leadership(report, config, version: version)
+        }
+        let previous = await status.leadership
+        let leading = acting.window != nil
+        let reason: String? = if case .standby(let why) = acting { why } else { nil }
+        await status.recordLeadership(DaemonStatus.LeadershipView(
+            group: lease.group, holder: lease.leadership.holder, role: leading ? "leader" : "standby", epoch: leading ? lease.leadership.epoch : nil,
+            leader: lease.leadership.otherHolder?.description, reason: reason,
+            lastChange: reports.last?.message ?? previous?.lastChange, lastChangeAt: reports.isEmpty ? previous?.lastChangeAt : clock()
+        ))
+        metrics.recordLeadership(leading: leading, epoch: lease.leadership.epoch, changes: reports.map(\.kind))
     }
 
     /// `journal.retention`: after the first tick and hourly after, the rows that ended longer ago go, and the

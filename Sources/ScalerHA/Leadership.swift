@@ -63,6 +63,8 @@ public struct Leadership<Instant: InstantProtocol>: Sendable where Instant.Durat
                     changes.append(.fenced(epoch: epoch, reason: "the store says \(holder) holds the lease"))
                 }
                 changes.append(.lost(epoch: epoch, to: holder))
+            } else if holder != otherHolder {
+                changes.append(.standingBy(leader: holder))
             }
             epoch = nil
             actUntil = nil

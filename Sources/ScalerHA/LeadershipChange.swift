@@ -10,4 +10,6 @@ public enum LeadershipChange: Sendable, Hashable {
     case lost(epoch: Int64, to: LeaseHolder)
     /// This instance ended its lease on a planned stop.
     case released(epoch: Int64)
+    /// This instance, not leading, learned who leads (at its first claim, or after a take-over).
+    case standingBy(leader: LeaseHolder)
 }

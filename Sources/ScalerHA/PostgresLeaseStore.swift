@@ -78,6 +78,10 @@ public struct PostgresLeaseStore: LeaseStore {
         }
     }
 
+    public func close() async {
+        await session.close()
+    }
+
     /// Runs `body`, naming what failed in the store's words (never the query, never a password).
     @discardableResult
     private func failing<T>(_ action: String, _ body: () async throws -> T) async throws(LeaseStoreError) -> T {
@@ -106,7 +110,7 @@ public struct PostgresLeaseStore: LeaseStore {
 public struct LeaseStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public let description: String
 
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }
 
 extension Duration {

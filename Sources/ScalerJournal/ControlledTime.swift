@@ -63,7 +63,7 @@ public struct ControlledTime: Sendable, Hashable {
                     if gap.until! > gap.from { gaps.append(gap) }
                 }
                 open = nil
-            case .reload:
+            case .reload, .leadership:
                 break
             }
         }

@@ -12,6 +12,8 @@ public struct DaemonEvent: Sendable, Hashable, Codable {
         /// Written by a start: the run before it ended without a stop (a crash, `kill -9`,
         /// power loss); nothing is known from its last evaluation to this start.
         case uncleanEnd = "unclean_end"
+        /// High availability: this instance took, lost, released or stopped acting on the lease.
+        case leadership
     }
 
     public var id: Int64?

@@ -93,7 +93,7 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         self.outcome = outcome.label
         errorKind = outcome.failureKind
         switch outcome {
-        case .failed(_, let message), .skipped(let message, _): errorMessage = message
+        case .failed(_, let message), .skipped(let message, _), .standby(let message): errorMessage = message
         case .unchanged, .dryRun, .applied: errorMessage = nil
         }
         providerLatencyMs = providerLatency.map { ($0 * 1_000_000).rounded() / 1000 }

@@ -69,6 +69,7 @@ public enum JournalExplanation {
         case .unchanged: return "nothing pushed: the provider already ran \(entry.desired) with the wanted settings"
         case .dryRun: return "nothing pushed: the endpoint is in dry-run mode"
         case .skipped: return "nothing pushed: \(entry.errorMessage ?? "skipped")"
+        case .standby: return "nothing pushed: this instance was on \(entry.errorMessage ?? "standby")"
         case .error: return "the push failed\(latency) (\(entry.errorKind?.rawValue ?? "error")): \(entry.errorMessage ?? "no message"); the next tick decides again"
         }
     }

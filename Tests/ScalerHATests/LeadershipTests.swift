@@ -26,7 +26,8 @@ import Testing
 
     @Test func theFirstGrantIsReportedAndARenewalIsNot() {
         var leadership = Leadership<Instant>(terms: terms, holder: "host-a/7/01c2")
-        #expect(leadership.claimed(.heldBy(other, remaining: .seconds(3)), sentAt: at(0), at: at(0)) == [])
+        #expect(leadership.claimed(.heldBy(other, remaining: .seconds(3)), sentAt: at(0), at: at(0)) == [.standingBy(leader: other)])
+        #expect(leadership.claimed(.heldBy(other, remaining: .seconds(2)), sentAt: at(1), at: at(1)) == [], "the same leader is said once")
         #expect(leadership.claimed(.granted(epoch: 3), sentAt: at(4), at: at(4)) == [.acquired(epoch: 3, previous: other)])
         #expect(leadership.claimed(.granted(epoch: 3), sentAt: at(5), at: at(5)) == [], "a renewal changes nothing but the acting time")
         #expect(leadership.mayAct(at: at(14.9)))

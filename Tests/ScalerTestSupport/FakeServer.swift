@@ -13,6 +13,11 @@ public struct RecordedRequest: Sendable {
     /// Header names lowercased.
     public var headers: [String: String]
     public var body: JSON?
+    /// When the fake received it, for ordering requests that several clients sent.
+    public var receivedAt = Date()
+    /// The host and port the client addressed (HTTP/1.1's Host), which tells apart clients given
+    /// one fake at different ports.
+    public var authority: String?
 }
 
 /// A canned failure the fake answers with, once, before behaving again.
@@ -114,7 +119,8 @@ extension Request {
         let body = data.isEmpty ? nil : try? JSONDecoder().decode(JSON.self, from: data)
         var headers: [String: String] = [:]
         for field in self.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-        let record = RecordedRequest(method: method.rawValue, path: uri.path, query: uri.query, headers: headers, body: body)
+        var record = RecordedRequest(method: method.rawValue, path: uri.path, query: uri.query, headers: headers, body: body)
+        record.authority = head.authority
         await state.record(record)
         return record
     }

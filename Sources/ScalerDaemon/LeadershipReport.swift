@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import ScalerHA
+import ScalerJournal
+
+/// One leadership change as the log, the journal and the metrics say it.
+struct LeadershipReport: Sendable {
+    let change: LeadershipChange
+    let group: String
+
+    /// The metric label and the journal detail's `change`.
+    var kind: String {
+        switch change {
+        case .acquired: return "acquired"
+        case .fenced: return "fenced"
+        case .lost: return "lost"
+        case .released: return "released"
+        case .standingBy: return "standing_by"
+        }
+    }
+
+    var level: Logger.Level {
+        switch change {
+        case .acquired, .released, .standingBy: return .notice
+        case .fenced, .lost: return .warning
+        }
+    }
+
+    var message: String {
+        switch change {
+        case .acquired(let epoch, let previous):
+            return "leading \(group) in epoch \(epoch)" + (previous.map { "; \($0) led before" } ?? "")
+        case .fenced(let epoch, let reason):
+            return "stopped acting in epoch \(epoch) of \(group): \(reason)"
+        case .lost(let epoch, let holder):
+            return "lost the lease of \(group) (epoch \(epoch)): \(holder) leads; standing by"
+        case .released(let epoch):
+            return "released the lease of \(group) (epoch \(epoch)) for a standby to take over"
+        case .standingBy(let leader):
+            return "standing by in \(group): \(leader) leads"
+        }
+    }
+
+    /// The term the change concerns: this instance's, or the leader's it stands by for.
+    var epoch: Int64 {
+        switch change {
+        case .acquired(let epoch, _), .fenced(let epoch, _), .lost(let epoch, _), .released(let epoch): return epoch
+        case .standingBy(let leader): return leader.epoch
+        }
+    }
+
+    /// JSON for the journal's event: the change, the term, and the other holder if any.
+    var detail: String {
+        var fields: [String: String] = ["change": kind, "group": group, "epoch": "\(epoch)"]
+        switch change {
+        case .acquired(_, let previous?): fields["previous_holder"] = previous.holder; fields["previous_epoch"] = "\(previous.epoch)"
+        case .lost(_, let holder), .standingBy(let holder): fields["leader"] = holder.holder; fields["leader_epoch"] = "\(holder.epoch)"
+        case .fenced(_, let reason): fields["reason"] = reason
+        case .acquired, .released: break
+        }
+        return DaemonEvent.detailJSON(fields)
+    }
+}

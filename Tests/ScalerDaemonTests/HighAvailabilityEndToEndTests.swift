@@ -1,0 +1,178 @@
+import Foundation
+import ScalerJournal
+import ScalerTestSupport
+import Synchronization
+import Testing
+
+/// Two daemons, one PostgreSQL lease and one provider (RunPod's REST fake, reached by each daemon
+/// on a port of its own so that its request log says who pushed): only the leader pushes, a
+/// standby takes over when the leader dies or freezes, and a frozen leader that wakes pushes
+/// nothing more.
+extension ChildProcesses {
+    @Suite struct HighAvailabilityEndToEnd {
+        static let tick = 0.5
+        static let lease = 2.0
+
+        /// A pair sharing `postgres`, each daemon reaching the one provider at its own URL. Used
+        /// by one test's task alone.
+        final class Pair: @unchecked Sendable {
+            let directory: URL
+            let postgres: ThrowawayPostgres
+            let state: FakeProviderState
+            let urls: [String]
+            var daemons: [DaemonProcess?] = [nil, nil]
+
+            init(directory: URL, postgres: ThrowawayPostgres, state: FakeProviderState, urls: [String]) {
+                self.directory = directory
+                self.postgres = postgres
+                self.state = state
+                self.urls = urls
+            }
+
+            var environment: [String: String] { ["KEY": FakeRunPodREST.apiKey, "PG_PASSWORD": postgres.password] }
+
+            func configPath(_ index: Int) -> String { directory.appendingPathComponent("scalerd-\(index).yaml").path }
+            func journalPath(_ index: Int) -> String { directory.appendingPathComponent("journal-\(index).sqlite").path }
+
+            func writeConfigs() throws {
+                for index in 0..<2 {
+                    try """
+                        tick: \(Int(tick * 1000))ms
+                        journal: { path: \(journalPath(index)) }
+                        admin: { listen: "127.0.0.1:0" }
+                        ha: { url: "postgres://\(postgres.username)@127.0.0.1:\(postgres.port)/\(postgres.database)?sslmode=disable", password: env:PG_PASSWORD, lease: \(Int(lease))s }
+                        providers:
+                          - { name: rp, kind: runpod, base_url: "\(urls[index])", health_base_url: "\(urls[index])", api_key: env:KEY, rate_limit: 50 }
+                        endpoints:
+                          - name: chat
+                            provider: rp
+                            id: ep1
+                            policy: { type: queue, value: 2.5, min_replicas: 1, max_replicas: 6, control: exact }
+                        """.write(toFile: configPath(index), atomically: true, encoding: .utf8)
+                }
+            }
+
+            func start(_ index: Int) throws {
+                daemons[index] = try DaemonProcess(arguments: ["run", "--config", configPath(index)], directory: directory, environment: environment)
+            }
+
+            /// The pushes the provider received, oldest first, each with the daemon that sent it.
+            func pushes() async -> [(at: Date, daemon: Int)] {
+                await state.writes().compactMap { request in
+                    guard let host = request.authority, let index = urls.firstIndex(where: { $0.hasSuffix(host) }) else { return nil }
+                    return (request.receivedAt, index)
+                }
+            }
+
+            /// What an operator's console edit does: the endpoint's floor moved off what scalerd
+            /// wants, which only a leader corrects.
+            func drift() async {
+                guard var endpoint = await state.endpoint("ep1") else { return }
+                endpoint["workers"]?["min"] = 0
+                await state.setEndpoint("ep1", endpoint)
+            }
+
+            /// Drifts the endpoint until a push from `daemon` after `since` arrives, or `seconds` pass.
+            func firstPush(by daemon: Int, after since: Date, within seconds: Double) async -> Date? {
+                var found: Date?
+                _ = await DaemonProcess.eventually(within: seconds) {
+                    found = await pushes().first { $0.daemon == daemon && $0.at > since }?.at
+                    if found == nil { await drift() }
+                    return found != nil
+                }
+                return found
+            }
+
+            func events(_ index: Int) throws -> [DaemonEvent] {
+                try JournalReader(path: journalPath(index)).daemonEvents()
+            }
+
+            func stopAll() {
+                for daemon in daemons.compactMap({ $0 }) where daemon.process.isRunning {
+                    daemon.signal(SIGKILL)
+                    daemon.process.waitUntilExit()
+                }
+            }
+        }
+
+        private func withPair(_ body: @escaping @Sendable (Pair) async throws -> Void) async throws {
+            let directory = try scratchDirectory("ha")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let postgres = try ThrowawayPostgres()
+            let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1", min: 1, max: 6, idle: 5)])
+            await state.setHealth("ep1", ["jobs": ["completed": 0, "failed": 0, "inProgress": 1, "inQueue": 2, "retried": 0], "workers": ["idle": 0, "running": 1]])
+            try await withFakeServer(FakeRunPodREST.router(state)) { first in
+                try await withFakeServer(FakeRunPodREST.router(state)) { second in
+                    let pair = Pair(directory: directory, postgres: postgres, state: state, urls: [first, second])
+                    try pair.writeConfigs()
+                    defer { pair.stopAll() }
+                    try await body(pair)
+                }
+            }
+        }
+
+        @Test func killedTenTimesTheLeaderIsReplacedWithinTheLeasePlusTwoTicksAndTheTwoNeverPushTogether() async throws {
+            try await withPair { pair in
+                try pair.start(0)
+                let firstLeader = await pair.firstPush(by: 0, after: .distantPast, within: 20)
+                #expect(firstLeader != nil, "the only daemon leads: \(pair.daemons[0]?.stderr ?? "")")
+                try pair.start(1)
+                var leader = 0
+                var kills: [(at: Date, daemon: Int)] = []
+                for round in 0..<10 {
+                    // The standby has claimed once at least, so it is ready to take over.
+                    _ = await DaemonProcess.eventually(within: 10) { (try? pair.events(1 - leader))?.contains { $0.event == .leadership } == true }
+                    // Drift that both see: only the leader may correct it.
+                    for _ in 0..<3 {
+                        let leading = await pair.firstPush(by: leader, after: Date(), within: 10)
+                        #expect(leading != nil, "round \(round): the leader does not push")
+                    }
+                    let killed = Date()
+                    pair.daemons[leader]?.signal(SIGKILL)
+                    pair.daemons[leader]?.process.waitUntilExit()
+                    kills.append((killed, leader))
+                    let standby = 1 - leader
+                    let tookOver = await pair.firstPush(by: standby, after: killed, within: 20)
+                    let took = try #require(tookOver, "round \(round): \(standby) never pushed: \(pair.daemons[standby]?.stderr.suffix(2_000) ?? "")")
+                    #expect(took.timeIntervalSince(killed) <= Self.lease + 2 * Self.tick + 0.5,
+                            "round \(round): the standby pushed \(took.timeIntervalSince(killed))s after the kill")
+                    try pair.start(leader)
+                    leader = standby
+                }
+                // Between two pushes by different daemons, the earlier one's daemon was killed.
+                let pushes = await pair.pushes()
+                for (earlier, later) in zip(pushes, pushes.dropFirst()) where earlier.daemon != later.daemon {
+                    #expect(kills.contains { $0.daemon == earlier.daemon && $0.at >= earlier.at && $0.at <= later.at },
+                            "daemon \(later.daemon) pushed at \(later.at) while daemon \(earlier.daemon), which pushed at \(earlier.at), was not killed")
+                }
+            }
+        }
+
+        @Test func aLeaderFrozenPastItsLeasePushesNothingOnWakingAndStandsBy() async throws {
+            try await withPair { pair in
+                try pair.start(0)
+                #expect(await pair.firstPush(by: 0, after: .distantPast, within: 20) != nil, "\(pair.daemons[0]?.stderr ?? "")")
+                try pair.start(1)
+                _ = await DaemonProcess.eventually(within: 10) { (try? pair.events(1))?.contains { $0.event == .leadership } == true }
+                pair.daemons[0]?.signal(SIGSTOP)
+                let frozen = Date()
+                let tookOver = await pair.firstPush(by: 1, after: frozen, within: 20)
+                let took = try #require(tookOver, "the standby never took over: \(pair.daemons[1]?.stderr.suffix(2_000) ?? "")")
+                pair.daemons[0]?.signal(SIGCONT)
+                // The woken leader's ticks, with drift to correct at every one.
+                let woke = Date()
+                _ = await DaemonProcess.eventually(within: Self.lease * 2) {
+                    await pair.drift()
+                    return false
+                }
+                let stale = await pair.pushes().filter { $0.daemon == 0 && $0.at > took }
+                #expect(stale.isEmpty, "the woken leader pushed after the standby took over, at \(stale.map(\.at))")
+                #expect(await pair.pushes().contains { $0.daemon == 1 && $0.at > woke }, "the new leader keeps pushing")
+                let changes = try pair.events(0).filter { $0.event == .leadership }.map(\.detail)
+                #expect(changes.contains { $0.contains(#""change":"fenced""#) }, "it says it stopped acting: \(changes)")
+                #expect(changes.contains { $0.contains(#""change":"lost""#) && $0.contains(#""leader_epoch":"2""#) }, "and who leads now: \(changes)")
+                #expect(pair.daemons[0]?.stderr.contains("lost the lease of scalerd (epoch 1)") == true)
+            }
+        }
+    }
+}
