@@ -104,7 +104,7 @@ final class DaemonMetrics: Sendable {
         gauge("ha_leader", "", "1 while this instance leads its group and may push, 0 while it stands by", [], leading ? 1 : 0)
         gauge("ha_epoch", "", "The lease epoch this instance leads or last led in", [], Double(epoch ?? 0))
         for change in changes {
-            counter("ha_leadership_changes", "Leadership changes this instance saw, by kind (acquired, fenced, lost, released)", [("change", change)])
+            counter("ha_leadership_changes", "Leadership changes this instance saw, by kind (acquired, standing_by, fenced, lost, released)", [("change", change)])
         }
     }
 

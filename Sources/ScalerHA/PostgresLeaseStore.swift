@@ -12,20 +12,24 @@ public struct PostgresLeaseStore: LeaseStore {
         self.logger = logger
     }
 
-    /// Creates the lease table if it is missing; instances starting together take turns.
+    /// Creates the lease table if it is missing; instances starting together take turns. A
+    /// table made ahead by an administrator is used as it is: the role then needs rows only,
+    /// not the right to create tables (PostgreSQL checks that right even for `IF NOT EXISTS`).
     public func prepare() async throws(LeaseStoreError) {
         try await failing("create the lease table") {
             try await session.withConnection { [logger] connection in
+                let rows = try await connection.query("SELECT to_regclass('scalerd_lease') IS NOT NULL", logger: logger)
+                for try await exists in rows.decode(Bool.self) where exists { return }
                 try await connection.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtext('scalerd_lease schema'))", logger: logger)
-                try await connection.query("""
-                    CREATE TABLE IF NOT EXISTS scalerd_lease (
-                        name text PRIMARY KEY,
-                        holder text NOT NULL,
-                        epoch bigint NOT NULL CHECK (epoch > 0),
-                        expires_at timestamptz NOT NULL
-                    )
-                    """, logger: logger)
+                    try await connection.query("SELECT pg_advisory_xact_lock(hashtext('scalerd_lease schema'))", logger: logger)
+                    try await connection.query("""
+                        CREATE TABLE IF NOT EXISTS scalerd_lease (
+                            name text PRIMARY KEY,
+                            holder text NOT NULL,
+                            epoch bigint NOT NULL CHECK (epoch > 0),
+                            expires_at timestamptz NOT NULL
+                        )
+                        """, logger: logger)
                 }
             }
         }
@@ -91,6 +95,10 @@ public struct PostgresLeaseStore: LeaseStore {
             throw error
         } catch let error as PSQLError {
             throw LeaseStoreError("cannot \(action): \(Self.describe(error))")
+        } catch let error as PostgresTransactionError {
+            // What failed inside the transaction, not the wrapper's dump of it.
+            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError
+            throw LeaseStoreError("cannot \(action): \((cause as? PSQLError).map(Self.describe) ?? cause.map { "\($0)" } ?? "the transaction failed")")
         } catch {
             throw LeaseStoreError("cannot \(action): \(error)")
         }

@@ -61,6 +61,22 @@ struct StatusCommand: AsyncParsableCommand {
         let lastTick: String?
         let healthy: Bool
         let previousRun: Previous?
+        let leadership: Leadership?
+
+        /// High availability, when the daemon runs with `ha:`.
+        struct Leadership: Decodable {
+            let group: String
+            let role: String
+            let epoch: Int64?
+            let leader: String?
+            let reason: String?
+            let lastChange: String?
+
+            var text: String {
+                let now = role == "leader" ? "leader of \(group) in epoch \(epoch.map(String.init) ?? "?")" : (reason ?? "standby in \(group)")
+                return "ha: \(now)" + (lastChange.map { "; last change: \($0)" } ?? "")
+            }
+        }
 
         var text: String {
             var lines = ["scalerd \(version), pid \(pid), running since \(startedAt ?? "?"), configuration \(configGeneration), last tick \(lastTick ?? "none yet")\(healthy ? "" : " (STALLED)")"]
@@ -68,6 +84,7 @@ struct StatusCommand: AsyncParsableCommand {
                 let how = previousRun.ending == "stopped" ? "stopped" : "ended without a stop (last evaluation)"
                 lines.append("previous run: \(how) at \(previousRun.endedAt): \(previousRun.reason)")
             }
+            if let leadership { lines.append(leadership.text) }
             return lines.joined(separator: "\n")
         }
     }

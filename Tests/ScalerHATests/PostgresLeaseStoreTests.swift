@@ -114,6 +114,36 @@ import Testing
         }
     }
 
+    @Test func aRoleGrantedOnlyRowsUsesATableMadeAheadAndIsToldWhyWhenThereIsNone() async throws {
+        let server = try #require(ThrowawayPostgres.shared)
+        let database = "rows_only_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = PostgresSession(configuration: connection(to: server), logger: Logger(label: "test"))
+        try await admin.withConnection { connection in
+            try await connection.query("CREATE DATABASE \(unescaped: database)", logger: Logger(label: "test"))
+            try await connection.query("DO $$ BEGIN CREATE ROLE rows_only LOGIN PASSWORD 'rows-only-pw'; EXCEPTION WHEN duplicate_object THEN NULL; END $$", logger: Logger(label: "test"))
+        }
+        await admin.close()
+        var limited = connection(to: server, password: "rows-only-pw", database: database)
+        limited.username = "rows_only"
+        let store = PostgresLeaseStore(session: PostgresSession(configuration: limited, logger: Logger(label: "test")), logger: Logger(label: "test"))
+        // PostgreSQL 15 lets no one but the owner create in the public schema.
+        let refused = await #expect(throws: LeaseStoreError.self) { try await store.prepare() }
+        #expect(refused?.description == "cannot create the lease table: permission denied for schema public (SQLSTATE 42501)")
+        let owner = PostgresSession(configuration: connection(to: server, database: database), logger: Logger(label: "test"))
+        try await owner.withConnection { connection in
+            try await connection.query("""
+                CREATE TABLE scalerd_lease (name text PRIMARY KEY, holder text NOT NULL,
+                                            epoch bigint NOT NULL CHECK (epoch > 0), expires_at timestamptz NOT NULL)
+                """, logger: Logger(label: "test"))
+            try await connection.query("GRANT SELECT, INSERT, UPDATE ON scalerd_lease TO rows_only", logger: Logger(label: "test"))
+        }
+        await owner.close()
+        try await store.prepare()
+        let granted = try await store.claim("scalerd", holder: "a", epoch: nil, for: long)
+        #expect(granted == .granted(epoch: 1))
+        await store.close()
+    }
+
     @Test func aWrongPasswordIsRefusedByTheServerAndNotQuoted() async throws {
         let postgres = try #require(ThrowawayPostgres.shared)
         let wrong = "not-the-password-77"
@@ -142,10 +172,10 @@ func withLeaseStore(
     await session.close()
 }
 
-func connection(to server: ThrowawayPostgres, password: String? = nil) -> PostgresConnection.Configuration {
+func connection(to server: ThrowawayPostgres, password: String? = nil, database: String? = nil) -> PostgresConnection.Configuration {
     var configuration = PostgresConnection.Configuration(
         host: "127.0.0.1", port: server.port, username: server.username, password: password ?? server.password,
-        database: server.database, tls: .disable
+        database: database ?? server.database, tls: .disable
     )
     configuration.options.connectTimeout = .seconds(5)
     return configuration
