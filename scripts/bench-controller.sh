@@ -10,7 +10,10 @@
 #      WARMUP (seconds run before it, default 3),
 #      BENCH_DIR (scratch, default a temp dir),
 #      SCALERD and JOURNAL_BENCH (binaries; default builds both in release), JOURNAL_ROWS
-#      (default 1000000; 0 skips the journal part).
+#      (default 1000000; 0 skips the journal part),
+#      HA (1: the daemon also leads a high-availability group on a throwaway PostgreSQL that the
+#      script starts in BENCH_DIR and stops, so that the figures include the lease's claim at
+#      every tick; a last column gives the claim's mean time).
 # Columns: CPU per tick (user+system over the window / ticks completed), tick wall (mean, from
 # scalerd_tick_duration_seconds), dropped wakes (1 s wakes between the window's first and last
 # completed tick, by scalerd_last_tick_timestamp, that completed no tick), journal decisions/s (rows written / time inside the journal write), max RSS
@@ -34,14 +37,36 @@ counts=("$@")
 [[ ${#counts[@]} -gt 0 ]] || counts=(100 1000 10000)
 hz=$(getconf CLK_TCK)
 
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -1)
+pg_port=0
+as_postgres() { if [[ $(id -u) -eq 0 ]]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
+if [[ "${HA:-0}" == 1 ]]; then
+    [[ -n "$pg_bin" ]] || { echo "HA=1 needs PostgreSQL's server: apt-get install postgresql" >&2; exit 1; }
+    pg_port=$((19900 + RANDOM % 90))
+    rm -rf "$scratch/pg"; mkdir -p "$scratch/pg"
+    echo bench-pg-password > "$scratch/pg/password"
+    [[ $(id -u) -ne 0 ]] || chown -R postgres:postgres "$scratch/pg"
+    as_postgres "$pg_bin/initdb" -D "$scratch/pg/data" -U scalerd --pwfile="$scratch/pg/password" --auth-local=trust \
+        --auth-host=scram-sha-256 -E UTF8 --locale=C > /dev/null
+    as_postgres "$pg_bin/postgres" -D "$scratch/pg/data" -p "$pg_port" -k "$scratch/pg" -c listen_addresses=127.0.0.1 > "$scratch/pg/log" 2>&1 &
+    pg_pid=$!
+    trap 'kill -INT $pg_pid 2> /dev/null; wait $pg_pid 2> /dev/null' EXIT
+    until "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; do sleep 0.1; done
+    "$pg_bin/createdb" -h "$scratch/pg" -p "$pg_port" -U scalerd scalerd
+    export PG_PASSWORD=bench-pg-password
+fi
+
 config_for() { # N PORT
     cat <<EOF
 tick: 1s
 journal: { path: $scratch/journal-$1.sqlite }
 log: { level: warning, format: json }
 admin: { listen: "127.0.0.1:$2" }
-providers:
 EOF
+    if [[ "$pg_port" != 0 ]]; then
+        echo "ha: { url: \"postgres://scalerd@127.0.0.1:$pg_port/scalerd?sslmode=disable\", password: env:PG_PASSWORD, lease: 15s, group: bench-$1 }"
+    fi
+    echo "providers:"
     for p in 0 1 2 3; do
         printf '  - { name: sim%d, kind: simulated, simulation: { seed: %d, cold_start: 20s, service_time: 2s, peak_rps: 6, cycle: 300s } }\n' "$p" "$((p + 1))"
     done
@@ -58,8 +83,13 @@ metric() { # NAME (sum of all series), from the last scrape: one scrape per mome
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 written() { awk '/^wchar/ { print $2 }' "/proc/$1/io"; } # bytes handed to write(2): the WAL and its checkpoints
 
-printf '| endpoints | CPU per tick | tick wall (mean) | dropped wakes | journal decisions/s | written per tick | max RSS | of it file-backed | time to ready |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+if [[ "$pg_port" != 0 ]]; then
+    printf '| endpoints | CPU per tick | tick wall (mean) | dropped wakes | journal decisions/s | written per tick | max RSS | of it file-backed | time to ready | lease claim (mean) |\n'
+    printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+else
+    printf '| endpoints | CPU per tick | tick wall (mean) | dropped wakes | journal decisions/s | written per tick | max RSS | of it file-backed | time to ready |\n'
+    printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+fi
 for n in "${counts[@]}"; do
     port=$((19400 + RANDOM % 500))
     rm -f "$scratch/journal-$n.sqlite"*
@@ -76,15 +106,17 @@ for n in "${counts[@]}"; do
     scrape; ticks0=$(metric scalerd_tick_duration_seconds_count); wall0=$(metric scalerd_tick_duration_seconds_sum)
     last0=$(metric scalerd_last_tick_timestamp_seconds)
     writes0=$(metric scalerd_journal_write_seconds_sum); cpu0=$(cpu_ticks "$pid"); io0=$(written "$pid"); t0=$(date +%s.%N)
+    claims0=$(metric scalerd_ha_claims_total); claimed0=$(metric scalerd_ha_claim_seconds_total)
     sleep "$window"
     scrape; ticks1=$(metric scalerd_tick_duration_seconds_count); wall1=$(metric scalerd_tick_duration_seconds_sum)
     last1=$(metric scalerd_last_tick_timestamp_seconds)
     writes1=$(metric scalerd_journal_write_seconds_sum); cpu1=$(cpu_ticks "$pid"); io1=$(written "$pid"); t1=$(date +%s.%N)
+    claims1=$(metric scalerd_ha_claims_total); claimed1=$(metric scalerd_ha_claim_seconds_total)
     rss=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status"); rss_file=$(awk '/RssFile/ { print $2 }' "/proc/$pid/status")
     kill -TERM "$pid"; wait "$pid" || true
-    python3 - "$n" "$ticks0" "$ticks1" "$wall0" "$wall1" "$writes0" "$writes1" "$cpu0" "$cpu1" "$t0" "$t1" "$rss" "$ready" "$hz" "$last0" "$last1" "$io0" "$io1" "$rss_file" <<'PY'
+    python3 - "$n" "$ticks0" "$ticks1" "$wall0" "$wall1" "$writes0" "$writes1" "$cpu0" "$cpu1" "$t0" "$t1" "$rss" "$ready" "$hz" "$last0" "$last1" "$io0" "$io1" "$rss_file" "$claims0" "$claims1" "$claimed0" "$claimed1" "$pg_port" <<'PY'
 import sys
-n, k0, k1, w0, w1, j0, j1, c0, c1, t0, t1, rss, ready, hz, l0, l1, io0, io1, rss_file = sys.argv[1:]
+n, k0, k1, w0, w1, j0, j1, c0, c1, t0, t1, rss, ready, hz, l0, l1, io0, io1, rss_file, m0, m1, s0, s1, ha = sys.argv[1:]
 ticks = float(k1) - float(k0)
 elapsed = float(t1) - float(t0)
 cpu = (float(c1) - float(c0)) / float(hz)
@@ -95,7 +127,8 @@ dropped = max(0.0, 1 - ticks / due) if due > 0 else 0.0
 journal = float(j1) - float(j0)
 rate = f"{int(n) * ticks / journal:,.0f}" if journal > 0 else "-"
 print(f"| {int(n):,} | {cpu / ticks * 1000:,.0f} ms | {(float(w1) - float(w0)) / ticks * 1000:,.1f} ms | {dropped:.0%} "
-      f"| {rate} | {(int(io1) - int(io0)) / ticks / 2**20:,.1f} MB | {int(rss) / 1024:,.0f} MB | {int(rss_file) / 1024:,.0f} MB | {float(ready):.1f} s |")
+      f"| {rate} | {(int(io1) - int(io0)) / ticks / 2**20:,.1f} MB | {int(rss) / 1024:,.0f} MB | {int(rss_file) / 1024:,.0f} MB | {float(ready):.1f} s |"
+      + (f" {(float(s1) - float(s0)) / max(1.0, float(m1) - float(m0)) * 1000:.2f} ms |" if ha != "0" else ""))
 PY
 done
 

@@ -100,7 +100,11 @@ final class DaemonMetrics: Sendable {
     }
 
     /// High availability: whether this instance leads, in which epoch, and each change it saw.
-    func recordLeadership(leading: Bool, epoch: Int64?, changes: [String]) {
+    func recordLeadership(leading: Bool, epoch: Int64?, changes: [String], claim: Duration? = nil) {
+        if let claim {
+            counter("ha_claims", "Lease claims (one a tick)", [])
+            add("ha_claim_seconds", "Time spent claiming the lease, answered or not", claim.seconds)
+        }
         gauge("ha_leader", "", "1 while this instance leads its group and may push, 0 while it stands by", [], leading ? 1 : 0)
         gauge("ha_epoch", "", "The lease epoch this instance leads or last led in", [], Double(epoch ?? 0))
         for change in changes {
@@ -116,6 +120,11 @@ final class DaemonMetrics: Sendable {
     private func gauge(_ name: String, _ unit: String, _ help: String, _ labels: [(String, String)], _ value: Double) {
         let series = occasional(name, labels) { .gauge(registry.makeGauge(descriptor: Self.name(name, unit, help), labels: labels)) }
         if case .gauge(let gauge) = series { gauge.set(to: value) }
+    }
+
+    private func add(_ name: String, _ help: String, _ amount: Double) {
+        let series = occasional(name, []) { .counter(registry.makeCounter(descriptor: Self.name(name, "total", help))) }
+        if case .counter(let counter) = series { counter.increment(by: amount) }
     }
 
     private func counter(_ name: String, _ help: String, _ labels: [(String, String)]) {

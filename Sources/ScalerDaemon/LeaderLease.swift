@@ -52,7 +52,12 @@ struct LeaderLease: Sendable {
         self.clock = clock
         leadership = Leadership(terms: terms, holder: holder)
         started = Stopwatch(clock)
-        claimTimeout = min(terms.margin, .milliseconds(Int64(max(0.2, tick * 0.2) * 1000)))
+        claimTimeout = min(terms.margin, Self.claimTime(tick: tick))
+    }
+
+    /// A fifth of the tick, at least 200 ms: what a claim, and a connection for it, may take.
+    static func claimTime(tick: Double) -> Duration {
+        .milliseconds(Int64(max(0.2, tick * 0.2) * 1000))
     }
 
     /// The lease `ha:` describes, on a PostgreSQL session that connects at the first claim.
@@ -63,7 +68,7 @@ struct LeaderLease: Sendable {
         )
         let terms = try LeaseTerms(duration: .milliseconds(Int64(settings.lease * 1000)))
         // A connection attempt gets the claim's time: the tick is not held longer for it.
-        let session = try PostgresSession(target, connectTimeout: .milliseconds(Int64(max(0.2, tick * 0.2) * 1000)), logger: logger)
+        let session = try PostgresSession(target, connectTimeout: claimTime(tick: tick), logger: logger)
         return LeaderLease(
             group: settings.group, store: PostgresLeaseStore(session: session, logger: logger), terms: terms, holder: holderName(),
             tick: tick, clock: ContinuousClock()
@@ -78,11 +83,15 @@ struct LeaderLease: Sendable {
 
     private var now: ElapsedInstant { ElapsedInstant(offset: started.elapsed) }
 
+    /// How long the last claim took, answered or not: the lease's cost per tick.
+    private(set) var lastClaim: Duration = .zero
+
     /// Fences first (an instance woken from a pause does nothing before it knows), then claims.
     mutating func beforeTick() async -> (Acting, [LeadershipChange]) {
         var changes = leadership.check(at: now)
         let sentAt = now
         let outcome = await claim()
+        lastClaim = sentAt.duration(to: now)
         if case .success = outcome { prepared = true }
         switch outcome {
         case .success(let answer): changes += leadership.claimed(answer, sentAt: sentAt, at: now)
@@ -109,8 +118,8 @@ struct LeaderLease: Sendable {
     }
 
     private func standbyReason(_ outcome: Result<LeaseAnswer, LeaseStoreError>) -> String {
-        if let other = leadership.otherHolder { return "standby: \(other) leads" }
         if case .failure(let error) = outcome { return "standby: the lease could not be claimed: \(error)" }
+        if let other = leadership.otherHolder { return "standby: \(other) leads" }
         return "standby: the lease's acting time ran out before the claim was answered"
     }
 

@@ -109,7 +109,7 @@ struct ScalerService: Service {
             logger.notice("ha: endpoints are not handed back at a stop; the lease is released for a standby to take over")
             handBack = []
             let changes = await current.release()
-            await report(changes, of: current, acting: .standby("stopped"), config: controller.config, lifecycle: lifecycle)
+            await report(changes, of: current, acting: .standby("stopped"), config: controller.config, lifecycle: lifecycle, claimed: false)
         } else {
             handBack = await controller.handBack()
         }
@@ -123,7 +123,7 @@ struct ScalerService: Service {
     /// Says each leadership change in the log, the journal and the metrics, and keeps the view
     /// `status` shows current.
     private func report(
-        _ changes: [LeadershipChange], of lease: LeaderLease, acting: Acting, config: ScalerdConfig, lifecycle: DaemonLifecycle
+        _ changes: [LeadershipChange], of lease: LeaderLease, acting: Acting, config: ScalerdConfig, lifecycle: DaemonLifecycle, claimed: Bool = true
     ) async {
         let reports = changes.map { LeadershipReport(change: $0, group: lease.group) }
         let version = await status.configVersion
@@ -139,7 +139,7 @@ struct ScalerService: Service {
             leader: lease.leadership.otherHolder?.description, reason: reason,
             lastChange: reports.last?.message ?? previous?.lastChange, lastChangeAt: reports.isEmpty ? previous?.lastChangeAt : clock()
         ))
-        metrics.recordLeadership(leading: leading, epoch: lease.leadership.epoch, changes: reports.map(\.kind))
+        metrics.recordLeadership(leading: leading, epoch: lease.leadership.epoch, changes: reports.map(\.kind), claim: claimed ? lease.lastClaim : nil)
     }
 
     /// `journal.retention`: after the first tick and hourly after, the rows that ended longer ago go, and the
@@ -176,6 +176,9 @@ struct ScalerService: Service {
             controller.journal.holdWriteInterval = config.journal.holdWriteInterval
             if config.log.format != previous.log.format || config.admin != previous.admin {
                 controller.logger.warning("log.format and admin settings take effect at the next restart")
+            }
+            if config.ha != previous.ha {
+                controller.logger.warning("ha settings take effect at the next restart; the running lease is kept")
             }
             await controller.replace(config: config, runtimes: runtimes)
             if config.tick != previous.tick { timer.schedule(every: config.tick) }

@@ -59,12 +59,16 @@ public struct PostgresLeaseStore: LeaseStore {
             """
         return try await failing("claim the lease \(name)") {
             try await session.withConnection { [logger] connection in
-                let rows = try await connection.query(query, logger: logger)
-                for try await (granted, current, currentEpoch, remaining) in rows.decode((Bool, String, Int64, Double).self) {
-                    if granted { return LeaseAnswer.granted(epoch: currentEpoch) }
-                    // Claimed by another in the same instant, this statement may still see the
-                    // row as it was before: never a grant, and the next claim sees the winner.
-                    return .heldBy(LeaseHolder(holder: current, epoch: currentEpoch), remaining: .seconds(max(0, remaining)))
+                // A claim that lost a race for a lease no one held sees no row at all: the winner's
+                // insert is newer than the statement's snapshot. The next statement sees it.
+                for _ in 0..<2 {
+                    let rows = try await connection.query(query, logger: logger)
+                    for try await (granted, current, currentEpoch, remaining) in rows.decode((Bool, String, Int64, Double).self) {
+                        if granted { return LeaseAnswer.granted(epoch: currentEpoch) }
+                        // Claimed by another in the same instant, this statement may still see
+                        // the row as it was before: never a grant, and the next claim sees the winner.
+                        return .heldBy(LeaseHolder(holder: current, epoch: currentEpoch), remaining: .seconds(max(0, remaining)))
+                    }
                 }
                 throw LeaseStoreError("the lease \(name) was neither granted nor found")
             }

@@ -174,5 +174,44 @@ extension ChildProcesses {
                 #expect(pair.daemons[0]?.stderr.contains("lost the lease of scalerd (epoch 1)") == true)
             }
         }
+
+        @Test func aPostgreSQLRestartStopsAllPushingWhileItIsDownAndOneLeaderRecovers() async throws {
+            try await withPair { pair in
+                try pair.start(0)
+                #expect(await pair.firstPush(by: 0, after: .distantPast, within: 20) != nil, "\(pair.daemons[0]?.stderr ?? "")")
+                try pair.start(1)
+                _ = await DaemonProcess.eventually(within: 10) { (try? pair.events(1))?.contains { $0.event == .leadership } == true }
+                pair.postgres.stop()
+                let down = Date()
+                // Past the acting time nobody may push: drift the whole time the server is down.
+                let quiet = down.addingTimeInterval(Self.lease * 2 / 3 + Self.tick)
+                _ = await DaemonProcess.eventually(within: Self.lease * 2) {
+                    await pair.drift()
+                    return false
+                }
+                let pushedWhileDown = await pair.pushes().filter { $0.at > quiet }
+                #expect(pushedWhileDown.isEmpty, "pushes with the lease store down: \(pushedWhileDown.map(\.at))")
+                try pair.postgres.start()
+                let up = Date()
+                let recovered = await DaemonProcess.eventually(within: Self.lease * 3) {
+                    await pair.drift()
+                    return await pair.pushes().contains { $0.at > up }
+                }
+                #expect(recovered, "nobody leads after the restart: \(pair.daemons[0]?.stderr.suffix(1_500) ?? "")")
+                _ = await DaemonProcess.eventually(within: Self.lease) {
+                    await pair.drift()
+                    return false
+                }
+                let after = await pair.pushes().filter { $0.at > up }
+                #expect(Set(after.map(\.daemon)).count == 1, "one leader after the restart, not both: \(after)")
+                let fenced = try pair.events(0).filter { $0.event == .leadership && $0.detail.contains(#""change":"fenced""#) }
+                #expect(!fenced.isEmpty, "the leader said it stopped acting while the store was down")
+                // Each daemon kept journalling its evaluations while the store was down.
+                for index in 0..<2 {
+                    let rows = try JournalReader(path: pair.journalPath(index)).entries(JournalQuery())
+                    #expect(rows.contains { $0.lastAt > quiet && $0.lastAt < up }, "daemon \(index) journalled nothing while PostgreSQL was down")
+                }
+            }
+        }
     }
 }

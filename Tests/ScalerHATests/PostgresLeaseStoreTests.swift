@@ -77,25 +77,27 @@ import Testing
     @Test func ofManyInstancesClaimingAFreeLeaseAtOnceExactlyOneIsGranted() async throws {
         let name = "lease-\(UUID().uuidString)"
         let server = try #require(ThrowawayPostgres.shared)
-        try await withLeaseStore { store in try await store.prepare() }
-        // Twelve instances, each with its own connection, as twelve daemons would claim.
-        let answers = try await withThrowingTaskGroup(of: LeaseAnswer.self) { group in
-            for index in 0..<12 {
-                group.addTask {
-                    let session = PostgresSession(configuration: connection(to: server), logger: Logger(label: "test"))
-                    let answer = try await PostgresLeaseStore(session: session, logger: Logger(label: "test"))
-                        .claim(name, holder: "instance-\(index)", epoch: nil, for: long)
-                    await session.close()
-                    return answer
+        // Twelve instances, each with its own connection, as twelve daemons would claim: all
+        // connected first, so that the claims, not the logins, race.
+        let sessions = (0..<12).map { _ in PostgresSession(configuration: connection(to: server), logger: Logger(label: "test")) }
+        let stores = sessions.map { PostgresLeaseStore(session: $0, logger: Logger(label: "test")) }
+        do {
+            for store in stores { try await store.prepare() }
+            let answers = try await withThrowingTaskGroup(of: LeaseAnswer.self) { group in
+                for (index, store) in stores.enumerated() {
+                    group.addTask { try await store.claim(name, holder: "instance-\(index)", epoch: nil, for: long) }
                 }
+                return try await group.reduce(into: [LeaseAnswer]()) { $0.append($1) }
             }
-            return try await group.reduce(into: [LeaseAnswer]()) { $0.append($1) }
+            #expect(answers.filter { if case .granted = $0 { true } else { false } }.count == 1)
+            #expect(answers.allSatisfy { answer in
+                if case .heldBy(let holder, _) = answer { return holder.epoch == 1 }
+                return answer == .granted(epoch: 1)
+            })
+        } catch {
+            Issue.record(error)
         }
-        #expect(answers.filter { if case .granted = $0 { true } else { false } }.count == 1)
-        #expect(answers.allSatisfy { answer in
-            if case .heldBy(let holder, _) = answer { return holder.epoch == 1 }
-            return answer == .granted(epoch: 1)
-        })
+        for session in sessions { await session.close() }
     }
 
     @Test func aStoppedServerIsAnErrorThatSaysWhatFailedAndARestartedOneIsUsedAgain() async throws {
@@ -117,31 +119,33 @@ import Testing
     @Test func aRoleGrantedOnlyRowsUsesATableMadeAheadAndIsToldWhyWhenThereIsNone() async throws {
         let server = try #require(ThrowawayPostgres.shared)
         let database = "rows_only_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = PostgresSession(configuration: connection(to: server), logger: Logger(label: "test"))
-        try await admin.withConnection { connection in
-            try await connection.query("CREATE DATABASE \(unescaped: database)", logger: Logger(label: "test"))
-            try await connection.query("DO $$ BEGIN CREATE ROLE rows_only LOGIN PASSWORD 'rows-only-pw'; EXCEPTION WHEN duplicate_object THEN NULL; END $$", logger: Logger(label: "test"))
+        let logger = Logger(label: "test")
+        try await withSession(connection(to: server)) { connection in
+            try await connection.query("CREATE DATABASE \(unescaped: database)", logger: logger)
+            try await connection.query("DO $$ BEGIN CREATE ROLE rows_only LOGIN PASSWORD 'rows-only-pw'; EXCEPTION WHEN duplicate_object THEN NULL; END $$", logger: logger)
         }
-        await admin.close()
         var limited = connection(to: server, password: "rows-only-pw", database: database)
         limited.username = "rows_only"
-        let store = PostgresLeaseStore(session: PostgresSession(configuration: limited, logger: Logger(label: "test")), logger: Logger(label: "test"))
-        // PostgreSQL 15 lets no one but the owner create in the public schema.
-        let refused = await #expect(throws: LeaseStoreError.self) { try await store.prepare() }
-        #expect(refused?.description == "cannot create the lease table: permission denied for schema public (SQLSTATE 42501)")
-        let owner = PostgresSession(configuration: connection(to: server, database: database), logger: Logger(label: "test"))
-        try await owner.withConnection { connection in
-            try await connection.query("""
-                CREATE TABLE scalerd_lease (name text PRIMARY KEY, holder text NOT NULL,
-                                            epoch bigint NOT NULL CHECK (epoch > 0), expires_at timestamptz NOT NULL)
-                """, logger: Logger(label: "test"))
-            try await connection.query("GRANT SELECT, INSERT, UPDATE ON scalerd_lease TO rows_only", logger: Logger(label: "test"))
+        let session = PostgresSession(configuration: limited, logger: logger)
+        let store = PostgresLeaseStore(session: session, logger: logger)
+        do {
+            // PostgreSQL 15 lets no one but the owner create in the public schema.
+            let refused = await #expect(throws: LeaseStoreError.self) { try await store.prepare() }
+            #expect(refused?.description == "cannot create the lease table: permission denied for schema public (SQLSTATE 42501)")
+            try await withSession(connection(to: server, database: database)) { connection in
+                try await connection.query("""
+                    CREATE TABLE scalerd_lease (name text PRIMARY KEY, holder text NOT NULL,
+                                                epoch bigint NOT NULL CHECK (epoch > 0), expires_at timestamptz NOT NULL)
+                    """, logger: logger)
+                try await connection.query("GRANT SELECT, INSERT, UPDATE ON scalerd_lease TO rows_only", logger: logger)
+            }
+            try await store.prepare()
+            let granted = try await store.claim("scalerd", holder: "a", epoch: nil, for: long)
+            #expect(granted == .granted(epoch: 1))
+        } catch {
+            Issue.record(error)
         }
-        await owner.close()
-        try await store.prepare()
-        let granted = try await store.claim("scalerd", holder: "a", epoch: nil, for: long)
-        #expect(granted == .granted(epoch: 1))
-        await store.close()
+        await session.close()
     }
 
     @Test func aWrongPasswordIsRefusedByTheServerAndNotQuoted() async throws {
@@ -165,6 +169,19 @@ func withLeaseStore(
     do {
         try await store.prepare()
         try await body(store)
+    } catch {
+        await session.close()
+        throw error
+    }
+    await session.close()
+}
+
+/// Runs `body` on a connection of its own, closed on every path (PostgresNIO asserts that a
+/// connection is closed before it goes).
+func withSession(_ configuration: PostgresConnection.Configuration, _ body: @Sendable (PostgresConnection) async throws -> Void) async throws {
+    let session = PostgresSession(configuration: configuration, logger: Logger(label: "test"))
+    do {
+        try await session.withConnection(body)
     } catch {
         await session.close()
         throw error
