@@ -51,13 +51,29 @@ struct LeadershipReport: Sendable {
 
     /// JSON for the journal's event: the change, the term, and the other holder if any.
     var detail: String {
-        var fields: [String: String] = ["change": kind, "group": group, "epoch": "\(epoch)"]
+        var detail = Detail(change: kind, group: group, epoch: epoch)
         switch change {
-        case .acquired(_, let previous?): fields["previous_holder"] = previous.holder; fields["previous_epoch"] = "\(previous.epoch)"
-        case .lost(_, let holder), .standingBy(let holder): fields["leader"] = holder.holder; fields["leader_epoch"] = "\(holder.epoch)"
-        case .fenced(_, let reason): fields["reason"] = reason
+        case .acquired(_, let previous?): (detail.previousHolder, detail.previousEpoch) = (previous.holder, previous.epoch)
+        case .lost(_, let holder), .standingBy(let holder): (detail.leader, detail.leaderEpoch) = (holder.holder, holder.epoch)
+        case .fenced(_, let reason): detail.reason = reason
         case .acquired, .released: break
         }
-        return DaemonEvent.detailJSON(fields)
+        return DaemonEvent.detailJSON(detail)
+    }
+
+    private struct Detail: Encodable {
+        let change: String
+        let group: String
+        let epoch: Int64
+        var previousHolder: String?
+        var previousEpoch: Int64?
+        var leader: String?
+        var leaderEpoch: Int64?
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case change, group, epoch, leader, reason
+            case previousHolder = "previous_holder", previousEpoch = "previous_epoch", leaderEpoch = "leader_epoch"
+        }
     }
 }

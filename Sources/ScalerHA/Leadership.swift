@@ -50,6 +50,10 @@ public struct Leadership<Instant: InstantProtocol>: Sendable where Instant.Durat
             let until = sentAt.advanced(by: terms.actingTime)
             if granted != epoch {
                 changes.append(.acquired(epoch: granted, previous: otherHolder ?? epoch.map { LeaseHolder(holder: holder, epoch: $0) }))
+            } else if actUntil == nil {
+                // Fenced while the lease lived on in the store (a store away for less than the
+                // lease): the same term goes on, and that is said as plainly as the stop was.
+                changes.append(.acquired(epoch: granted, previous: nil))
             }
             epoch = granted
             otherHolder = nil

@@ -170,7 +170,7 @@ extension ChildProcesses {
                 #expect(await pair.pushes().contains { $0.daemon == 1 && $0.at > woke }, "the new leader keeps pushing")
                 let changes = try pair.events(0).filter { $0.event == .leadership }.map(\.detail)
                 #expect(changes.contains { $0.contains(#""change":"fenced""#) }, "it says it stopped acting: \(changes)")
-                #expect(changes.contains { $0.contains(#""change":"lost""#) && $0.contains(#""leader_epoch":"2""#) }, "and who leads now: \(changes)")
+                #expect(changes.contains { $0.contains(#""change":"lost""#) && $0.contains(#""leader_epoch":2"#) }, "and who leads now: \(changes)")
                 #expect(pair.daemons[0]?.stderr.contains("lost the lease of scalerd (epoch 1)") == true)
             }
         }

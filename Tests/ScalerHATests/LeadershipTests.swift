@@ -52,6 +52,14 @@ import Testing
         #expect(!leadership.mayAct(at: at(10)))
     }
 
+    @Test func aHolderFencedWhileItsLeaseLivedOnSaysSoWhenItActsAgain() {
+        var leadership = leader(epoch: 2, sentAt: 0)
+        #expect(leadership.claimFailed(at: at(10)).count == 1, "fenced: the store was away for the acting time")
+        let changes = leadership.claimed(.granted(epoch: 2), sentAt: at(12), at: at(12.1))
+        #expect(changes == [.acquired(epoch: 2, previous: nil)], "the same term, acting again")
+        #expect(leadership.mayAct(at: at(13)))
+    }
+
     @Test func anAnswerThatCameAfterTheActingTimeGrantsNothing() {
         var leadership = Leadership<Instant>(terms: terms, holder: "host-a/7/01c2")
         _ = leadership.claimed(.granted(epoch: 1), sentAt: at(0), at: at(11))
