@@ -8,14 +8,14 @@ struct LeadershipReport: Sendable {
     let change: LeadershipChange
     let group: String
 
-    /// The metric label and the journal detail's `change`.
-    var kind: String {
+    /// The journal's name for the change, and the metric's label.
+    var kind: LeadershipDetail.Change {
         switch change {
-        case .acquired: return "acquired"
-        case .fenced: return "fenced"
-        case .lost: return "lost"
-        case .released: return "released"
-        case .standingBy: return "standing_by"
+        case .acquired: return .acquired
+        case .fenced: return .fenced
+        case .lost: return .lost
+        case .released: return .released
+        case .standingBy: return .standingBy
         }
     }
 
@@ -51,29 +51,13 @@ struct LeadershipReport: Sendable {
 
     /// JSON for the journal's event: the change, the term, and the other holder if any.
     var detail: String {
-        var detail = Detail(change: kind, group: group, epoch: epoch)
+        var detail = LeadershipDetail(change: kind, group: group, epoch: epoch)
         switch change {
         case .acquired(_, let previous?): (detail.previousHolder, detail.previousEpoch) = (previous.holder, previous.epoch)
         case .lost(_, let holder), .standingBy(let holder): (detail.leader, detail.leaderEpoch) = (holder.holder, holder.epoch)
         case .fenced(_, let reason): detail.reason = reason
         case .acquired, .released: break
         }
-        return DaemonEvent.detailJSON(detail)
-    }
-
-    private struct Detail: Encodable {
-        let change: String
-        let group: String
-        let epoch: Int64
-        var previousHolder: String?
-        var previousEpoch: Int64?
-        var leader: String?
-        var leaderEpoch: Int64?
-        var reason: String?
-
-        enum CodingKeys: String, CodingKey {
-            case change, group, epoch, leader, reason
-            case previousHolder = "previous_holder", previousEpoch = "previous_epoch", leaderEpoch = "leader_epoch"
-        }
+        return detail.detail
     }
 }

@@ -139,7 +139,7 @@ struct ScalerService: Service {
             leader: lease.leadership.otherHolder?.description, reason: reason,
             lastChange: reports.last?.message ?? previous?.lastChange, lastChangeAt: reports.isEmpty ? previous?.lastChangeAt : clock()
         ))
-        metrics.recordLeadership(leading: leading, epoch: lease.leadership.epoch, changes: reports.map(\.kind), claim: claimed ? lease.lastClaim : nil)
+        metrics.recordLeadership(leading: leading, epoch: lease.leadership.epoch, changes: reports.map(\.kind.rawValue), claim: claimed ? lease.lastClaim : nil)
     }
 
     /// `journal.retention`: after the first tick and hourly after, the rows that ended longer ago go, and the

@@ -26,12 +26,16 @@ public struct ControlledTime: Sendable, Hashable {
         /// The newest run has neither stopped nor decided for longer than three ticks: it is not
         /// running, or is stuck, and nothing has said so yet.
         case silent
+        /// High availability: this instance decided but did not lead, so none of its decisions
+        /// was pushed; the reason names who led, as the leadership event said.
+        case standby(reason: String)
 
         public var description: String {
             switch self {
             case .stopped(let reason): "stopped (\(reason))"
             case .endedWithoutStop: "ended without a stop"
             case .silent: "no decision since (not running, or stopped without a record)"
+            case .standby(let reason): "this instance stood by, its decisions not pushed (\(reason))"
             }
         }
     }
@@ -50,21 +54,33 @@ public struct ControlledTime: Sendable, Hashable {
     public init(events: [DaemonEvent], lastEvaluation: Date?, now: Date) {
         var gaps: [Gap] = []
         var open: Gap?
+        func close(at instant: Date) {
+            if var gap = open, instant > gap.from {
+                gap.until = instant
+                gaps.append(gap)
+            }
+            open = nil
+        }
         for event in events {
             switch event.event {
             case .stop:
+                close(at: event.at)
                 open = Gap(from: event.at, until: nil, cause: .stopped(reason: event.reason))
             case .uncleanEnd:
                 let lastKnown = DaemonEvent.UncleanEnd(detail: event.detail)?.lastEvaluation ?? event.at
+                close(at: lastKnown)
                 open = Gap(from: lastKnown, until: nil, cause: .endedWithoutStop)
             case .start:
-                if var gap = open {
-                    gap.until = event.at
-                    if gap.until! > gap.from { gaps.append(gap) }
-                }
-                open = nil
-            case .reload, .leadership:
+                close(at: event.at)
+            case .reload:
                 break
+            case .leadership:
+                guard let change = LeadershipDetail(detail: event.detail)?.change else { break }
+                if change == .acquired {
+                    close(at: event.at)
+                } else if change.endsControl, open == nil {
+                    open = Gap(from: event.at, until: nil, cause: .standby(reason: event.reason))
+                }
             }
         }
         if let gap = open {

@@ -14,6 +14,12 @@ public enum InstantExplanation {
                 "At \(when), \(entry.endpoint) was under decision #\(entry.id.map(String.init) ?? "?"):\n" + JournalExplanation.text(entry)
             }.joined(separator: "\n\n")
         }
+        if case .standby(let reason) = gap.cause {
+            // This instance decided, but another pushed: its rows say what it would have done.
+            let until = gap.until.map { "until it led again at \(JournalFormatter.timestamp($0))" } ?? "and has not led since"
+            return "At \(when) this instance was standing by since \(JournalFormatter.timestamp(gap.from)) (\(reason)), \(until): "
+                + "none of its decisions was pushed; the leader's journal says what was in force."
+        }
         var lines = ["At \(when) nobody was deciding: \(stretch(gap, events: events))."]
         let handBack = events.first { $0.event == .stop && $0.at == gap.from }.flatMap { DaemonEvent.StopDetail(detail: $0.detail) }
         for entry in inForce {
@@ -39,6 +45,7 @@ public enum InstantExplanation {
         case .stopped(let reason): return "scalerd stopped at \(from) (\(reason)) \(until)"
         case .endedWithoutStop: return "the run ended without a stop; its last evaluation was at \(from), nothing is known after it, \(until)"
         case .silent: return "no decision was journalled after \(from): scalerd is not running, or is stuck"
+        case .standby(let reason): return "this instance stood by from \(from) (\(reason))"
         }
     }
 

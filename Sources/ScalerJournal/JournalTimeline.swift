@@ -53,6 +53,7 @@ public enum TimelineLine: Sendable, Hashable {
             return ("daemon \(event.event.rawValue)", text)
         case .notControlled(let gap):
             let until = gap.until.map { "until \(JournalFormatter.timestamp($0)), \(DurationText.compact($0.timeIntervalSince(gap.from).rounded()))" } ?? "up to now"
+            if case .standby = gap.cause { return ("not controlled", "by this instance (\(until)): \(gap.cause)") }
             return ("not controlled", "nobody decided (\(until)): \(gap.cause)")
         }
     }

@@ -38,10 +38,7 @@ extension ChildProcesses {
             try daemonConfig(maxReplicas: "6").write(toFile: configPath, atomically: true, encoding: .utf8)
 
             let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory)
-            func rows() throws -> [JournalEntry] {
-                guard FileManager.default.fileExists(atPath: journalPath) else { return [] }
-                return try JournalReader(path: journalPath).entries(JournalQuery())
-            }
+            func rows() throws -> [JournalEntry] { try journalRows(at: journalPath) }
 
             /// Evaluations journalled, counting each repeat of a coalesced hold.
             func evaluations() throws -> Int { try rows().reduce(0) { $0 + $1.repeats } }

@@ -43,10 +43,7 @@ extension ChildProcesses {
                 let journalPath = directory.appendingPathComponent("journal.sqlite").path
                 let daemon = try DaemonProcess(arguments: ["run", "--config", configPath], directory: directory,
                                                environment: ["SCALERD_TEST_RUNPOD_KEY": key])
-                func rows() throws -> [JournalEntry] {
-                    guard FileManager.default.fileExists(atPath: journalPath) else { return [] }
-                    return try JournalReader(path: journalPath).entries(JournalQuery())
-                }
+                func rows() throws -> [JournalEntry] { try journalRows(at: journalPath) }
 
                 let scaledUp = await DaemonProcess.eventually(within: 20) {
                     (await state.endpoint("ep1"))?["workers"]?["min"]?.int ?? 0 > 0

@@ -30,6 +30,30 @@ private func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: secon
         #expect(controlled.gaps == [ControlledTime.Gap(from: date(1_020), until: date(2_000), cause: .endedWithoutStop)])
     }
 
+    @Test func aStandbyStretchIsNotControlledByThisInstanceUntilItLeadsAndEndsAtAStop() {
+        func leadership(_ change: LeadershipDetail.Change, at seconds: Double, reason: String) -> DaemonEvent {
+            event(.leadership, at: seconds, reason: reason, detail: LeadershipDetail(change: change, group: "scalerd", epoch: 3).detail)
+        }
+        let events = [
+            event(.start, at: 1_000),
+            leadership(.standingBy, at: 1_001, reason: "standing by in scalerd: host-a/7/01 (epoch 3) leads"),
+            leadership(.acquired, at: 1_100, reason: "leading scalerd in epoch 4"),
+            leadership(.fenced, at: 1_200, reason: "stopped acting in epoch 4"),
+            leadership(.lost, at: 1_201, reason: "lost the lease"),
+            event(.stop, at: 1_300, reason: "graceful stop"),
+        ]
+        let controlled = ControlledTime(events: events, lastEvaluation: date(1_299), now: date(1_400))
+        #expect(controlled.gaps == [
+            ControlledTime.Gap(from: date(1_001), until: date(1_100), cause: .standby(reason: "standing by in scalerd: host-a/7/01 (epoch 3) leads")),
+            ControlledTime.Gap(from: date(1_200), until: date(1_300), cause: .standby(reason: "stopped acting in epoch 4")),
+            ControlledTime.Gap(from: date(1_300), until: nil, cause: .stopped(reason: "graceful stop")),
+        ])
+        #expect(controlled.uncontrolled(from: date(1_000), to: date(1_300)) == 199, "the stretches it stood by, not the one it led")
+        let text = InstantExplanation.text(at: date(1_050), inForce: [], gap: controlled.gap(at: date(1_050)), events: events, endpoint: nil)
+        #expect(text.hasPrefix("At 1970-01-01T00:17:30.000Z this instance was standing by since 1970-01-01T00:16:41.000Z"))
+        #expect(text.contains("none of its decisions was pushed"))
+    }
+
     @Test func aRunThatStopsDecidingForThreeTicksIsSilentUpToNow() {
         let events = [event(.start, at: 1_000)]
         let live = ControlledTime(events: events, lastEvaluation: date(1_100), now: date(1_100 + ControlledTime.silence(tick: 5)))
