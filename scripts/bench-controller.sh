@@ -48,7 +48,13 @@ if [[ "${HA:-0}" == 1 ]]; then
     [[ $(id -u) -ne 0 ]] || chown -R postgres:postgres "$scratch/pg"
     as_postgres "$pg_bin/initdb" -D "$scratch/pg/data" -U scalerd --pwfile="$scratch/pg/password" --auth-local=trust \
         --auth-host=scram-sha-256 -E UTF8 --locale=C > /dev/null
-    as_postgres "$pg_bin/postgres" -D "$scratch/pg/data" -p "$pg_port" -k "$scratch/pg" -c listen_addresses=127.0.0.1 > "$scratch/pg/log" 2>&1 &
+    # Started as a simple command, not through the function, so that $! is the server itself.
+    server=("$pg_bin/postgres" -D "$scratch/pg/data" -p "$pg_port" -k "$scratch/pg" -c listen_addresses=127.0.0.1)
+    if [[ $(id -u) -eq 0 ]]; then
+        setpriv --reuid=postgres --regid=postgres --init-groups -- "${server[@]}" > "$scratch/pg/log" 2>&1 &
+    else
+        "${server[@]}" > "$scratch/pg/log" 2>&1 &
+    fi
     pg_pid=$!
     trap 'kill -INT $pg_pid 2> /dev/null; wait $pg_pid 2> /dev/null' EXIT
     until "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; do sleep 0.1; done
