@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "ScalerCharts"),
         // Leadership among instances sharing one PostgreSQL: the lease, its epoch and self-fencing.
         .target(name: "ScalerHA", dependencies: [
+            "ScalerCore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
