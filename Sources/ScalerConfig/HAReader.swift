@@ -48,10 +48,18 @@ struct HAReader {
             node.report("the URL needs one database name after the host: postgres://\(user)@\(host)/scalerd")
             return nil
         }
-        let port = components.port ?? 5432
-        guard (1...65535).contains(port) else {
-            node.report("the port must be between 1 and 65535, got \(port)")
-            return nil
+        // Read from the text itself: URLComponents gives no port for one it cannot hold, which
+        // would connect to 5432 without a word.
+        let authority = text.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first.map(String.init) ?? ""
+        let hostPart = authority.split(separator: "@").last.map(String.init) ?? ""
+        var port = 5432
+        if let colon = hostPart.lastIndex(of: ":"), !hostPart[colon...].contains("]") {
+            let written = String(hostPart[hostPart.index(after: colon)...])
+            guard let parsed = Int(written), (1...65535).contains(parsed) else {
+                node.report("the port must be between 1 and 65535, got \(written)")
+                return nil
+            }
+            port = parsed
         }
         var tls = HASettings.TLSMode.prefer
         for item in components.queryItems ?? [] {

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import ScalerCore
 
 /// Leases in a PostgreSQL table, every expiry in the server's clock: a claim is one statement,
 /// so two instances claiming at once are ordered by the row lock, and the loser is told who won.
@@ -67,12 +68,19 @@ public struct PostgresLeaseStore: LeaseStore {
                         if granted { return LeaseAnswer.granted(epoch: currentEpoch) }
                         // Claimed by another in the same instant, this statement may still see
                         // the row as it was before: never a grant, and the next claim sees the winner.
-                        return .heldBy(LeaseHolder(holder: current, epoch: currentEpoch), remaining: .seconds(max(0, remaining)))
+                        return .heldBy(LeaseHolder(holder: current, epoch: currentEpoch), remaining: Self.remaining(remaining))
                     }
                 }
                 throw LeaseStoreError("the lease \(name) was neither granted nor found")
             }
         }
+    }
+
+    /// The store's seconds left, kept to what a `Duration` holds: a row edited by hand could say
+    /// anything (a lease far in the future), and this only ever reports it.
+    static func remaining(_ seconds: Double) -> Duration {
+        guard seconds.isFinite else { return .zero }
+        return .seconds(min(max(0, seconds), 1e12))
     }
 
     public func release(_ name: String, holder: String, epoch: Int64) async throws {
@@ -123,11 +131,4 @@ public struct LeaseStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     public let description: String
 
     public init(_ description: String) { self.description = description }
-}
-
-extension Duration {
-    /// Seconds as a Double, for the store's intervals.
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
 }

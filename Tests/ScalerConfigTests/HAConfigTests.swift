@@ -40,6 +40,12 @@ import Testing
         ("{ url: \"postgres://scalerd@db/scalerd\", password: \"plain-text\" }", "ha.password", "expected a secret reference env:NAME, file:PATH or credential:NAME; secrets are never written into the config itself"),
         ("{ url: \"postgres://scalerd@db/scalerd\", group: \"a b\" }", "ha.group", "a group is 1 to 64 letters, digits, '-', '_' or '.', got 'a b'"),
         ("{ url: \"postgres://scalerd@db/scalerd\", leases: 15s }", "ha.leases", nil),
+        ("{ url: \"postgres://scalerd@db:9223372036854775808/scalerd\" }", "ha.url", "the port must be between 1 and 65535, got 9223372036854775808"),
+        ("{ url: \"postgres://scalerd@db:-7/scalerd\" }", "ha.url", nil),
+        ("{ url: \"postgres://scalerd@db:1e308/scalerd\" }", "ha.url", nil),
+        ("{ url: \"postgres://scalerd@db:70000/scalerd\" }", "ha.url", "the port must be between 1 and 65535, got 70000"),
+        ("{ url: \"postgres://scalerd@db/scalerd\", lease: 1e308 }", "ha.lease", "must be at most 365 days, got 1e308"),
+        ("{ url: \"postgres://scalerd@db/scalerd\", lease: -7 }", "ha.lease", nil),
     ])
     func aBadHABlockIsRefusedNamingTheField(block: String, keyPath: String, message: String?) throws {
         let fixture = try ConfigFixture()

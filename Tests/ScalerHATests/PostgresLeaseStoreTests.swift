@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
-import ScalerHA
+@testable import ScalerHA
 import ScalerTestSupport
 import Synchronization
 import Testing
@@ -146,6 +146,29 @@ import Testing
             Issue.record(error)
         }
         await session.close()
+    }
+
+    @Test func aHolderEditedFarIntoTheFutureIsReportedNotTrapped() async throws {
+        let name = "lease-\(UUID().uuidString)"
+        let server = try #require(ThrowawayPostgres.shared)
+        try await withLeaseStore { store in
+            let granted = try await store.claim(name, holder: "a", epoch: nil, for: long)
+            #expect(granted == .granted(epoch: 1))
+        }
+        try await withSession(connection(to: server)) { connection in
+            try await connection.query("UPDATE scalerd_lease SET expires_at = '294000-01-01', epoch = 9223372036854775807 WHERE name = \(name)", logger: Logger(label: "test"))
+        }
+        try await withLeaseStore { store in
+            let answer = try await store.claim(name, holder: "b", epoch: nil, for: long)
+            #expect(answer == .heldBy(LeaseHolder(holder: "a", epoch: Int64.max), remaining: .seconds(1e12)))
+            // Taking it over would need an epoch past bigint: the server refuses, the claim fails.
+            try await withSession(connection(to: server)) { connection in
+                try await connection.query("UPDATE scalerd_lease SET expires_at = now() - interval '1 second' WHERE name = \(name)", logger: Logger(label: "test"))
+            }
+            let overflow = await #expect(throws: LeaseStoreError.self) { _ = try await store.claim(name, holder: "b", epoch: nil, for: long) }
+            #expect(overflow?.description.contains("bigint out of range") == true, "\(String(describing: overflow))")
+        }
+        #expect(PostgresLeaseStore.remaining(.infinity) == .zero && PostgresLeaseStore.remaining(-7) == .zero)
     }
 
     @Test func aWrongPasswordIsRefusedByTheServerAndNotQuoted() async throws {
