@@ -40,11 +40,14 @@ actor DaemonStatus {
 
     /// Whether this instance leads its group, as of its last claim.
     struct LeadershipView: Sendable, Encodable, Equatable {
+        enum Role: String, Sendable, Encodable {
+            case leader, standby
+        }
+
         let group: String
         /// This instance's name in the lease table.
         let holder: String
-        /// `leader` or `standby`.
-        let role: String
+        let role: Role
         /// The term this instance leads in.
         let epoch: Int64?
         /// Who leads, when another does.

@@ -135,7 +135,7 @@ struct ScalerService: Service {
         let leading = acting.window != nil
         let reason: String? = if case .standby(let why) = acting { why } else { nil }
         await status.recordLeadership(DaemonStatus.LeadershipView(
-            group: lease.group, holder: lease.leadership.holder, role: leading ? "leader" : "standby", epoch: leading ? lease.leadership.epoch : nil,
+            group: lease.group, holder: lease.leadership.holder, role: leading ? .leader : .standby, epoch: leading ? lease.leadership.epoch : nil,
             leader: lease.leadership.otherHolder?.description, reason: reason,
             lastChange: reports.last?.message ?? previous?.lastChange, lastChangeAt: reports.isEmpty ? previous?.lastChangeAt : clock()
         ))
