@@ -35,6 +35,13 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The journal in PostgreSQL, for instances that share one (high availability).
+        .target(name: "ScalerJournalPostgres", dependencies: [
+            "ScalerJournal", "ScalerHA",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "ScalerCharts"),
         // Leadership among instances sharing one PostgreSQL: the lease, its epoch and self-fencing.
         .target(name: "ScalerHA", dependencies: [
@@ -51,7 +58,8 @@ let package = Package(
         .target(name: "ScalerProviders", dependencies: ["ScalerCore", "ScalerPorts", "ScalerSimulation", "ScalerHTTP", "ScalerMetrics"]),
         .target(name: "ScalerMetrics", dependencies: ["ScalerCore", "ScalerPorts", "ScalerSimulation", "ScalerHTTP"]),
         .target(name: "ScalerDaemon", dependencies: [
-            "ScalerCore", "ScalerPorts", "ScalerConfig", "ScalerJournal", "ScalerProviders", "ScalerMetrics", "ScalerHTTP", "ScalerHA",
+            "ScalerCore", "ScalerPorts", "ScalerConfig", "ScalerJournal", "ScalerJournalPostgres", "ScalerProviders", "ScalerMetrics",
+            "ScalerHTTP", "ScalerHA",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -70,7 +78,10 @@ let package = Package(
         .testTarget(name: "ScalerCoreTests", dependencies: ["ScalerCore", "ScalerSimulation"]),
         .testTarget(name: "ScalerConfigTests", dependencies: ["ScalerConfig", "ScalerCore", "ScalerPorts", "ScalerProviders", "ScalerSimulation", "ScalerTestSupport"]),
         .testTarget(name: "ScalerJournalTests", dependencies: [
-            "ScalerJournal", "ScalerCore", .product(name: "Crypto", package: "swift-crypto"),
+            "ScalerJournal", "ScalerJournalPostgres", "ScalerHA", "ScalerCore", "ScalerTestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ScalerHATests", dependencies: [
             "ScalerHA", "ScalerTestSupport",

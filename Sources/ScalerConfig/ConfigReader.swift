@@ -19,7 +19,7 @@ struct ConfigReader {
         let journal = readJournal(top["journal"])
         let logSettings = readLog(top["log"])
         let admin = AdminReader(node: top["admin"], secrets: secrets, checksHost: checksHost).read()
-        let ha = top["ha"].map { HAReader(node: $0, secrets: secrets, tick: tick ?? 5).read() }
+        let ha = top["ha"].map { HAReader(node: $0, secrets: secrets, tick: tick ?? 5, journalDatabase: journal?.postgres).read() }
         let providerNodes = top.required("providers")?.sequence() ?? []
         let providers = providerNodes.compactMap { ProviderReader(node: $0, secrets: secrets, catalog: catalog, tick: tick ?? 5).read() }
         // Names of invalid providers count too: their own errors are reported, and endpoints that
@@ -115,7 +115,7 @@ struct ConfigReader {
 
     private func readJournal(_ node: ConfigNode?) -> JournalSettings? {
         guard let node else { return checkedJournal(Self.defaultJournalPath, node: nil) }
-        guard let mapping = node.mapping(keys: ["path", "retention", "hold_write_interval"]) else { return nil }
+        guard let mapping = node.mapping(keys: ["path", "url", "password", "retention", "hold_write_interval"]) else { return nil }
         let holdWriteInterval = readHoldWriteInterval(mapping["hold_write_interval"])
         let retentionNode = mapping["retention"]
         let retention = retentionNode.map { $0.duration(allowZero: false) }
@@ -128,11 +128,23 @@ struct ConfigReader {
             pathNode.report("a file path is needed (null would name a file called 'null')")
             return nil
         }
-        guard let path = pathNode.map({ $0.string() }) ?? Self.defaultJournalPath, retention != .some(nil),
-              let holdWriteInterval, var settings = checkedJournal(path, node: pathNode ?? node) else { return nil }
-        settings.retention = retention ?? nil
-        settings.holdWriteInterval = holdWriteInterval
-        return settings
+        let store: JournalSettings.Store?
+        if let urlNode = mapping["url"] {
+            if let pathNode {
+                pathNode.report("a journal is a file (path) or a PostgreSQL database (url), not both")
+                return nil
+            }
+            store = PostgresURLReader(secrets: secrets).read(url: urlNode, password: mapping["password"], passwordKey: "journal.password (env:, file: or credential:)").map { .postgres($0) }
+        } else {
+            if let password = mapping["password"] {
+                password.report("journal.password goes with journal.url; a journal file has none")
+                return nil
+            }
+            let path = pathNode.map { $0.string() } ?? Self.defaultJournalPath
+            store = path.flatMap { checkedJournal($0, node: pathNode ?? node) }?.store
+        }
+        guard let store, retention != .some(nil), let holdWriteInterval else { return nil }
+        return JournalSettings(store: store, retention: retention ?? nil, holdWriteInterval: holdWriteInterval)
     }
 
     /// What a crash may cost a hold run's repeats, so bounded: a minute at most.

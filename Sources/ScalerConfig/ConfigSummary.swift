@@ -8,12 +8,12 @@ public enum ConfigSummary {
         var lines = [
             "config \(config.file): OK",
             "tick: \(DurationParser.format(config.tick))",
-            "journal: \(config.journal.path)",
+            "journal: \(config.journal.location)\(config.journal.postgres.map { $0.password.map { ", password \($0)" } ?? ", no password" } ?? "")",
             "log: level \(config.log.level.rawValue), format \(config.log.format.rawValue)",
             "admin: \(config.admin.listen)\(config.admin.token.map { ", token \($0)" } ?? ", no token (loopback only)")",
         ]
         if let ha = config.ha {
-            let password = ha.password.map { ", password \($0)" } ?? ", no password"
+            let password = ha.server.password.map { ", password \($0)" } ?? ", no password"
             lines.append("ha: group \(ha.group) on \(ha.location)\(password), lease \(DurationParser.format(ha.lease)) (only the leader pushes; on_stop is not applied at a stop)")
         }
         lines.append("providers:")

@@ -34,9 +34,16 @@ public struct ScalerdConfig: Sendable, Hashable {
     }
 }
 
-public struct JournalSettings: Sendable, Hashable, Codable {
-    /// Absolute path of the SQLite file.
-    public var path: String
+public struct JournalSettings: Sendable, Hashable {
+    /// Where the journal is kept.
+    public enum Store: Sendable, Hashable {
+        /// A SQLite file on this machine: the default.
+        case file(path: String)
+        /// A PostgreSQL database that instances, auditors and dashboards share.
+        case postgres(PostgresLocation)
+    }
+
+    public var store: Store
     /// Rows that ended longer ago than this are pruned automatically; `nil` keeps everything.
     public var retention: Double?
     /// How long a repeating hold's newest evaluations may stay only in memory (0: none).
@@ -44,10 +51,34 @@ public struct JournalSettings: Sendable, Hashable, Codable {
 
     public static let defaultHoldWriteInterval: Double = 10
 
-    public init(path: String, retention: Double? = nil, holdWriteInterval: Double = Self.defaultHoldWriteInterval) {
-        self.path = path
+    public init(store: Store, retention: Double? = nil, holdWriteInterval: Double = Self.defaultHoldWriteInterval) {
+        self.store = store
         self.retention = retention
         self.holdWriteInterval = holdWriteInterval
+    }
+
+    public init(path: String, retention: Double? = nil, holdWriteInterval: Double = Self.defaultHoldWriteInterval) {
+        self.init(store: .file(path: path), retention: retention, holdWriteInterval: holdWriteInterval)
+    }
+
+    /// The SQLite file's absolute path; nil for a journal in PostgreSQL.
+    public var path: String? {
+        guard case .file(let path) = store else { return nil }
+        return path
+    }
+
+    /// The journal's PostgreSQL database; nil for a SQLite file.
+    public var postgres: PostgresLocation? {
+        guard case .postgres(let location) = store else { return nil }
+        return location
+    }
+
+    /// Where the journal is, as logs and `check` name it: a path, or a URL without a password.
+    public var location: String {
+        switch store {
+        case .file(let path): path
+        case .postgres(let location): location.url
+        }
     }
 }
 

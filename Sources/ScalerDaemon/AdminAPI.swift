@@ -14,7 +14,7 @@ struct AdminAPI: Sendable {
     let metrics: DaemonMetrics
     let reloads: ReloadCoordinator
     let pushed: PushedSamples
-    let journal: Journal
+    let journal: any JournalStore
     let token: Secret?
     /// Where the API listens, for the checks that keep web pages out.
     let listen: AdminSettings.Listen

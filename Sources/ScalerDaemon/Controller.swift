@@ -20,7 +20,7 @@ struct Controller {
     private var journalReported: Date?
     /// Each endpoint's newest state, saved with the next write that succeeds.
     private var unsavedStates: [String: EndpointState] = [:]
-    let journal: Journal
+    let journal: any JournalStore
     let status: DaemonStatus
     let metrics: DaemonMetrics
     var logger: Logger
@@ -29,7 +29,7 @@ struct Controller {
     let monotonicClock: any Clock<Duration>
     let maxConcurrentEndpoints: Int
 
-    init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: Journal, status: DaemonStatus? = nil,
+    init(config: ScalerdConfig, runtimes: [EndpointRuntime], journal: any JournalStore, status: DaemonStatus? = nil,
          metrics: DaemonMetrics = DaemonMetrics(), logger: Logger, clock: @escaping @Sendable () -> Date,
          monotonicClock: any Clock<Duration> = ContinuousClock(), maxConcurrentEndpoints: Int = 32, journalBuffer: Int = 10_000) {
         self.monotonicClock = monotonicClock
@@ -56,10 +56,10 @@ struct Controller {
 
     /// Carries on from the states the journal saved before a restart, as far as they still hold,
     /// and says for each endpoint what was kept.
-    mutating func restoreStates() {
+    mutating func restoreStates() async {
         let saved: [EndpointState]
         do {
-            saved = try journal.endpointStates()
+            saved = try await journal.endpointStates()
         } catch {
             logger.error("cannot read the endpoints' saved states; every endpoint starts afresh", metadata: ["error": "\(error)"])
             return
@@ -210,8 +210,8 @@ struct Controller {
         return records
     }
 
-    /// At shutdown: one last try for rows a failed write kept, `last` (the stop record), then a
-    /// checkpoint so the journal is one self-contained file.
+    /// At shutdown: one last try for rows a failed write kept, `last` (the stop record), then
+    /// the journal closed whole (a SQLite file checkpointed into one self-contained file).
     mutating func flush(then last: () async -> Void = {}) async {
         // Every state this run decided, as of its last decision; one restored and never
         // decided on stays as saved.
@@ -229,9 +229,9 @@ struct Controller {
         }
         await last()
         do {
-            try journal.checkpoint()
+            try await journal.close()
         } catch {
-            logger.warning("journal checkpoint failed", metadata: ["error": "\(error)"])
+            logger.warning("journal close failed", metadata: ["error": "\(error)"])
         }
     }
 

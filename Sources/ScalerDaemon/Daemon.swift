@@ -24,15 +24,15 @@ public enum Daemon {
         logger.logLevel = Logger.Level(config.log.level)
 
         let clock: @Sendable () -> Date = { Date() }
-        let journal = try Journal(path: config.journal.path, holdWriteInterval: config.journal.holdWriteInterval)
-        let paused = try journal.pausedEndpoints()
+        let journal = try await JournalOpening.store(config.journal, logger: logger)
+        let paused = try await journal.pausedEndpoints()
         let lease = try config.ha.map { try LeaderLease.make($0, tick: config.tick, logger: logger) }
         // Nothing may throw between creating the HTTP client and the `do` that shuts it down:
         // a client dropped without shutdown stops the process.
         let http = ProviderTransport.makeSharedClient()
         let pushed = PushedSamples()
         let metrics = DaemonMetrics()
-        let ledger = JournalPoolLedger.make(journal: journal, now: clock(), logger: logger)
+        let ledger = await JournalPoolLedger.make(journal: journal, now: clock(), logger: logger)
         let factory = RuntimeFactory(http: http, pushed: pushed, metrics: metrics, ledger: ledger, clock: clock)
         // Built once here: each runtime fingerprints its endpoint's policy, which the status reuses.
         let runtimes = factory.runtimes(for: config)
@@ -47,7 +47,7 @@ public enum Daemon {
         let api = AdminAPI(status: status, metrics: metrics, reloads: reloads, pushed: pushed, journal: journal, token: config.admin.token, listen: config.admin.listen, clock: clock)
         let endpointCount = config.endpoints.count
         let admin = AdminServer(settings: config.admin, api: api, logger: logger) {
-            notifier.ready(status: "running: \(endpointCount) endpoint(s), journal \(journal.path), admin API \(config.admin.listen)")
+            notifier.ready(status: "running: \(endpointCount) endpoint(s), journal \(journal.location), admin API \(config.admin.listen)")
         }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service), .init(service: admin)],

@@ -11,7 +11,7 @@ public enum ScalerdVersion {
 /// Records a daemon's life in the journal: its start (after saying whether the run before it
 /// ended without a stop, and since when nothing is known), each applied reload, and its stop.
 struct DaemonLifecycle: Sendable {
-    let journal: Journal
+    let journal: any JournalStore
     let pid: Int
     let clock: @Sendable () -> Date
     let logger: Logger
@@ -22,7 +22,7 @@ struct DaemonLifecycle: Sendable {
     func started(_ config: ScalerdConfig, version: String) async -> PreviousRun? {
         var previous: PreviousRun?
         do {
-            previous = try journal.previousRun()
+            previous = try await journal.previousRun()
             if let previous, previous.ending == .endedWithoutStop {
                 let detail = DaemonEvent.UncleanEnd(pid: previous.pid, runStarted: previous.startedAt, lastEvaluation: previous.endedAt).detail
                 let reason = "\(previous.reason) at \(JournalFormatter.timestamp(previous.endedAt))"

@@ -10,10 +10,10 @@ enum JournalPoolLedger {
     /// Older entries have long been settled or forgotten.
     static let restoreWindow: TimeInterval = 3_600
 
-    static func make(journal: Journal, now: Date, logger: Logger) -> PoolLedger {
+    static func make(journal: any JournalStore, now: Date, logger: Logger) async -> PoolLedger {
         var restored: [PoolLedger.Event] = []
         do {
-            restored = try journal.poolEvents(since: now.addingTimeInterval(-restoreWindow)).compactMap(event(from:))
+            restored = try await journal.poolEvents(since: now.addingTimeInterval(-restoreWindow)).compactMap(event(from:))
         } catch {
             logger.error("cannot restore instance pools' pending operations from the journal; pools are counted from their listings only", metadata: ["error": "\(error)"])
         }

@@ -62,10 +62,7 @@ struct LeaderLease: Sendable {
 
     /// The lease `ha:` describes, on a PostgreSQL session that connects at the first claim.
     static func make(_ settings: HASettings, tick: Double, logger: Logger) throws -> LeaderLease {
-        let target = PostgresTarget(
-            host: settings.host, port: settings.port, username: settings.username, password: settings.password?.reveal(),
-            database: settings.database, tls: PostgresTarget.TLSMode(rawValue: settings.tls.rawValue) ?? .require
-        )
+        let target = JournalOpening.target(settings.server)
         let terms = try LeaseTerms(duration: .milliseconds(Int64(settings.lease * 1000)))
         // A connection attempt gets the claim's time: the tick is not held longer for it.
         let session = try PostgresSession(target, connectTimeout: claimTime(tick: tick), logger: logger)

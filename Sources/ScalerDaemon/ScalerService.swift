@@ -15,7 +15,7 @@ import UnixSignals
 struct ScalerService: Service {
     let configPath: String
     let initialConfig: ScalerdConfig
-    let journal: Journal
+    let journal: any JournalStore
     let status: DaemonStatus
     let metrics: DaemonMetrics
     let timer: any TickSource
@@ -37,7 +37,7 @@ struct ScalerService: Service {
         var controller = Controller(
             config: initialConfig, runtimes: runtimes, journal: journal, status: status, metrics: metrics, logger: logger, clock: clock
         )
-        controller.restoreStates()
+        await controller.restoreStates()
         await controller.recordPolicyVersions()
         let lifecycle = DaemonLifecycle(journal: journal, pid: Int(getpid()), clock: clock, logger: logger)
         let startedAt = clock()
@@ -63,7 +63,7 @@ struct ScalerService: Service {
         timer.schedule(every: initialConfig.tick)
         logger.notice("scalerd running", metadata: [
             "config": "\(configPath)", "endpoints": "\(runtimes.count)", "tick": "\(initialConfig.tick)s",
-            "journal": "\(journal.path)", "ha": "\(initialConfig.ha.map { "group \($0.group) on \($0.location), lease \($0.lease)s" } ?? "off")",
+            "journal": "\(journal.location)", "ha": "\(initialConfig.ha.map { "group \($0.group) on \($0.location), lease \($0.lease)s" } ?? "off")",
         ])
         var watchdog = notifier.watchdogInterval.map(WatchdogPacer.init)
         var lastPrune: Date?
@@ -170,8 +170,8 @@ struct ScalerService: Service {
             let config = try loader.load(file: configPath)
             let runtimes = factory.runtimes(for: config)
             controller.logger.logLevel = Logger.Level(config.log.level)
-            if config.journal.path != previous.journal.path {
-                controller.logger.warning("journal.path changed; it takes effect at the next restart", metadata: ["running": "\(previous.journal.path)"])
+            if config.journal.store != previous.journal.store {
+                controller.logger.warning("journal.path or journal.url changed; it takes effect at the next restart", metadata: ["running": "\(previous.journal.location)"])
             }
             controller.journal.holdWriteInterval = config.journal.holdWriteInterval
             if config.log.format != previous.log.format || config.admin != previous.admin {

@@ -105,25 +105,9 @@ public struct PostgresLeaseStore: LeaseStore {
             return try await body()
         } catch let error as LeaseStoreError {
             throw error
-        } catch let error as PSQLError {
-            throw LeaseStoreError("cannot \(action): \(Self.describe(error))")
-        } catch let error as PostgresTransactionError {
-            // What failed inside the transaction, not the wrapper's dump of it.
-            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError
-            throw LeaseStoreError("cannot \(action): \((cause as? PSQLError).map(Self.describe) ?? cause.map { "\($0)" } ?? "the transaction failed")")
         } catch {
-            throw LeaseStoreError("cannot \(action): \(error)")
+            throw LeaseStoreError("cannot \(action): \(PostgresFailure.describe(error))")
         }
-    }
-
-    /// The server's own message and SQLSTATE when it answered, else what failed on the way.
-    static func describe(_ error: PSQLError) -> String {
-        if let message = error.serverInfo?[.message] {
-            let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-            return message + state
-        }
-        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
-        return "\(error.code)"
     }
 }
 

@@ -9,6 +9,9 @@ public actor PostgresSession {
     private let logger: Logger
     private var connecting: Task<PostgresConnection, any Error>?
     private var connections = 0
+    /// Callers of `exclusively` waiting for the one before them to finish, first come first.
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var busy = false
 
     public init(configuration: PostgresConnection.Configuration, logger: Logger) {
         self.configuration = configuration
@@ -19,6 +22,44 @@ public actor PostgresSession {
     public func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await open()
         return try await body(connection)
+    }
+
+    /// Runs `body` with the connection to itself: a transaction's statements, or a stream read to
+    /// its end, with no other caller's statement in between (one connection runs what it is sent
+    /// in order, whoever sent it). `body` runs where the caller does, so it may use the caller's
+    /// state as it goes.
+    public func exclusively<T>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await acquire()
+        do {
+            let value = try await body(connection)
+            await release()
+            return value
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    /// Waits for the callers before, then the connection (made if need be); the turn is given
+    /// back if none can be made.
+    private func acquire() async throws -> PostgresConnection {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+        do {
+            return try await open()
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    private func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 
     /// Closes the connection, if one is open.

@@ -15,6 +15,8 @@ public struct PostgresTarget: Sendable, Hashable {
     public var password: String?
     public var database: String
     public var tls: TLSMode
+    /// Every transaction read-only, as the server enforces it: what a reader connects as.
+    public var readOnly = false
 
     public init(host: String, port: Int, username: String, password: String?, database: String, tls: TLSMode) {
         self.host = host
@@ -35,6 +37,7 @@ public struct PostgresTarget: Sendable, Hashable {
         }
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .init(connectTimeout)
+        if readOnly { configuration.options.additionalStartupParameters.append(("default_transaction_read_only", "on")) }
         return configuration
     }
 }

@@ -1,26 +1,33 @@
 import Foundation
 import GRDB
 
-/// One append's work inside its transaction: the prepared statements (looked up once, since the
-/// statement cache is keyed by the SQL's text) and the chain's end as rows are added.
-struct AppendPass {
-    private let db: Database
-    private let insert: Statement
-    private let extend: Statement
-    private let holdWriteInterval: TimeInterval
-    private var chainEnd: String
+/// Where an append's rows go: a backend's prepared statements inside its transaction.
+package protocol DecisionRowSink {
+    /// Stores a new row, `values` in `JournalEntry.insertedColumns` order, and gives its id.
+    mutating func insert(_ values: [DatabaseValue]) throws -> Int64
 
-    init(db: Database, holdWriteInterval: TimeInterval) throws {
-        self.db = db
-        insert = try db.cachedStatement(sql: Journal.insertSQL)
-        extend = try db.cachedStatement(sql: Journal.extendSQL)
+    /// Stores a hold run's extension, `extended` in `HashChain.extensionColumns` order and then
+    /// the extension hash, on row `id` of `endpoint`; throws when there is no such row.
+    mutating func extend(_ extended: [DatabaseValue], id: Int64, endpoint: String) throws
+}
+
+/// One append's work inside its transaction: the chain's end as rows are added, and which runs
+/// extend and which rows are new, whatever backend stores them.
+package struct AppendPass<Sink: DecisionRowSink> {
+    package private(set) var sink: Sink
+    private let holdWriteInterval: TimeInterval
+    /// The hash the next new row chains to.
+    package private(set) var chainEnd: String
+
+    package init(sink: Sink, chainEnd: String, holdWriteInterval: TimeInterval) {
+        self.sink = sink
+        self.chainEnd = chainEnd
         self.holdWriteInterval = holdWriteInterval
-        chainEnd = try Journal.chainEnd(db)
     }
 
-    /// A hold that repeats the endpoint's newest row extends it (on disk once the run is due);
-    /// anything else is a new row, after the run it ends is on disk whole.
-    mutating func record(_ entry: JournalEntry, in newest: inout NewestRows) throws {
+    /// A hold that repeats the endpoint's newest row extends it (stored once the run is due);
+    /// anything else is a new row, after the run it ends is stored whole.
+    package mutating func record(_ entry: JournalEntry, in newest: inout NewestRows) throws {
         let position = newest.position(of: entry.endpoint)
         if let position, newest.continues(at: position, with: entry) {
             try newest.extend(at: position) { open in
@@ -35,12 +42,12 @@ struct AppendPass {
         newest.replace(entry.endpoint, at: position, with: NewestRow(inserted: row, holdWriteInterval: holdWriteInterval))
     }
 
-    /// Every run with evaluations only in memory, on disk whole (a stop).
-    func completeRuns(in newest: inout NewestRows) throws {
+    /// Every run with evaluations only in memory, stored whole (a stop).
+    package mutating func completeRuns(in newest: inout NewestRows) throws {
         for position in newest.positionsBehind { try newest.extend(at: position) { try write(&$0) } }
     }
 
-    /// A new row, hashed from the very values it stores and bound in one prepared statement.
+    /// A new row, hashed from the very values it stores.
     private mutating func insertRow(_ entry: JournalEntry) throws -> JournalEntry {
         var row = entry
         row.prevHash = chainEnd
@@ -50,22 +57,44 @@ struct AppendPass {
         (row.hash, row.extensionHash) = (hash, extensionHash)
         values[values.count - 2] = hash.databaseValue
         values[values.count - 1] = extensionHash.databaseValue
-        try insert.execute(binding: values)
-        row.id = db.lastInsertedRowID
+        row.id = try sink.insert(values)
         chainEnd = hash
         return row
     }
 
-    /// The open hold run's extension on disk: only the columns an extension may change.
-    private func write(_ run: inout NewestRow) throws {
+    /// The open hold run's extension stored: only the columns an extension may change.
+    private mutating func write(_ run: inout NewestRow) throws {
         let extended = run.entry.extendedValues
         run.entry.extensionHash = HashChain.extensionHash(rowHash: run.entry.hash ?? "", extended: extended)
-        try extend.execute(binding: extended + [run.entry.extensionHash.databaseValue, run.entry.id.databaseValue, run.entry.endpoint.databaseValue])
+        try sink.extend(extended + [run.entry.extensionHash.databaseValue], id: run.entry.id ?? 0, endpoint: run.entry.endpoint)
+        run.markWritten()
+    }
+}
+
+/// SQLite's prepared statements, looked up once per append (the statement cache is keyed by the
+/// SQL's text).
+struct SQLiteRowSink: DecisionRowSink {
+    private let db: Database
+    private let insertStatement: Statement
+    private let extendStatement: Statement
+
+    init(db: Database) throws {
+        self.db = db
+        insertStatement = try db.cachedStatement(sql: Journal.insertSQL)
+        extendStatement = try db.cachedStatement(sql: Journal.extendSQL)
+    }
+
+    func insert(_ values: [DatabaseValue]) throws -> Int64 {
+        try insertStatement.execute(binding: values)
+        return db.lastInsertedRowID
+    }
+
+    func extend(_ extended: [DatabaseValue], id: Int64, endpoint: String) throws {
+        try extendStatement.execute(binding: extended + [id.databaseValue, endpoint.databaseValue])
         // A run whose row is not there (an undo that went wrong) must fail the write, not lose
         // the run's evaluations without a word.
         guard db.changesCount == 1 else {
-            throw DatabaseError(resultCode: .SQLITE_NOTFOUND, message: "the open hold run of \(run.entry.endpoint) has no row \(run.entry.id.map(String.init) ?? "nil") to extend", sql: Journal.extendSQL)
+            throw DatabaseError(resultCode: .SQLITE_NOTFOUND, message: "the open hold run of \(endpoint) has no row \(id) to extend", sql: Journal.extendSQL)
         }
-        run.markWritten()
     }
 }

@@ -104,15 +104,23 @@ extension DaemonEvent: FetchableRecord, MutablePersistableRecord {
     }
 }
 
+extension DaemonEvent {
+    /// The event as its chain keeps it: linked to `previousHash` (the newest event's, nil for
+    /// the first) and hashed.
+    package func chained(after previousHash: String?) throws -> DaemonEvent {
+        var row = self
+        row.prevHash = previousHash ?? HashChain.genesis
+        row.hash = HashChain.eventHash(previous: row.prevHash ?? HashChain.genesis, values: try row.databaseDictionary)
+        return row
+    }
+}
+
 extension Journal {
-    /// Appends a lifecycle event, chained to the one before.
     @discardableResult
     public func record(_ event: DaemonEvent) async throws(JournalError) -> DaemonEvent {
         do {
             return try await pool.write { db in
-                var row = event
-                row.prevHash = try String.fetchOne(db, sql: "SELECT hash FROM daemon_event ORDER BY id DESC LIMIT 1") ?? HashChain.genesis
-                row.hash = HashChain.eventHash(previous: row.prevHash ?? HashChain.genesis, values: try row.databaseDictionary)
+                var row = try event.chained(after: String.fetchOne(db, sql: "SELECT hash FROM daemon_event ORDER BY id DESC LIMIT 1"))
                 try row.insert(db)
                 return row
             }
@@ -121,8 +129,6 @@ extension Journal {
         }
     }
 
-    /// How the run before this one ended, as the journal knows it: nil in a journal with no
-    /// runs and no decisions.
     public func previousRun() throws(JournalError) -> PreviousRun? {
         do {
             return try pool.read { db in
@@ -131,17 +137,7 @@ extension Journal {
                 let since = start?.at.timeIntervalSince1970 ?? 0
                 let last = try Double.fetchOne(db, sql: "SELECT max(last_at) FROM decision WHERE last_at >= ?", arguments: [since])
                     .map(Date.init(timeIntervalSince1970:))
-                if let newest, newest.event == .stop {
-                    return PreviousRun(pid: newest.pid, startedAt: start?.at, endedAt: newest.at, ending: .stopped, reason: newest.reason)
-                }
-                // No stop after the newest start, or decisions from before lifecycle records:
-                // nothing is known after the last evaluation.
-                guard newest != nil || last != nil else { return nil }
-                let known = [last, start?.at, newest?.at].compactMap { $0 }.max() ?? Date(timeIntervalSince1970: 0)
-                let reason = newest == nil
-                    ? "the journal predates lifecycle records; nothing is known after its last evaluation"
-                    : "the run of pid \(start?.pid ?? 0) ended without a stop; nothing is known after its last evaluation"
-                return PreviousRun(pid: start?.pid, startedAt: start?.at, endedAt: known, ending: .endedWithoutStop, reason: reason)
+                return PreviousRun(newestEvent: newest, newestStart: start, lastEvaluation: last)
             }
         } catch {
             throw JournalError(path: path, action: "read how the last run ended", underlying: error)
@@ -171,5 +167,22 @@ public struct PreviousRun: Sendable, Hashable, Codable {
         self.endedAt = endedAt
         self.ending = ending
         self.reason = reason
+    }
+
+    /// From the newest event, the newest start and the newest evaluation since that start: nil
+    /// in a journal with neither runs nor decisions.
+    package init?(newestEvent newest: DaemonEvent?, newestStart start: DaemonEvent?, lastEvaluation last: Date?) {
+        if let newest, newest.event == .stop {
+            self.init(pid: newest.pid, startedAt: start?.at, endedAt: newest.at, ending: .stopped, reason: newest.reason)
+            return
+        }
+        // No stop after the newest start, or decisions from before lifecycle records:
+        // nothing is known after the last evaluation.
+        guard newest != nil || last != nil else { return nil }
+        let known = [last, start?.at, newest?.at].compactMap { $0 }.max() ?? Date(timeIntervalSince1970: 0)
+        let reason = newest == nil
+            ? "the journal predates lifecycle records; nothing is known after its last evaluation"
+            : "the run of pid \(start?.pid ?? 0) ended without a stop; nothing is known after its last evaluation"
+        self.init(pid: start?.pid, startedAt: start?.at, endedAt: known, ending: .endedWithoutStop, reason: reason)
     }
 }

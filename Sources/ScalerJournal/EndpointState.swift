@@ -23,23 +23,31 @@ public struct EndpointState: Sendable, Hashable {
         return encoder
     }()
 
-    var json: String {
+    package var json: String {
         (try? Self.encoder.encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
 
-extension Journal {
-    /// Every endpoint's saved state; one that cannot be read is left out (its endpoint starts
-    /// afresh) rather than failing the start.
-    public func endpointStates() throws(JournalError) -> [EndpointState] {
+extension EndpointState {
+    private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+
+    /// A saved state as stored; nil when this version cannot read it (the endpoint starts afresh).
+    package init?(endpoint: String, policyVersion: String, savedAt: Double, json: String) {
+        guard let state = try? Self.decoder.decode(ScalerState.self, from: Data(json.utf8)) else { return nil }
+        self.init(endpoint: endpoint, policyVersion: policyVersion, savedAt: Date(timeIntervalSince1970: savedAt), state: state)
+    }
+}
+
+extension Journal {
+    public func endpointStates() throws(JournalError) -> [EndpointState] {
         do {
             return try pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT endpoint, policy_version, saved_at, state FROM endpoint_state").compactMap { row in
-                    guard let text: String = row["state"], let state = try? decoder.decode(ScalerState.self, from: Data(text.utf8)) else { return nil }
-                    return EndpointState(endpoint: row["endpoint"], policyVersion: row["policy_version"],
-                                         savedAt: Date(timeIntervalSince1970: row["saved_at"]), state: state)
+                    EndpointState(endpoint: row["endpoint"], policyVersion: row["policy_version"], savedAt: row["saved_at"], json: row["state"])
                 }
             }
         } catch {

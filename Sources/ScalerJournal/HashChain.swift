@@ -6,13 +6,13 @@ import GRDB
 /// hash, so that a row changed, removed or inserted behind scalerd's back breaks the chain where
 /// it happened. The extension of a hold run (its end, its repeats, its input ranges) is hashed
 /// apart, bound to the row's own hash, since it legitimately grows after the row is written.
-enum HashChain {
+package enum HashChain {
     /// The `prev_hash` of the first row ever written.
-    static let genesis = String(repeating: "0", count: 64)
+    package static let genesis = String(repeating: "0", count: 64)
 
     /// What a row recorded when written: everything but its id and its hold extension.
     static let recordedColumns = AppendOnly.immutableDecisionColumns.filter { $0 != "id" }
-    static let extensionColumns = [
+    package static let extensionColumns = [
         "last_at", "repeats", "queue_delay_min", "queue_delay_max", "queued_min", "queued_max", "in_flight_min", "in_flight_max",
     ]
 

@@ -4,8 +4,9 @@ import ScalerCore
 import Synchronization
 
 /// The daemon's writable journal: one writer, WAL so that readers never block it.
-public final class Journal: Sendable {
+public final class Journal: JournalStore {
     public let path: String
+    public var location: String { path }
     let pool: DatabasePool
     /// The newest row this process wrote per endpoint: only these may be extended, so a restart
     /// always starts a new row and stays visible.
@@ -54,15 +55,11 @@ public final class Journal: Sendable {
         set { holdWriteSeconds.withLock { $0 = max(0, newValue) } }
     }
 
-    public func append(_ entry: JournalEntry) async throws(JournalError) {
-        try await append([entry])
-    }
-
     /// One transaction per tick: either all endpoints' rows of it land, with the states the
     /// endpoints' next decisions start from, or none. A hold that repeats the endpoint's newest
     /// row extends it rather than adding a row: on disk once the run is `holdWriteInterval`
     /// behind, or at once with `completingHoldRuns` (a stop).
-    public func append(_ entries: [JournalEntry], states: [EndpointState] = [], completingHoldRuns: Bool = false) async throws(JournalError) {
+    public func append(_ entries: [JournalEntry], states: [EndpointState], completingHoldRuns: Bool) async throws(JournalError) {
         guard !entries.isEmpty || !states.isEmpty || completingHoldRuns else { return }
         let interval = holdWriteInterval
         do {
@@ -73,7 +70,7 @@ public final class Journal: Sendable {
                 for state in states {
                     try saveState.execute(arguments: [state.endpoint, state.policyVersion, state.savedAt.timeIntervalSince1970, state.json])
                 }
-                var pass = try AppendPass(db: db, holdWriteInterval: interval)
+                var pass = try AppendPass(sink: SQLiteRowSink(db: db), chainEnd: Self.chainEnd(db), holdWriteInterval: interval)
                 try self.newestRows.withLock { newest in
                     // By index through the buffer: an array's subscript, or any for-in, hands
                     // out a copy of the whole row.
@@ -138,12 +135,6 @@ public final class Journal: Sendable {
         return try String.fetchOne(db, sql: "SELECT last_removed_hash FROM journal_prune ORDER BY id DESC LIMIT 1") ?? HashChain.genesis
     }
 
-    /// Records the full effective config behind a policy version, once.
-    public func recordPolicyVersion(_ version: String, endpoint: String, configJSON: String, at: Date) async throws(JournalError) {
-        try await recordPolicyVersions([PolicyVersionRecord(version: version, endpoint: endpoint, configJSON: configJSON)], at: at)
-    }
-
-    /// Records each version not recorded yet, in one transaction.
     public func recordPolicyVersions(_ versions: [PolicyVersionRecord], at: Date) async throws(JournalError) {
         guard !versions.isEmpty else { return }
         do {
@@ -160,7 +151,6 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Records that an operator paused or resumed acting on an endpoint.
     public func recordPause(endpoint: String, paused: Bool, at time: Date) async throws(JournalError) {
         do {
             try await pool.write { db in
@@ -172,7 +162,6 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Endpoints whose latest pause record says paused.
     public func pausedEndpoints() throws(JournalError) -> Set<String> {
         do {
             return try pool.read { db in
@@ -196,7 +185,11 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Moves the WAL into the main file, so that a stopped daemon leaves one self-contained file.
+    /// The WAL moved into the main file, so that a stopped daemon leaves one self-contained file.
+    public func close() throws(JournalError) {
+        try checkpoint()
+    }
+
     public func checkpoint() throws(JournalError) {
         do {
             _ = try pool.writeWithoutTransaction { db in
@@ -224,6 +217,11 @@ public struct PolicyVersionRecord: Sendable, Hashable {
 public struct PruneResult: Sendable, Hashable {
     public var removedRows: Int
     public var lastRemovedID: Int64?
+
+    package init(removedRows: Int, lastRemovedID: Int64?) {
+        self.removedRows = removedRows
+        self.lastRemovedID = lastRemovedID
+    }
 }
 
 public struct JournalError: Error, Sendable, CustomStringConvertible {
@@ -231,7 +229,13 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
     public var action: String
     public var message: String
 
-    init(path: String, action: String, underlying: Error) {
+    package init(path: String, action: String, message: String) {
+        self.path = path
+        self.action = action
+        self.message = message
+    }
+
+    package init(path: String, action: String, underlying: Error) {
         self.path = path
         self.action = action
         if let databaseError = underlying as? DatabaseError {

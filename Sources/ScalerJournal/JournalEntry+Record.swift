@@ -8,7 +8,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "decision"
 
     /// Every column but `id`, in the order `insert` binds them.
-    static let insertedColumns = [
+    package static let insertedColumns = [
         "at", "last_at", "repeats", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age",
         "metric_error", "metric_error_kind", "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers",
         "current_replicas", "raw_desired", "desired", "clamps", "action", "reason", "drift", "pushed", "outcome", "error_kind",

@@ -3,8 +3,9 @@ import GRDB
 
 /// Read-only access for the CLI and auditors. Never writes, so it can run beside the daemon and
 /// under another user without locking the daemon out of its own journal.
-public struct JournalReader: Sendable {
+public struct JournalReader: JournalReading {
     public let path: String
+    public var location: String { path }
     private let queue: DatabaseQueue
 
     public init(path: String) throws(JournalError) {
@@ -23,7 +24,6 @@ public struct JournalReader: Sendable {
         }
     }
 
-    /// Matching rows, oldest first; a run of holds matches if any part of it is in the window.
     public func entries(_ query: JournalQuery) throws(JournalError) -> [JournalEntry] {
         do {
             return try queue.read { db in
@@ -36,9 +36,7 @@ public struct JournalReader: Sendable {
         }
     }
 
-    /// Matching rows, oldest first, one at a time: memory stays flat however many match. With
-    /// `byEndpoint`, each endpoint's rows together (endpoints in name order), as stats wants them.
-    public func forEachEntry(_ query: JournalQuery, byEndpoint: Bool = false, _ body: (JournalEntry) throws -> Void) throws(JournalError) {
+    public func forEachEntry(_ query: JournalQuery, byEndpoint: Bool, _ body: (JournalEntry) throws -> Void) throws(JournalError) {
         do {
             try queue.read { db in
                 var request = Self.filtered(query)
@@ -63,7 +61,6 @@ public struct JournalReader: Sendable {
         return request
     }
 
-    /// The row with this id, or `nil` if there is none.
     public func entry(id: Int64) throws(JournalError) -> JournalEntry? {
         do {
             return try queue.read { db in try JournalEntry.fetchOne(db, key: id) }
@@ -76,7 +73,6 @@ public struct JournalReader: Sendable {
         try queue.read(body)
     }
 
-    /// Walks the hash chain from the oldest row (or the last prune) to the newest.
     public func verify() throws(JournalError) -> ChainVerification {
         do {
             return try queue.read { db in try ChainVerification.check(db) }

@@ -102,8 +102,7 @@ public struct EndpointStats: Sendable, Codable, Hashable {
 }
 
 extension JournalReader {
-    /// `scalerd journal stats`: every endpoint's (or one's) stats over `from...to`, read in one
-    /// pass with each endpoint's decision in force at `from` counted from there.
+    /// Read in one pass, each endpoint's row in force at `from` looked up as its rows begin.
     public func stats(endpoint: String?, from: Date, to: Date, controlled: ControlledTime) throws(JournalError) -> [EndpointStats] {
         var accumulator = EndpointStats.Accumulator(from: from, to: to, controlled: controlled)
         do {

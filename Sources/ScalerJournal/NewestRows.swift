@@ -3,7 +3,7 @@ import Foundation
 /// Every endpoint's newest row this process wrote, changed in place by a write's transaction and
 /// put back as it was when that transaction does not commit: copying 10,000 rows out and back in
 /// every tick showed in profiles.
-struct NewestRows: Sendable {
+package struct NewestRows: Sendable {
     /// In an array, found by `positions`: a dictionary's lookup would copy the row to read it.
     private var rows: [NewestRow] = []
     private var positions: [String: Int] = [:]
@@ -24,6 +24,8 @@ struct NewestRows: Sendable {
         let row: NewestRow
         init(_ row: NewestRow) { self.row = row }
     }
+
+    package init() {}
 
     /// Where `endpoint`'s newest row is, for the calls below; nil before its first row.
     func position(of endpoint: String) -> Int? {
@@ -72,16 +74,16 @@ struct NewestRows: Sendable {
 
     /// A pruned row can no longer be extended: the next hold starts a new one. Only between
     /// appends (the service runs its prunes and ticks in turn), since it drops the undo log.
-    mutating func forget(upTo lastID: Int64) {
+    package mutating func forget(upTo lastID: Int64) {
         rebuild(rows.filter { ($0.entry.id ?? 0) > lastID })
     }
 
-    mutating func committed() {
+    package mutating func committed() {
         for (position, _) in undoLog { undoSlots[position] = -1 }
         undoLog.removeAll(keepingCapacity: true)
     }
 
-    mutating func rolledBack() {
+    package mutating func rolledBack() {
         var removed: Set<Int> = []
         for (position, change) in undoLog {
             undoSlots[position] = -1

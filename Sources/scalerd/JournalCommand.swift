@@ -16,7 +16,7 @@ struct JournalCommand: ParsableCommand {
 
 extension JournalFormat: ExpressibleByArgument {}
 
-struct JournalListCommand: ParsableCommand {
+struct JournalListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List decisions, oldest first.",
@@ -40,12 +40,12 @@ struct JournalListCommand: ParsableCommand {
         if limit < 0 { throw ValidationError("--limit must be 0 or more") }
     }
 
-    func run() throws {
+    func run() async throws {
         let now = Date()
         let query = try filter.query(now: now, limit: limit == 0 ? nil : limit)
-        try reportingFailure {
-            let reader = try JournalReader(path: try location.path())
-            let entries = try reader.entries(query)
+        try await reportingFailure {
+            let reader = try await location.reader()
+            let entries = try await reader.entries(query)
             guard format == .table else {
                 print(JournalFormatter.render(entries, as: format))
                 return
@@ -53,7 +53,7 @@ struct JournalListCommand: ParsableCommand {
             // A list cut by --limit starts at its first row: the lifecycle before it is not shown.
             let cut = query.limit.map { entries.count >= $0 } ?? false
             let from = cut ? entries.first?.at : query.since ?? .distantPast
-            let lines = TimelineLine.merge(entries, events: try reader.daemonEvents(), controlled: try reader.controlledTime(now: now), from: from, to: query.until ?? now)
+            let lines = TimelineLine.merge(entries, events: try await reader.daemonEvents(), controlled: try await reader.controlledTime(now: now), from: from, to: query.until ?? now)
             print(JournalFormatter.render(lines, as: .table))
         }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ScalerJournal
 
-struct JournalExplainCommand: ParsableCommand {
+struct JournalExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Tell in plain sentences how one decision came about, or what was in force at an instant.",
@@ -29,20 +29,19 @@ struct JournalExplainCommand: ParsableCommand {
         if endpoint != nil, at == nil { throw ValidationError("--endpoint goes with --at") }
     }
 
-    func run() throws {
-        try reportingFailure {
-            let path = try location.path()
-            let reader = try JournalReader(path: path)
+    func run() async throws {
+        try await reportingFailure {
+            let reader = try await location.reader()
             if let id {
-                guard let entry = try reader.entry(id: id) else { throw CommandFailure("\(path): no decision with ID \(id)") }
+                guard let entry = try await reader.entry(id: id) else { throw CommandFailure("\(reader.location): no decision with ID \(id)") }
                 print(JournalExplanation.text(entry))
                 return
             }
             let now = Date()
             let instant = try TimeArgument.parse(at ?? "", option: "--at", now: now)
-            let inForce = try reader.decisionsInForce(at: instant, endpoint: endpoint)
-            let gap = try reader.controlledTime(now: now).gap(at: instant)
-            print(InstantExplanation.text(at: instant, inForce: inForce, gap: gap, events: try reader.daemonEvents(), endpoint: endpoint))
+            let inForce = try await reader.decisionsInForce(at: instant, endpoint: endpoint)
+            let gap = try await reader.controlledTime(now: now).gap(at: instant)
+            print(InstantExplanation.text(at: instant, inForce: inForce, gap: gap, events: try await reader.daemonEvents(), endpoint: endpoint))
         }
     }
 }

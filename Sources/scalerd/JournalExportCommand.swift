@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ScalerJournal
 
-struct JournalExportCommand: ParsableCommand {
+struct JournalExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Every matching decision, oldest first, as JSON lines or CSV (hashes included), for audits and spreadsheets.",
@@ -26,23 +26,23 @@ struct JournalExportCommand: ParsableCommand {
     @Flag(help: "Export the daemon's starts, reloads and stops rather than its decisions.")
     var events = false
 
-    func run() throws {
+    func run() async throws {
         let query = try filter.query(now: Date())
-        try reportingFailure {
-            let reader = try JournalReader(path: try location.path())
+        try await reportingFailure {
+            let reader = try await location.reader()
             guard events else {
                 let writer = JournalFormatter.LineWriter(format: format == .csv ? .csv : .jsonl)
                 var output = BufferedOutput()
                 if let header = writer.header { output.line(header) }
                 if query.limit == nil {
-                    try reader.forEachEntry(query) { output.line(writer.line($0)) }
+                    try await reader.forEachEntry(query) { output.line(writer.line($0)) }
                 } else {
-                    for entry in try reader.entries(query) { output.line(writer.line(entry)) }
+                    for entry in try await reader.entries(query) { output.line(writer.line(entry)) }
                 }
                 output.flush()
                 return
             }
-            let selected = try reader.daemonEvents().filter { event in
+            let selected = try await reader.daemonEvents().filter { event in
                 query.since.map { event.at >= $0 } ?? true && query.until.map { event.at <= $0 } ?? true
             }
             print(DaemonEventFormatter.render(selected, csv: format == .csv))

@@ -1,24 +1,32 @@
 import ArgumentParser
 import Foundation
 import ScalerConfig
+import ScalerDaemon
+import ScalerJournal
 
-/// Which journal a `journal` subcommand reads: the one a config names, or a file given directly.
+/// Which journal a `journal` subcommand reads: the one a config names, or one given directly.
 struct JournalLocation: ParsableArguments {
-    @Option(name: .shortAndLong, help: "Config file whose journal.path to use.")
+    @Option(name: .shortAndLong, help: "Config file whose journal (journal.path or journal.url) to use.")
     var config = Defaults.configPath
 
-    @Option(help: "Journal file; overrides --config.")
+    @Option(help: "Journal file, or postgres://user@host/db (password from PGPASSWORD); overrides --config.")
     var journal: String?
 
-    func path() throws -> String {
-        try journal ?? JournalLocator.path(inConfig: config)
+    func store() throws -> JournalSettings.Store {
+        if let journal { return try JournalLocator.store(argument: journal, option: "--journal") }
+        return try JournalLocator.store(inConfig: config)
+    }
+
+    /// A read-only view of the journal.
+    func reader() async throws -> any JournalReading {
+        try await JournalOpening.reader(store())
     }
 }
 
 /// Runs a subcommand body; an error is printed as `scalerd: ...` and exits 1.
-func reportingFailure(_ body: () throws -> Void) throws {
+func reportingFailure(_ body: () async throws -> Void) async throws {
     do {
-        try body()
+        try await body()
     } catch let exit as ExitCode {
         throw exit
     } catch {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ScalerJournal
 
-struct JournalPlotCommand: ParsableCommand {
+struct JournalPlotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
         abstract: "Draw one endpoint's replicas, queue delay and concurrency over time, scale events marked, as an SVG file."
@@ -25,27 +25,26 @@ struct JournalPlotCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The SVG file to write.")
     var output: String
 
-    func run() throws {
+    func run() async throws {
         let now = Date()
         let from = try TimeArgument.parse(since, option: "--since", now: now)
         let to = try until.map { try TimeArgument.parse($0, option: "--until", now: now) } ?? now
         guard let zone = TimeZone(identifier: timeZone) else {
             throw ValidationError("--time-zone '\(timeZone)' is not an IANA time zone such as Europe/Berlin")
         }
-        try reportingFailure {
-            let path = try location.path()
-            let reader = try JournalReader(path: path)
-            var rows = try reader.entries(JournalQuery(endpoint: endpoint, since: from, until: to))
+        try await reportingFailure {
+            let reader = try await location.reader()
+            var rows = try await reader.entries(JournalQuery(endpoint: endpoint, since: from, until: to))
             // The decision in force when the range begins, so that the picture does not start blank.
-            if let before = try reader.entries(JournalQuery(endpoint: endpoint, until: from, limit: 1)).last, before.id != rows.first?.id {
+            if let before = try await reader.entries(JournalQuery(endpoint: endpoint, until: from, limit: 1)).last, before.id != rows.first?.id {
                 rows.insert(before, at: 0)
             }
             guard !rows.isEmpty else {
-                throw CommandFailure("\(path): no decisions of '\(endpoint)' up to \(JournalFormatter.timestamp(to))")
+                throw CommandFailure("\(reader.location): no decisions of '\(endpoint)' up to \(JournalFormatter.timestamp(to))")
             }
             let svg = JournalPlot.svg(
                 rows, endpoint: endpoint, from: from, to: to, timeZone: zone,
-                controlled: try reader.controlledTime(now: now), events: try reader.daemonEvents()
+                controlled: try await reader.controlledTime(now: now), events: try await reader.daemonEvents()
             )
             do {
                 try Data(svg.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

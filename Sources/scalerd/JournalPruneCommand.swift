@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ScalerConfig
+import Logging
+import ScalerDaemon
 import ScalerJournal
 
 struct JournalPruneCommand: AsyncParsableCommand {
@@ -23,8 +25,10 @@ struct JournalPruneCommand: AsyncParsableCommand {
         do {
             let now = Date()
             let cutoff = try TimeArgument.parse(before, option: "--before", now: now)
-            let path = try location.path()
-            let result = try await Journal(path: path).prune(before: cutoff, reason: "scalerd journal prune --before \(before)", at: now)
+            let journal = try await JournalOpening.store(JournalSettings(store: location.store()), logger: Logger(label: "scalerd"))
+            let path = journal.location
+            let result = try await journal.prune(before: cutoff, reason: "scalerd journal prune --before \(before)", at: now)
+            try await journal.close()
             if let last = result.lastRemovedID {
                 print("\(path): removed \(result.removedRows) row(s), up to ID \(last); the prune is recorded in journal_prune")
             } else {

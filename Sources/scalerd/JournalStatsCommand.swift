@@ -4,7 +4,7 @@ import ScalerConfig
 import ScalerCore
 import ScalerJournal
 
-struct JournalStatsCommand: ParsableCommand {
+struct JournalStatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Per endpoint over a range: scale events, time at each replica count, worker-seconds, errors by kind."
@@ -28,13 +28,13 @@ struct JournalStatsCommand: ParsableCommand {
     @Option(help: "text or json.")
     var format = StatsFormat.text
 
-    func run() throws {
+    func run() async throws {
         let now = Date()
         let from = try TimeArgument.parse(since, option: "--since", now: now)
         let to = try until.map { try TimeArgument.parse($0, option: "--until", now: now) } ?? now
-        try reportingFailure {
-            let reader = try JournalReader(path: try location.path())
-            let stats = try reader.stats(endpoint: endpoint, from: from, to: to, controlled: try reader.controlledTime(now: now))
+        try await reportingFailure {
+            let reader = try await location.reader()
+            let stats = try await reader.stats(endpoint: endpoint, from: from, to: to, controlled: try await reader.controlledTime(now: now))
             switch format {
             case .json:
                 print(String(decoding: try JournalFormatter.jsonEncoder().encode(stats), as: UTF8.self))

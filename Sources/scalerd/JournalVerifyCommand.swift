@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ScalerJournal
 
-struct JournalVerifyCommand: ParsableCommand {
+struct JournalVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the hash chain: name the first row changed, removed or inserted after it was written.",
@@ -11,10 +11,11 @@ struct JournalVerifyCommand: ParsableCommand {
 
     @OptionGroup var location: JournalLocation
 
-    func run() throws {
-        try reportingFailure {
-            let path = try location.path()
-            let result = try JournalReader(path: path).verify()
+    func run() async throws {
+        try await reportingFailure {
+            let reader = try await location.reader()
+            let path = reader.location
+            let result = try await reader.verify()
             let prunes = result.prunes == 0 ? "" : ", continuing from \(result.prunes) recorded prune(s)"
             guard let problem = result.problem else {
                 print("\(path): intact, \(result.rowsChecked) row(s) and \(result.eventsChecked) daemon event(s) checked\(prunes)")

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import ScalerConfig
 import ScalerCore
+import ScalerDaemon
 import ScalerJournal
 import ScalerSimulation
 
-struct ReplayCommand: ParsableCommand {
+struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Show what another config's policy would have decided on an endpoint's journalled observations.",
@@ -16,7 +17,7 @@ struct ReplayCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The journal file to read.")
+    @Option(help: "The journal to read: a file, or postgres://user@host/db (password from PGPASSWORD).")
     var journal: String
 
     @Option(name: .shortAndLong, help: "The config file with the policy to try.")
@@ -37,10 +38,10 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "table or json.")
     var format: ReplayFormat = .table
 
-    func run() throws {
+    func run() async throws {
         do {
             let (_, selected) = try EndpointSelection.load(config: config, endpoint: endpoint)
-            let steps = try Self.steps(journal: journal, endpoint: selected.name, since: since, until: until)
+            let steps = try await Self.steps(journal: journal, endpoint: selected.name, since: since, until: until)
             guard !steps.isEmpty else {
                 throw CommandFailure("\(journal): no evaluations of '\(selected.name)' in that range")
             }
@@ -52,20 +53,23 @@ struct ReplayCommand: ParsableCommand {
         } catch let error as JournalError {
             FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
             throw ExitCode.failure
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("scalerd: \(error)\n".utf8))
+            throw ExitCode.failure
         }
     }
 
     /// An endpoint's journalled evaluations from `since` (and up to `until`), as replay steps;
     /// read-only, so safe while the daemon runs. Shared with `tune --journal`.
-    static func steps(journal: String, endpoint: String, since: String, until: String?, now: Date = Date()) throws -> [ReplayStep] {
+    static func steps(journal: String, endpoint: String, since: String, until: String?, now: Date = Date()) async throws -> [ReplayStep] {
         let query = JournalQuery(
             endpoint: endpoint,
             since: try TimeArgument.parse(since, option: "--since", now: now),
             until: try until.map { try TimeArgument.parse($0, option: "--until", now: now) },
             action: nil, limit: nil
         )
-        let reader = try JournalReader(path: journal)
-        return steps(try reader.entries(query), controlled: try reader.controlledTime(now: now))
+        let reader = try await JournalOpening.reader(JournalLocator.store(argument: journal, option: "--journal"))
+        return steps(try await reader.entries(query), controlled: try await reader.controlledTime(now: now))
     }
 
     /// The steps, each marked when nobody was deciding between it and the one before.

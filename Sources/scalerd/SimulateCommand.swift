@@ -64,7 +64,7 @@ struct SimulateCommand: AsyncParsableCommand {
             let (loaded, endpoint, limits) = try target.load()
             let policy = endpoint.policy
             let model = try workers.model(policy: policy)
-            let (traceData, rebuilt) = try source.load(endpoint: endpoint.name, model: model)
+            let (traceData, rebuilt) = try await source.load(endpoint: endpoint.name, model: model)
             // Stdout may be JSON: how the arrivals were rebuilt goes beside it.
             if let rebuilt { FileHandle.standardError.write(Data((rebuilt.description + "\n").utf8)) }
             let simulator = Simulator(trace: traceData, model: model, seed: source.seed, delayTarget: try target.target(for: policy))

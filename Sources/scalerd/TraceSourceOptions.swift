@@ -39,9 +39,9 @@ struct TraceSourceOptions: ParsableArguments {
     }
 
     /// The requests, and when they were rebuilt from a journal, how.
-    func load(endpoint: String, model: WorkerModel) throws -> (trace: Trace, rebuilt: JournalArrivals.Account?) {
+    func load(endpoint: String, model: WorkerModel) async throws -> (trace: Trace, rebuilt: JournalArrivals.Account?) {
         guard let journal else { return (try load(), nil) }
-        let steps = try ReplayCommand.steps(journal: journal, endpoint: endpoint, since: since, until: nil)
+        let steps = try await ReplayCommand.steps(journal: journal, endpoint: endpoint, since: since, until: nil)
         guard steps.count >= 2 else {
             throw CommandFailure("\(journal): \(steps.isEmpty ? "no" : "only one") evaluation of '\(endpoint)' since \(since): nothing to rebuild arrivals from")
         }

@@ -38,7 +38,7 @@ struct TuneCommand: AsyncParsableCommand {
             let policy = endpoint.policy
             let model = try workers.model(policy: policy)
             let target = try endpointOptions.target(for: policy)
-            let (trace, rebuilt) = try source.load(endpoint: endpoint.name, model: model)
+            let (trace, rebuilt) = try await source.load(endpoint: endpoint.name, model: model)
             if let rebuilt { print(rebuilt.description + "\n") }
             let simulator = Simulator(trace: trace, model: model, seed: source.seed, delayTarget: target)
             let grid = SweepGrid(policy: policy, tick: loaded.tick, model: model, limits: limits, peakWorkers: simulator.lowerBound.peakWorkers)

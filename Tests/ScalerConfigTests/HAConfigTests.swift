@@ -15,9 +15,9 @@ import Testing
         let config = try fixture.load(withHA("{ url: \"postgres://scalerd@db1.internal/scalerd\", password: env:PG_PASSWORD }", fixture),
                                       environment: ConfigFixture.environment.merging(["PG_PASSWORD": "pg-secret-42"]) { $1 })
         let ha = try #require(config.ha)
-        #expect(ha.host == "db1.internal" && ha.port == 5432 && ha.username == "scalerd" && ha.database == "scalerd")
-        #expect(ha.tls == .prefer && ha.lease == 15 && ha.group == "scalerd")
-        #expect(ha.password?.reveal() == "pg-secret-42")
+        #expect(ha.server.host == "db1.internal" && ha.server.port == 5432 && ha.server.username == "scalerd" && ha.server.database == "scalerd")
+        #expect(ha.server.tls == .prefer && ha.lease == 15 && ha.group == "scalerd")
+        #expect(ha.server.password?.reveal() == "pg-secret-42")
         #expect(!ConfigSummary.text(of: config).contains("pg-secret-42"), "check never prints the password")
         #expect(ConfigSummary.text(of: config).contains("ha: group scalerd on postgres://scalerd@db1.internal:5432/scalerd?sslmode=prefer"))
     }
@@ -27,11 +27,11 @@ import Testing
         defer { fixture.remove() }
         let config = try fixture.load(withHA("{ url: \"postgresql://ops@10.0.0.5:6432/control?sslmode=require\", lease: 30s, group: gpu-east }", fixture))
         let ha = try #require(config.ha)
-        #expect(ha.port == 6432 && ha.tls == .require && ha.lease == 30 && ha.group == "gpu-east" && ha.password == nil)
+        #expect(ha.server.port == 6432 && ha.server.tls == .require && ha.lease == 30 && ha.group == "gpu-east" && ha.server.password == nil)
     }
 
     @Test(arguments: [
-        ("{ url: \"postgres://scalerd:hunter2@db/scalerd\" }", "ha.url", "the URL carries a password: give it as ha.password (env:, file: or credential:), never in the config itself"),
+        ("{ url: \"postgres://scalerd:hunter2@db/scalerd\" }", "ha.url", "the URL carries a password: give it as ha.password (env:, file: or credential:), never in the URL itself"),
         ("{ url: \"mysql://scalerd@db/scalerd\" }", "ha.url", "expected postgres://user@host:5432/database, found 'mysql://scalerd@db/scalerd'"),
         ("{ url: \"postgres://db/scalerd\" }", "ha.url", "the URL needs a user and a host: postgres://user@host:5432/database"),
         ("{ url: \"postgres://scalerd@db\" }", "ha.url", "the URL needs one database name after the host: postgres://scalerd@db/scalerd"),

@@ -27,7 +27,7 @@ import Testing
         try config(maxReplicas: 4).write(toFile: path, atomically: true, encoding: .utf8)
         let loader = ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: directory.path)
         let initial = try loader.load(file: path)
-        let journal = try Journal(path: initial.journal.path)
+        let journal = try Journal(path: initial.journal.path!)
         let status = DaemonStatus(config: initial)
         let clock = ManualClock()
         let ticker = ClockTicker(clock: clock)
@@ -61,7 +61,7 @@ import Testing
         await clock.waitForSleepers()
         clock.advance(by: .seconds(5))
         await settle { await ticks() == 3 }
-        let rows = try JournalReader(path: initial.journal.path).entries(JournalQuery())
+        let rows = try JournalReader(path: initial.journal.path!).entries(JournalQuery())
         #expect(Set(rows.map(\.policyVersion)).count == 2, "the tick after the reload ran on the new policy")
         running.cancel()
         _ = try? await running.value

@@ -15,7 +15,7 @@ import Testing
         let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1", min: 0, max: 10, idle: 5)])
         await state.setHealth("ep1", ["jobs": ["completed": 0, "failed": 0, "inProgress": 1, "inQueue": 12, "retried": 0], "workers": ["idle": 0, "running": 1]])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
-            var harness = try ControllerHarness(yaml: """
+            var harness = try await ControllerHarness(yaml: """
                 tick: 5s
                 providers:
                   - { name: rp, kind: runpod, base_url: "\(baseURL)", health_base_url: "\(baseURL)", api_key: env:KEY, rate_limit: 50 }

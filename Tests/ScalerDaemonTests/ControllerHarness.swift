@@ -21,23 +21,23 @@ struct ControllerHarness {
     init(
         yaml: String, environment: [String: String] = [:], clock: TestClock, directory: URL? = nil, journalledPools: Bool = false,
         logger: Logger = Logger(label: "test"), metrics: DaemonMetrics = DaemonMetrics(), journalBuffer: Int = 10_000
-    ) throws {
+    ) async throws {
         let directory = try directory ?? scratchDirectory("harness")
         self.directory = directory
         let text = "journal: { path: journal.sqlite }\n" + yaml
         config = try ConfigLoader(catalog: ProviderModules.catalog, secrets: SecretResolver(environment: environment), workingDirectory: directory.path)
             .parse(text, file: "test.yaml")
-        journal = try Journal(path: config.journal.path)
+        journal = try Journal(path: config.journal.path!)
         status = DaemonStatus(config: config)
         self.clock = clock
         let now: @Sendable () -> Date = { clock.now }
-        let ledger = journalledPools ? JournalPoolLedger.make(journal: journal, now: now(), logger: Logger(label: "test")) : PoolLedger()
+        let ledger = journalledPools ? await JournalPoolLedger.make(journal: journal, now: now(), logger: Logger(label: "test")) : PoolLedger()
         let factory = RuntimeFactory(http: sharedTestClient, metrics: metrics, ledger: ledger, clock: now)
         controller = Controller(
             config: config, runtimes: factory.runtimes(for: config), journal: journal, status: status, metrics: metrics, logger: logger, clock: now,
             journalBuffer: journalBuffer
         )
-        controller.restoreStates()
+        await controller.restoreStates()
     }
 
     @discardableResult
@@ -46,7 +46,7 @@ struct ControllerHarness {
     }
 
     func rows() throws -> [JournalEntry] {
-        try JournalReader(path: config.journal.path).entries(JournalQuery())
+        try JournalReader(path: config.journal.path!).entries(JournalQuery())
     }
 
     func remove() {

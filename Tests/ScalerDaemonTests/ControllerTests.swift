@@ -36,7 +36,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         // The slow endpoint would take a minute without the cut-off at 45% of the tick per stage;
         // all of it happens on a clock the test moves, so no stopwatch is needed.
         let config = try config(in: directory, tick: "4s", endpoints: ["fast", "slow"])
-        let journal = try Journal(path: config.journal.path)
+        let journal = try Journal(path: config.journal.path!)
         let clock = ManualClock()
         let runtimes = [
             EndpointRuntime(config: config.endpoints[0], provider: ScriptedProvider(replicas: 1), limits: .anything, metrics: FixedMetrics(inFlight: 3)),
@@ -57,7 +57,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         clock.advance(by: .milliseconds(1))
         await tick.value
 
-        let rows = try JournalReader(path: config.journal.path).entries(JournalQuery())
+        let rows = try JournalReader(path: config.journal.path!).entries(JournalQuery())
         let fast = try #require(rows.first { $0.endpoint == "fast" })
         #expect(fast.action == .scaleUp)
         #expect(fast.desired == 3)
@@ -92,7 +92,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         let directory = try scratchDirectory("controller")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = try config(in: directory, tick: "4s", endpoints: ["slow", "waiting"])
-        let journal = try Journal(path: config.journal.path)
+        let journal = try Journal(path: config.journal.path!)
         let clock = ManualClock()
         let runtimes = [
             EndpointRuntime(
@@ -103,7 +103,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         ]
         // One endpoint at a time: the slow one holds the only place until the deadline.
         await tickOneAtATimePastTheDeadline(config: config, runtimes: runtimes, journal: journal, clock: clock, sleepers: 3)
-        let rows = try JournalReader(path: config.journal.path).entries(JournalQuery())
+        let rows = try JournalReader(path: config.journal.path!).entries(JournalQuery())
         let waiting = try #require(rows.first { $0.endpoint == "waiting" })
         #expect(waiting.action == .hold)
         #expect(waiting.metricErrorKind == .timeout)
@@ -115,7 +115,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         let directory = try scratchDirectory("controller")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = try config(in: directory, tick: "4s", endpoints: ["hanging", "waiting"])
-        let journal = try Journal(path: config.journal.path)
+        let journal = try Journal(path: config.journal.path!)
         let clock = ManualClock()
         let runtimes = config.endpoints.map { endpoint in
             EndpointRuntime(
@@ -125,7 +125,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         }
         // One push at a time: the hanging one holds the only place until the deadline.
         await tickOneAtATimePastTheDeadline(config: config, runtimes: runtimes, journal: journal, clock: clock, sleepers: 2)
-        let rows = try JournalReader(path: config.journal.path).entries(JournalQuery())
+        let rows = try JournalReader(path: config.journal.path!).entries(JournalQuery())
         let hanging = try #require(rows.first { $0.endpoint == "hanging" })
         #expect(hanging.action == .scaleUp)
         #expect(hanging.outcome == .error && hanging.pushed && hanging.errorKind == .timeout)
@@ -156,10 +156,10 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
         config.endpoints[0].mode = mode
         edit(&config.endpoints[0].policy)
         let runtime = EndpointRuntime(config: config.endpoints[0], provider: provider, limits: .anything, metrics: FixedMetrics(inFlight: inFlight))
-        var controller = Controller(config: config, runtimes: [runtime], journal: try Journal(path: config.journal.path),
+        var controller = Controller(config: config, runtimes: [runtime], journal: try Journal(path: config.journal.path!),
                                     logger: Logger(label: "test"), clock: { Date() })
         await controller.tick()
-        return try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        return try #require(try JournalReader(path: config.journal.path!).entries(JournalQuery()).first)
     }
 
     @Test func aRefusedPushIsJournalledWithItsKind() async throws {
@@ -208,7 +208,7 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
 
 @Suite struct ControllerBookkeeping {
     @Test func eachEndpointKeepsItsOwnLearnedValuesWhateverTheOrderOfTheConfig() async throws {
-        var harness = try ControllerHarness(yaml: """
+        var harness = try await ControllerHarness(yaml: """
             tick: 1s
             providers: [{ name: demo, kind: simulated }]
             endpoints:
@@ -235,9 +235,9 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
             """, file: "test.yaml")
         config.endpoints[0].mode = .dryRun
         let runtime = EndpointRuntime(config: config.endpoints[0], provider: ScriptedProvider(replicas: 2, settings: live), limits: .anything, metrics: FixedMetrics(inFlight: 2))
-        var controller = Controller(config: config, runtimes: [runtime], journal: try Journal(path: config.journal.path), logger: Logger(label: "test"), clock: { Date() })
+        var controller = Controller(config: config, runtimes: [runtime], journal: try Journal(path: config.journal.path!), logger: Logger(label: "test"), clock: { Date() })
         await controller.tick()
-        let row = try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        let row = try #require(try JournalReader(path: config.journal.path!).entries(JournalQuery()).first)
         #expect(row.drift == [SettingDrift(field: "idle_timeout", live: "300", wanted: "5")])
     }
 }
@@ -274,10 +274,10 @@ private func config(in directory: URL, tick: String, endpoints: [String]) throws
               - { name: only, provider: demo, id: o, policy: { type: concurrency, value: 1, max_replicas: 8 } }
             """, file: "test.yaml")
         let runtime = EndpointRuntime(config: config.endpoints[0], provider: ScriptedProvider(replicas: 1), limits: .anything, metrics: FixedMetrics(inFlight: 4))
-        let journal = try Journal(path: config.journal.path, holdWriteInterval: config.journal.holdWriteInterval)
+        let journal = try Journal(path: config.journal.path!, holdWriteInterval: config.journal.holdWriteInterval)
         var controller = Controller(config: config, runtimes: [runtime], journal: journal, logger: Logger(label: "test"), clock: { Date() })
         await controller.tick()
-        #expect(try JournalReader(path: config.journal.path).entries(JournalQuery()).first?.action == .scaleUp)
+        #expect(try JournalReader(path: config.journal.path!).entries(JournalQuery()).first?.action == .scaleUp)
         #expect(try journal.endpointStates().isEmpty, "an action saves its state within the interval, not at once")
         await controller.flush()
         #expect(try journal.endpointStates().map(\.endpoint) == ["only"], "a stop saves every state this run decided")

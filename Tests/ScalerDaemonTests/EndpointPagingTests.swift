@@ -25,7 +25,7 @@ import Testing
         let config = try ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: directory.path).parse(yaml, file: "test.yaml")
         return AdminAPI(
             status: DaemonStatus(config: config), metrics: DaemonMetrics(), reloads: ReloadCoordinator(wake: {}), pushed: PushedSamples(),
-            journal: try Journal(path: config.journal.path), token: nil, listen: .unix(path: directory.appendingPathComponent("admin.sock").path),
+            journal: try Journal(path: config.journal.path!), token: nil, listen: .unix(path: directory.appendingPathComponent("admin.sock").path),
             clock: { Date() }
         )
     }

@@ -35,7 +35,7 @@ import Testing
                 let lines = Lines()
                 let metrics = DaemonMetrics()
                 let clock = TestClock(start: Date(timeIntervalSince1970: 1_800_000_000))
-                var harness = try ControllerHarness(yaml: """
+                var harness = try await ControllerHarness(yaml: """
                     tick: 5s
                     providers:
                       - { name: ppio-prod, kind: ppio, base_url: "\(baseURL)", health_base_url: "\(gatewayURL)", api_key: env:KEY, rate_limit: 100 }
@@ -80,7 +80,7 @@ import Testing
                 let yaml = "tick: 3s\n" + FakeEndpointsV2.config(
                     providerURL: baseURL, metricsURL: metricsURL, policy: "{ type: concurrency, value: 2, min_replicas: 1, max_replicas: 4 }"
                 )
-                var harness = try ControllerHarness(yaml: yaml, environment: ["KEY": FakeEndpointsV2.apiKey], clock: TestClock(start: Date(timeIntervalSince1970: 1_800_000_000)))
+                var harness = try await ControllerHarness(yaml: yaml, environment: ["KEY": FakeEndpointsV2.apiKey], clock: TestClock(start: Date(timeIntervalSince1970: 1_800_000_000)))
                 defer { harness.remove() }
                 // The read passes, the apply's read passes, then every attempt at the update is a prompt 500.
                 await state.inject(.pass, .pass)

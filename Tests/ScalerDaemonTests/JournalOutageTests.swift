@@ -16,7 +16,7 @@ import Testing
                 let yaml = "tick: 5s\n" + FakeEndpointsV2.config(
                     providerURL: baseURL, metricsURL: metricsURL, policy: "{ type: concurrency, value: 1, max_replicas: 10, scale_down: { stabilization: 0s } }"
                 )
-                var harness = try ControllerHarness(yaml: yaml, environment: ["KEY": FakeEndpointsV2.apiKey], clock: clock, journalBuffer: 3)
+                var harness = try await ControllerHarness(yaml: yaml, environment: ["KEY": FakeEndpointsV2.apiKey], clock: clock, journalBuffer: 3)
                 defer { harness.remove() }
                 // A load that moves every tick, so that no decision repeats the one before.
                 var ticks = 0
@@ -43,7 +43,7 @@ import Testing
                 let gap = try #require(rows.first { $0.metricErrorKind == .journalUnavailable })
                 #expect(gap.repeats == 6 && gap.errorKind == .journalUnavailable && !gap.pushed)
                 #expect(gap.reason.contains("6 evaluation(s)") && gap.reason.contains("nothing was acted on meanwhile"))
-                let verification = try JournalReader(path: harness.config.journal.path).verify()
+                let verification = try JournalReader(path: harness.config.journal.path!).verify()
                 #expect(verification.problem == nil)
                 #expect(verification.gaps.map(\.evaluations) == [6])
                 let stats = EndpointStats.compute(rows, from: nil, to: clock.now)

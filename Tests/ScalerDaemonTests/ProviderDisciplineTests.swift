@@ -16,7 +16,7 @@ import Testing
         await state.setHealth("ep1", ["jobs": ["completed": 0, "failed": 0, "inProgress": 1, "inQueue": 0, "retried": 0], "workers": ["idle": 0, "running": 1]])
         try await withFakeServer(FakeRunPodREST.router(state)) { baseURL in
             let clock = TestClock(start: Self.start)
-            var harness = try ControllerHarness(yaml: """
+            var harness = try await ControllerHarness(yaml: """
                 tick: 5s
                 providers:
                   - { name: rp, kind: runpod, base_url: "\(baseURL)", health_base_url: "\(baseURL)", api_key: env:KEY, rate_limit: 50 }
@@ -76,7 +76,7 @@ import Testing
         await metrics.setHealth("ep1", ["queue": ["delay": 0, "waiting": 0, "running": 2]])
         try await withFakeServer(steady.router(state)) { baseURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
-                var harness = try ControllerHarness(yaml: """
+                var harness = try await ControllerHarness(yaml: """
                     tick: 5s
                     providers:
                       - { name: p, \(steady.providerYAML), base_url: "\(baseURL)", api_key: env:KEY, rate_limit: 50 }
@@ -112,7 +112,7 @@ import Testing
         try await withFakeServer(FakeGPUGeek.router(cloud, state)) { baseURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
                 let yaml = Self.poolYAML(baseURL, metricsURL, policy: "{ type: queue, value: 2, min_replicas: 2, max_replicas: 4 }")
-                var harness = try ControllerHarness(yaml: yaml, environment: ["KEY": FakeGPUGeekCloud.token], clock: clock)
+                var harness = try await ControllerHarness(yaml: yaml, environment: ["KEY": FakeGPUGeekCloud.token], clock: clock)
                 defer { harness.remove() }
                 for _ in 0..<5 {
                     clock.advance(5)
@@ -147,7 +147,7 @@ import Testing
         await metrics.setHealth("ep1", ["queue": ["waiting": 0, "running": 1]])
         try await withFakeServer(FakeEndpointsV2.router(state)) { baseURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
-                var harness = try ControllerHarness(yaml: """
+                var harness = try await ControllerHarness(yaml: """
                     providers:
                       - { name: p, kind: ppio, base_url: "\(baseURL)", api_key: env:KEY }
                     endpoints:
@@ -177,7 +177,7 @@ import Testing
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
                 let yaml = ProviderDiscipline.poolYAML(baseURL, metricsURL, policy: "{ type: concurrency, value: 1, min_replicas: 0, max_replicas: 2 }")
                 let environment = ["KEY": FakeGPUGeekCloud.token]
-                var first = try ControllerHarness(yaml: yaml, environment: environment, clock: clock, journalledPools: true)
+                var first = try await ControllerHarness(yaml: yaml, environment: environment, clock: clock, journalledPools: true)
                 defer { first.remove() }
                 // The read's and the apply's listings pass; the create is lost before GPUGeek acts on it.
                 await state.inject(.pass, .pass, .status(502, body: "bad gateway"))
@@ -186,7 +186,7 @@ import Testing
                 #expect(await cloud.created.isEmpty)
 
                 clock.advance(5)
-                var restarted = try ControllerHarness(yaml: yaml, environment: environment, clock: clock, directory: first.directory, journalledPools: true)
+                var restarted = try await ControllerHarness(yaml: yaml, environment: environment, clock: clock, directory: first.directory, journalledPools: true)
                 await restarted.tick()
                 #expect(await cloud.created.isEmpty, "the lost create is still counted after the restart")
                 #expect(try restarted.rows().last?.currentReplicas == 1)

@@ -22,7 +22,7 @@ import Testing
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
                 let clock = TestClock(start: Self.start)
                 let environment = ["KEY": FakeEndpointsV2.apiKey]
-                var first = try ControllerHarness(yaml: yaml(providerURL, metricsURL), environment: environment, clock: clock)
+                var first = try await ControllerHarness(yaml: yaml(providerURL, metricsURL), environment: environment, clock: clock)
                 defer { first.remove() }
                 await metrics.setHealth("ep-1", ["queue": ["waiting": 0, "running": 6]])
                 await first.tick()
@@ -34,7 +34,7 @@ import Testing
                 }
                 // The daemon restarts 30 s into the 60 s window.
                 clock.advance(5)
-                var restarted = try ControllerHarness(yaml: yaml(providerURL, metricsURL), environment: environment, clock: clock, directory: first.directory)
+                var restarted = try await ControllerHarness(yaml: yaml(providerURL, metricsURL), environment: environment, clock: clock, directory: first.directory)
                 while clock.now < Self.start.addingTimeInterval(100) {
                     await restarted.tick()
                     clock.advance(5)

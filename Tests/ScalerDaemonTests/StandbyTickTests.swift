@@ -23,9 +23,9 @@ import Testing
             """, file: "test.yaml")
         let refusing = ScriptedProvider(replicas: 1, applyError: .init(.unavailable, "must not be called"))
         let runtime = EndpointRuntime(config: config.endpoints[0], provider: refusing, limits: .anything, metrics: FixedMetrics(inFlight: 4))
-        var controller = Controller(config: config, runtimes: [runtime], journal: try Journal(path: config.journal.path), logger: Logger(label: "test"), clock: { Date() })
+        var controller = Controller(config: config, runtimes: [runtime], journal: try Journal(path: config.journal.path!), logger: Logger(label: "test"), clock: { Date() })
         await controller.tick(acting: acting)
-        return try #require(try JournalReader(path: config.journal.path).entries(JournalQuery()).first)
+        return try #require(try JournalReader(path: config.journal.path!).entries(JournalQuery()).first)
     }
 
     @Test func aStandbyDecidesAndJournalsWhyButNeverPushes() async throws {

@@ -8,7 +8,7 @@ import Testing
 /// The hashes as docs/journal.md defines them, recomputed here from the stored columns with
 /// nothing of the journal's own code: an auditor's script can check a journal the same way, and
 /// a change to how scalerd computes them that moved a single byte fails here.
-@Suite struct DocumentedHashFormat {
+@Suite(.postgres) struct DocumentedHashFormat {
     private static let recordedColumns = [
         "at", "endpoint", "provider", "mode", "policy_version", "metric_status", "metric_age", "metric_error",
         "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers", "current_replicas",
@@ -34,33 +34,33 @@ import Testing
         SHA256.hash(data: Data(lines.joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    @Test func everyStoredHashIsTheSHA256OfTheLinkAndEachValuesCanonicalTextOnePerLine() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        let journal = try Journal(path: path)
-        // Whole and fractional reals, a multi-byte reason, a metric failure's kind (an optional
-        // column) and a hold run whose extension has ranges.
-        var failing = entry(at: 1_800_000_000.25, desired: 4)
-        failing.metricErrorKind = .timeout
-        failing.metricError = "no answer in 2 s"
-        failing.reason = "scale up 2 -> 4: queue délai 6.5 s"
-        try await journal.append(failing)
-        try await journal.append(entry(at: 1_800_000_010, desired: 2, action: .hold, queueDelay: 1))
-        try await journal.append([entry(at: 1_800_000_020, desired: 2, action: .hold, queueDelay: 3.75)], completingHoldRuns: true)
+    @Test(arguments: JournalBackend.allCases)
+    func everyStoredHashIsTheSHA256OfTheLinkAndEachValuesCanonicalTextOnePerLine(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            // Whole and fractional reals, a multi-byte reason, a metric failure's kind (an optional
+            // column) and a hold run whose extension has ranges.
+            var failing = entry(at: 1_800_000_000.25, desired: 4)
+            failing.metricErrorKind = .timeout
+            failing.metricError = "no answer in 2 s"
+            failing.reason = "scale up 2 -> 4: queue délai 6.5 s"
+            try await journal.store.append(failing)
+            try await journal.store.append(entry(at: 1_800_000_010, desired: 2, action: .hold, queueDelay: 1))
+            try await journal.store.append([entry(at: 1_800_000_020, desired: 2, action: .hold, queueDelay: 3.75)], states: [], completingHoldRuns: true)
 
-        let rows = try DatabaseQueue(path: path).read { db in try Row.fetchAll(db, sql: "SELECT * FROM decision ORDER BY id") }
-        #expect(rows.count == 2)
-        var previous = String(repeating: "0", count: 64)
-        for row in rows {
-            var lines = [previous] + Self.recordedColumns.map { Self.canonical(row[$0]) }
-            let kind: DatabaseValue = row["metric_error_kind"]
-            if !kind.isNull { lines.append("metric_error_kind=\(Self.canonical(kind))") }
-            let hash = Self.sha256(lines)
-            #expect(row["prev_hash"] == previous)
-            #expect(row["hash"] == hash)
-            #expect(row["extension_hash"] == Self.sha256([hash] + Self.extensionColumns.map { Self.canonical(row[$0]) }))
-            previous = hash
+            let rows = try await journal.rawRows("SELECT * FROM decision ORDER BY id")
+            #expect(rows.count == 2)
+            var previous = String(repeating: "0", count: 64)
+            for row in rows {
+                var lines = [previous] + Self.recordedColumns.map { Self.canonical(row[$0]) }
+                let kind: DatabaseValue = row["metric_error_kind"]
+                if !kind.isNull { lines.append("metric_error_kind=\(Self.canonical(kind))") }
+                let hash = Self.sha256(lines)
+                #expect(row["prev_hash"] == previous)
+                #expect(row["hash"] == hash)
+                #expect(row["extension_hash"] == Self.sha256([hash] + Self.extensionColumns.map { Self.canonical(row[$0]) }))
+                previous = hash
+            }
+            #expect((rows.last?["repeats"] as Int?) == 2)
         }
-        #expect((rows.last?["repeats"] as Int?) == 2)
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import Logging
+import ScalerJournalPostgres
+import ScalerTestSupport
 import ScalerCore
 import ScalerJournal
 import Testing
@@ -49,115 +52,127 @@ func rawWriteError(path: String, sql: String) throws -> String? {
     }
 }
 
-/// A write through a connection configured as JournalReader's is.
-private func readOnlyWriteFails(path: String) throws -> Bool {
-    var configuration = Configuration()
-    configuration.readonly = true
-    let queue = try DatabaseQueue(path: path, configuration: configuration)
-    do {
-        try queue.write { try $0.execute(sql: "INSERT INTO policy_version VALUES ('x','y',0,'{}')") }
-        return false
-    } catch {
-        return true
-    }
-}
-
-@Suite struct JournalRecords {
-    @Test func everyFieldOfAnEvaluationRoundTrips() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        let journal = try Journal(path: path)
-        let written = entry(at: 1_800_000_000.5, outcome: .failed(kind: .rateLimited, message: "429 retry after 3s"))
-        try await journal.append(written)
-        let read = try JournalReader(path: path).entries(JournalQuery())
-        #expect(read.count == 1)
-        var expected = written
-        expected.id = read[0].id
-        // The journal adds the hash chain; everything the evaluation said comes back as written.
-        #expect(read[0].prevHash == String(repeating: "0", count: 64) && read[0].hash?.count == 64 && read[0].extensionHash?.count == 64)
-        (expected.prevHash, expected.hash, expected.extensionHash) = (read[0].prevHash, read[0].hash, read[0].extensionHash)
-        #expect(read[0] == expected)
-        #expect(read[0].clamps == [Clamp(kind: .stepLimit, before: 5, after: 3, detail: "scale_up.max_step=1")])
-        #expect(read[0].errorKind == .rateLimited)
-        #expect(read[0].pushed)
-        #expect(read[0].providerLatencyMs == 12.3)
-    }
-
-    @Test func queriesFilterByEndpointTimeAndAction() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        let journal = try Journal(path: path)
-        try await journal.append([
-            entry(endpoint: "a", at: 100), entry(endpoint: "b", at: 110),
-            entry(endpoint: "a", at: 120, action: .hold), entry(endpoint: "a", at: 130, desired: 1, action: .scaleDown),
-        ])
-        let reader = try JournalReader(path: path)
-        #expect(try reader.entries(JournalQuery(endpoint: "a")).map(\.at.timeIntervalSince1970) == [100, 120, 130])
-        let window = try reader.entries(JournalQuery(since: Date(timeIntervalSince1970: 110), until: Date(timeIntervalSince1970: 120)))
-        #expect(window.map(\.at.timeIntervalSince1970) == [110, 120])
-        #expect(try reader.entries(JournalQuery(action: .scaleDown)).map(\.endpoint) == ["a"])
-        #expect(try reader.entries(JournalQuery(limit: 2)).map(\.at.timeIntervalSince1970) == [120, 130])
-    }
-
-    @Test func rowsCannotBeUpdatedOrDeletedEvenWithRawSQL() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        let journal = try Journal(path: path)
-        try await journal.append(entry(at: 1))
-        try await journal.recordPolicyVersion("v1", endpoint: "chat", configJSON: "{}", at: Date())
-        for sql in ["UPDATE decision SET desired = 99", "DELETE FROM decision", "UPDATE policy_version SET config = '{}'", "DELETE FROM policy_version"] {
-            let message = try rawWriteError(path: path, sql: sql)
-            #expect(message?.contains("append-only") == true, "\(sql)")
+@Suite(.postgres) struct JournalRecords {
+    @Test(arguments: JournalBackend.allCases)
+    func everyFieldOfAnEvaluationRoundTrips(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            let written = entry(at: 1_800_000_000.5, outcome: .failed(kind: .rateLimited, message: "429 retry after 3s"))
+            try await journal.store.append(written)
+            let read = try await journal.entries()
+            #expect(read.count == 1)
+            var expected = written
+            expected.id = read[0].id
+            // The journal adds the hash chain; everything the evaluation said comes back as written.
+            #expect(read[0].prevHash == String(repeating: "0", count: 64) && read[0].hash?.count == 64 && read[0].extensionHash?.count == 64)
+            (expected.prevHash, expected.hash, expected.extensionHash) = (read[0].prevHash, read[0].hash, read[0].extensionHash)
+            #expect(read[0] == expected)
+            #expect(read[0].clamps == [Clamp(kind: .stepLimit, before: 5, after: 3, detail: "scale_up.max_step=1")])
+            #expect(read[0].errorKind == .rateLimited)
+            #expect(read[0].pushed)
+            #expect(read[0].providerLatencyMs == 12.3)
         }
-        #expect(try JournalReader(path: path).entries(JournalQuery()).first?.desired == 3)
     }
 
-    @Test func aReaderSeesConsistentRowsWhileTheWriterAppends() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        let journal = try Journal(path: path)
-        try await journal.append(entry(at: 0))
-        let reader = try JournalReader(path: path)
-        let batches = 200
-        let writer = Task {
-            for batch in 1...batches {
-                // Three rows per transaction: a reader must never see part of one.
-                try await journal.append((0..<3).map { entry(at: Double(batch * 10 + $0)) })
+    @Test(arguments: JournalBackend.allCases)
+    func queriesFilterByEndpointTimeAndAction(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            try await journal.store.append([
+                entry(endpoint: "a", at: 100), entry(endpoint: "b", at: 110),
+                entry(endpoint: "a", at: 120, action: .hold), entry(endpoint: "a", at: 130, desired: 1, action: .scaleDown),
+            ])
+            let reader = try await journal.reader()
+            #expect(try await reader.entries(JournalQuery(endpoint: "a")).map(\.at.timeIntervalSince1970) == [100, 120, 130])
+            let window = try await reader.entries(JournalQuery(since: Date(timeIntervalSince1970: 110), until: Date(timeIntervalSince1970: 120)))
+            #expect(window.map(\.at.timeIntervalSince1970) == [110, 120])
+            #expect(try await reader.entries(JournalQuery(action: .scaleDown)).map(\.endpoint) == ["a"])
+            #expect(try await reader.entries(JournalQuery(limit: 2)).map(\.at.timeIntervalSince1970) == [120, 130])
+            #expect(try await reader.entry(id: 2)?.endpoint == "b")
+            #expect(try await reader.entry(id: 99) == nil)
+        }
+    }
+
+    @Test(arguments: JournalBackend.allCases)
+    func rowsCannotBeUpdatedOrDeletedEvenWithRawSQL(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            try await journal.store.append(entry(at: 1))
+            try await journal.store.recordPolicyVersion("v1", endpoint: "chat", configJSON: "{}", at: Date())
+            try await journal.store.recordPause(endpoint: "chat", paused: true, at: Date())
+            for sql in [
+                "UPDATE decision SET desired = 99", "DELETE FROM decision", "UPDATE policy_version SET config = '{}'", "DELETE FROM policy_version",
+                "UPDATE endpoint_pause SET paused = false", "DELETE FROM endpoint_pause",
+            ] {
+                let message = try await journal.rawWriteError(sql)
+                #expect(message?.contains("append-only") == true, "\(sql): \(String(describing: message))")
             }
+            #expect(try await journal.entries().first?.desired == 3)
         }
-        var counts: [Int] = []
-        while counts.last != 1 + 3 * batches {
-            let count = try reader.count()
-            #expect((count - 1) % 3 == 0, "a transaction is seen whole or not at all")
-            counts.append(count)
-            try await Task.sleep(for: .milliseconds(1))
-        }
-        try await writer.value
-        #expect(counts == counts.sorted())
-        #expect(counts.count > 1)
     }
 
-    @Test func theReaderNeverCreatesAJournal() throws {
+    @Test(arguments: JournalBackend.allCases)
+    func aReaderSeesConsistentRowsWhileTheWriterAppends(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            let store = journal.store
+            try await store.append(entry(at: 0))
+            let reader = try await journal.reader()
+            let batches = 200
+            let writer = Task {
+                for batch in 1...batches {
+                    // Three rows per transaction: a reader must never see part of one.
+                    try await store.append((0..<3).map { entry(at: Double(batch * 10 + $0)) })
+                }
+            }
+            var counts: [Int] = []
+            while counts.last != 1 + 3 * batches {
+                let count = try await reader.count()
+                #expect((count - 1) % 3 == 0, "a transaction is seen whole or not at all")
+                counts.append(count)
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            try await writer.value
+            #expect(counts == counts.sorted())
+            #expect(counts.count > 1)
+            let verified = try await reader.verify()
+            #expect(verified.problem == nil, "\(String(describing: verified.problem))")
+        }
+    }
+
+    @Test func theSQLiteReaderNeverCreatesAJournal() throws {
         let path = scratchPath()
         #expect(throws: JournalError.self) { try JournalReader(path: path) }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
-    @Test func theReaderCannotWrite() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        try await Journal(path: path).append(entry(at: 1))
-        #expect(try readOnlyWriteFails(path: path))
+    @Test func thePostgresReaderNeverCreatesAJournal() async throws {
+        let server = try #require(ThrowawayPostgres.shared)
+        let database = "empty_\(UUID().uuidString.prefix(8).lowercased())"
+        try await TestJournal.raw(server, database: server.database, "CREATE DATABASE \(database)")
+        let error = await #expect(throws: JournalError.self) {
+            _ = try await PostgresJournal.reading(TestJournal.target(server, database), logger: Logger(label: "test"))
+        }
+        #expect(error?.description.contains("no scalerd journal in this database") == true, "\(String(describing: error))")
+        #expect(error?.description.contains(server.password) == false)
+        let tables = try await TestJournal.rawRows(server, database: database, "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'")
+        #expect(tables.first?["n"] == 0)
     }
 
-    @Test func reopeningKeepsRowsAndSchema() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        try await Journal(path: path).append(entry(at: 1))
-        let reopened = try Journal(path: path)
-        try await reopened.append(entry(at: 2))
-        try reopened.checkpoint()
-        #expect(try JournalReader(path: path).count() == 2)
+    @Test(arguments: JournalBackend.allCases)
+    func theReaderCannotWrite(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            try await journal.store.append(entry(at: 1))
+            #expect(try await journal.readerWriteFails("INSERT INTO policy_version VALUES ('x','y',0,'{}')"))
+        }
+    }
+
+    @Test(arguments: JournalBackend.allCases)
+    func reopeningKeepsRowsAndSchema(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            try await journal.store.append(entry(at: 1))
+            let reopened = try await journal.reopened()
+            try await reopened.append(entry(at: 2))
+            try await reopened.close()
+            #expect(try await journal.reader().count() == 2)
+            #expect(try await journal.verify().problem == nil)
+        }
     }
 }
 

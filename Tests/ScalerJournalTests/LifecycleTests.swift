@@ -88,76 +88,153 @@ private func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: secon
     }
 }
 
-@Suite struct LifecycleRecords {
-    @Test func startsReloadsAndStopsAreChainedAndTamperingIsNamed() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        let journal = try Journal(path: path)
-        try await journal.append(entry(at: 1_001))
-        try await journal.record(event(.start, at: 1_000))
-        try await journal.record(event(.reload, at: 1_010))
-        try await journal.record(event(.stop, at: 1_020, detail: DaemonEvent.StopDetail(endpoints: [
-            HandBackRecord(endpoint: "chat", onStop: .release, action: .released, pushedMinReplicas: 1, outcome: .ok),
-        ]).detail))
-        let reader = try JournalReader(path: path)
-        let verified = try reader.verify()
-        #expect(verified.problem == nil && verified.eventsChecked == 3 && verified.rowsChecked == 1)
-        let stop = try #require(try reader.daemonEvents().last)
-        #expect(DaemonEvent.StopDetail(detail: stop.detail)?.endpoints.first?.summary == "chat released to 1 (ok)")
+@Suite(.postgres) struct LifecycleRecords {
+    @Test(arguments: JournalBackend.allCases)
+    func startsReloadsAndStopsAreChainedAndTamperingIsNamed(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            try await journal.store.append(entry(at: 1_001))
+            try await journal.store.record(event(.start, at: 1_000))
+            try await journal.store.record(event(.reload, at: 1_010))
+            try await journal.store.record(event(.stop, at: 1_020, detail: DaemonEvent.StopDetail(endpoints: [
+                HandBackRecord(endpoint: "chat", onStop: .release, action: .released, pushedMinReplicas: 1, outcome: .ok),
+            ]).detail))
+            let reader = try await journal.reader()
+            let verified = try await reader.verify()
+            #expect(verified.problem == nil && verified.eventsChecked == 3 && verified.rowsChecked == 1)
+            let stop = try #require(try await reader.daemonEvents().last)
+            #expect(DaemonEvent.StopDetail(detail: stop.detail)?.endpoints.first?.summary == "chat released to 1 (ok)")
 
-        #expect(try rawWriteError(path: path, sql: "UPDATE daemon_event SET reason = 'x'")?.contains("append-only") == true)
-        #expect(try rawWriteError(path: path, sql: "DELETE FROM daemon_event WHERE id = 3")?.contains("append-only") == true)
-        // Behind the triggers' back: a stop made to look like a crash is seen.
-        _ = try rawWriteError(path: path, sql: "DROP TRIGGER daemon_event_append_only_update")
-        _ = try rawWriteError(path: path, sql: "UPDATE daemon_event SET event = 'unclean_end' WHERE id = 3")
-        let broken = try JournalReader(path: path).verify()
-        #expect(broken.problem?.inDaemonEvents == true && broken.problem?.rowID == 3 && broken.problem?.kind == .changed)
+            #expect(try await journal.rawWriteError("UPDATE daemon_event SET reason = 'x'")?.contains("append-only") == true)
+            #expect(try await journal.rawWriteError("DELETE FROM daemon_event WHERE id = 3")?.contains("append-only") == true)
+            // Behind the rules' back: a stop made to look like a crash is seen.
+            try await journal.tamper("UPDATE daemon_event SET event = 'unclean_end' WHERE id = 3")
+            let broken = try await journal.verify()
+            #expect(broken.problem?.inDaemonEvents == true && broken.problem?.rowID == 3 && broken.problem?.kind == .changed)
+        }
     }
 
-    @Test func aRemovedNewestEventIsSeen() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        let journal = try Journal(path: path)
-        try await journal.record(event(.start, at: 1_000))
-        try await journal.record(event(.stop, at: 1_020))
-        _ = try rawWriteError(path: path, sql: "DROP TRIGGER daemon_event_append_only_delete")
-        _ = try rawWriteError(path: path, sql: "DELETE FROM daemon_event WHERE id = 2")
-        let broken = try JournalReader(path: path).verify()
-        #expect(broken.problem?.kind == .removed && broken.problem?.inDaemonEvents == true, "a deleted stop cannot pass for a run still going")
+    @Test(arguments: JournalBackend.allCases)
+    func aRemovedNewestEventIsSeen(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            try await journal.store.record(event(.start, at: 1_000))
+            try await journal.store.record(event(.stop, at: 1_020))
+            try await journal.tamper("DELETE FROM daemon_event WHERE id = 2")
+            let broken = try await journal.verify()
+            #expect(broken.problem?.kind == .removed && broken.problem?.inDaemonEvents == true, "a deleted stop cannot pass for a run still going")
+        }
     }
 
-    @Test func thePreviousRunIsStoppedEndedWithoutAStopOrUnknown() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        let journal = try Journal(path: path)
-        #expect(try journal.previousRun() == nil, "an empty journal has no previous run")
+    @Test(arguments: JournalBackend.allCases)
+    func thePreviousRunIsStoppedEndedWithoutAStopOrUnknown(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            let store = journal.store
+            #expect(try await store.previousRun() == nil, "an empty journal has no previous run")
 
-        try await journal.append(entry(at: 900))
-        let legacy = try #require(try journal.previousRun())
-        #expect(legacy.ending == .endedWithoutStop && legacy.endedAt == date(900) && legacy.pid == nil, "decisions from before lifecycle records")
+            try await store.append(entry(at: 900))
+            let legacy = try #require(try await store.previousRun())
+            #expect(legacy.ending == .endedWithoutStop && legacy.endedAt == date(900) && legacy.pid == nil, "decisions from before lifecycle records")
 
-        try await journal.record(event(.start, at: 1_000, pid: 7))
-        try await journal.append(entry(at: 1_005))
-        let crashed = try #require(try journal.previousRun())
-        #expect(crashed.ending == .endedWithoutStop && crashed.pid == 7 && crashed.startedAt == date(1_000) && crashed.endedAt == date(1_005))
+            try await store.record(event(.start, at: 1_000, pid: 7))
+            try await store.append(entry(at: 1_005))
+            let crashed = try #require(try await store.previousRun())
+            #expect(crashed.ending == .endedWithoutStop && crashed.pid == 7 && crashed.startedAt == date(1_000) && crashed.endedAt == date(1_005))
 
-        try await journal.record(event(.reload, at: 1_010, pid: 7))
-        try await journal.record(event(.stop, at: 1_020, pid: 7, reason: "graceful stop"))
-        let stopped = try #require(try journal.previousRun())
-        #expect(stopped == PreviousRun(pid: 7, startedAt: date(1_000), endedAt: date(1_020), ending: .stopped, reason: "graceful stop"))
+            try await store.record(event(.reload, at: 1_010, pid: 7))
+            try await store.record(event(.stop, at: 1_020, pid: 7, reason: "graceful stop"))
+            let stopped = try #require(try await store.previousRun())
+            #expect(stopped == PreviousRun(pid: 7, startedAt: date(1_000), endedAt: date(1_020), ending: .stopped, reason: "graceful stop"))
+        }
     }
 
-    @Test func theDecisionInForceAtAnInstantIsEachEndpointsNewestByThen() async throws {
-        let path = scratchPath()
-        defer { removeJournal(path) }
-        let journal = try Journal(path: path)
-        try await journal.append([entry(endpoint: "a", at: 1_000, desired: 1), entry(endpoint: "b", at: 1_000, desired: 2)])
-        try await journal.append([entry(endpoint: "a", at: 1_010, desired: 3)])
-        let reader = try JournalReader(path: path)
-        #expect(try reader.decisionsInForce(at: date(1_005)).map(\.desired) == [1, 2])
-        #expect(try reader.decisionsInForce(at: date(1_010)).map(\.desired) == [3, 2])
-        #expect(try reader.decisionsInForce(at: date(1_010), endpoint: "b").map(\.desired) == [2])
-        #expect(try reader.decisionsInForce(at: date(999)).isEmpty)
+    @Test(arguments: JournalBackend.allCases)
+    func theDecisionInForceAtAnInstantIsEachEndpointsNewestByThen(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            try await journal.store.append([entry(endpoint: "a", at: 1_000, desired: 1), entry(endpoint: "b", at: 1_000, desired: 2)])
+            try await journal.store.append([entry(endpoint: "a", at: 1_010, desired: 3)])
+            let reader = try await journal.reader()
+            #expect(try await reader.decisionsInForce(at: date(1_005)).map(\.desired) == [1, 2])
+            #expect(try await reader.decisionsInForce(at: date(1_010)).map(\.desired) == [3, 2])
+            #expect(try await reader.decisionsInForce(at: date(1_010), endpoint: "b").map(\.desired) == [2])
+            #expect(try await reader.decisionsInForce(at: date(999)).isEmpty)
+        }
+    }
+
+    @Test(arguments: JournalBackend.allCases)
+    func controlledTimeIsReadFromTheEventsAndTheNewestEvaluation(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            #expect(try await journal.reader().controlledTime(now: date(2_000)).gaps.isEmpty, "a journal without events is always controlled")
+            try await journal.store.record(event(.start, at: 1_000, pid: 7))
+            try await journal.store.append([entry(at: 1_005), entry(endpoint: "b", at: 1_010)])
+            try await journal.store.record(event(.stop, at: 1_020, pid: 7))
+            try await journal.store.record(event(.start, at: 1_500, pid: 8))
+            try await journal.store.append([entry(at: 1_505)])
+            let controlled = try await journal.reader().controlledTime(now: date(1_510))
+            let gap = try #require(controlled.gap(at: date(1_200)))
+            #expect(gap.from == date(1_020) && gap.until == date(1_500), "\(gap)")
+            #expect(controlled.gap(at: date(1_507)) == nil, "decided again since the start")
+        }
+    }
+}
+
+@Suite(.postgres) struct PausesStatesAndPoolEvents {
+    @Test(arguments: JournalBackend.allCases)
+    func theLatestPauseOfEachEndpointIsKept(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            try await journal.store.recordPause(endpoint: "a", paused: true, at: date(1))
+            try await journal.store.recordPause(endpoint: "b", paused: true, at: date(2))
+            try await journal.store.recordPause(endpoint: "a", paused: false, at: date(3))
+            #expect(try await journal.reopened().pausedEndpoints() == ["b"])
+        }
+    }
+
+    @Test(arguments: JournalBackend.allCases)
+    func savedStatesAreReplacedAndReadBackWithTheTick(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            var state = ScalerState()
+            state.lastDecisionAt = date(10)
+            try await journal.store.append([entry(at: 10)], states: [EndpointState(endpoint: "chat", policyVersion: "v1", savedAt: date(10), state: state)])
+            state.lastDecisionAt = date(20)
+            try await journal.store.append([entry(at: 20)], states: [
+                EndpointState(endpoint: "chat", policyVersion: "v2", savedAt: date(20), state: state),
+                EndpointState(endpoint: "embed", policyVersion: "v1", savedAt: date(20), state: state),
+            ])
+            let saved = try await journal.reopened().endpointStates().sorted { $0.endpoint < $1.endpoint }
+            #expect(saved.map(\.endpoint) == ["chat", "embed"])
+            #expect(saved.first?.policyVersion == "v2" && saved.first?.state.lastDecisionAt == date(20))
+        }
+    }
+
+    @Test(arguments: JournalBackend.allCases)
+    func poolEventsComeBackSinceAnInstantAndAPruneTakesOnlyOlderOnes(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            let created = PoolEventRecord(at: date(100), pool: "gpugeek/chat", event: .createSent, instanceName: "scalerd-chat-1", ambiguous: true, detail: "lost answer")
+            try await journal.store.recordPoolEvent(created)
+            try await journal.store.recordPoolEvent(PoolEventRecord(at: date(200), pool: "gpugeek/chat", event: .created, instanceName: "scalerd-chat-1", instanceID: "i-1", operationID: "op-1"))
+            let all = try await journal.store.poolEvents(since: date(0))
+            #expect(all.map(\.event) == [.createSent, .created])
+            var expected = created
+            expected.id = all.first?.id
+            #expect(all.first == expected)
+            #expect(try await journal.store.poolEvents(since: date(150)).map(\.instanceID) == ["i-1"])
+            #expect(try await journal.rawWriteError("UPDATE pool_event SET detail = 'x'")?.contains("append-only") == true)
+            #expect(try await journal.rawWriteError("DELETE FROM pool_event")?.contains("append-only") == true)
+            try await journal.store.append(entry(at: 120))
+            try await journal.store.prune(before: date(150), reason: "test", at: date(300))
+            #expect(try await journal.store.poolEvents(since: date(0)).map(\.event) == [.created])
+        }
+    }
+
+    @Test(arguments: JournalBackend.allCases)
+    func aPolicyVersionIsRecordedOnce(_ backend: JournalBackend) async throws {
+        try await withJournal(backend) { journal in
+            try await journal.store.recordPolicyVersions([
+                PolicyVersionRecord(version: "v1", endpoint: "chat", configJSON: "{\"a\":1}"),
+                PolicyVersionRecord(version: "v2", endpoint: "embed", configJSON: "{}"),
+            ], at: date(1))
+            try await journal.store.recordPolicyVersion("v1", endpoint: "chat", configJSON: "{\"a\":2}", at: date(2))
+            let rows = try await journal.rawRows("SELECT version, config FROM policy_version ORDER BY version")
+            #expect(rows.map { $0["config"] as String } == ["{\"a\":1}", "{}"])
+        }
     }
 }
 

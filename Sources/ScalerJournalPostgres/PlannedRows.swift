@@ -1,0 +1,53 @@
+import GRDB
+import ScalerJournal
+
+/// An append's rows planned in memory, ids and hashes included, then sent in a few statements:
+/// a row's id is the one after the chain's newest, which the transaction holds locked.
+struct PlannedRows: DecisionRowSink {
+    enum Step {
+        case insert([DatabaseValue])
+        /// `values` in `DecisionColumns.extended` order.
+        case extend([DatabaseValue])
+    }
+
+    private(set) var steps: [Step] = []
+    private var nextID: Int64
+
+    init(after lastID: Int64) {
+        nextID = lastID + 1
+    }
+
+    mutating func insert(_ values: [DatabaseValue]) throws -> Int64 {
+        let id = nextID
+        nextID += 1
+        steps.append(.insert([id.databaseValue] + values))
+        return id
+    }
+
+    mutating func extend(_ extended: [DatabaseValue], id: Int64, endpoint: String) throws {
+        steps.append(.extend([id.databaseValue, endpoint.databaseValue] + extended))
+    }
+
+    /// The steps as batches of one kind, in order: extensions before the insert that ends their
+    /// run (the database extends only an endpoint's newest row), and of several extensions of
+    /// one row in a batch only the last, which carries all of the others.
+    var batches: [(inserts: Bool, rows: [[DatabaseValue]])] {
+        var batches: [(inserts: Bool, rows: [[DatabaseValue]])] = []
+        for step in steps {
+            switch step {
+            case .insert(let values):
+                if batches.last?.inserts == true { batches[batches.count - 1].rows.append(values) } else { batches.append((true, [values])) }
+            case .extend(let values):
+                if batches.last?.inserts == false {
+                    var rows = batches[batches.count - 1].rows
+                    rows.removeAll { $0[0] == values[0] }
+                    rows.append(values)
+                    batches[batches.count - 1].rows = rows
+                } else {
+                    batches.append((false, [values]))
+                }
+            }
+        }
+        return batches
+    }
+}

@@ -1,0 +1,215 @@
+import ScalerJournal
+
+/// The journal's schema in PostgreSQL: the tables, columns and rules of the SQLite journal at its
+/// newest version, one migration per change, never edited once released. Where SQLite needs
+/// AUTOINCREMENT and `decision_newest`, PostgreSQL has `journal_head`: each chain's newest id and
+/// hash, which every insert must follow on from, so that concurrent writers serialize on it and
+/// no row can be added anywhere but at the end.
+enum PostgresJournalSchema {
+    /// Each migration's statements, in order (one at a time: the extended protocol runs one).
+    static let migrations: [(name: String, statements: [String])] = [("v1-journal", v1)]
+
+    /// Taken for the length of a migration, so that instances starting together migrate once.
+    static let migrationLock: Int64 = 0x5CA1_E4D0_0000_0001
+
+    /// Everything a decision row records when written: all but its hold run's extension.
+    static let immutableDecisionColumns = DecisionColumns.inserted.filter {
+        !HashChain.extensionColumns.contains($0) && $0 != "extension_hash"
+    }
+
+    private static let refused = "the scalerd journal is append-only"
+
+    private static var decisionUpdateAllowed: String {
+        let unchanged = "(\(immutableDecisionColumns.map { "NEW.\($0)" }.joined(separator: ", "))) IS NOT DISTINCT FROM (\(immutableDecisionColumns.map { "OLD.\($0)" }.joined(separator: ", ")))"
+        let widened = ["queue_delay", "queued", "in_flight"].map { column in
+            "(OLD.\(column)_min IS NULL OR coalesce(NEW.\(column)_min <= OLD.\(column)_min, false)) AND (OLD.\(column)_max IS NULL OR coalesce(NEW.\(column)_max >= OLD.\(column)_max, false))"
+        }.joined(separator: "\n           AND ")
+        return """
+            \(unchanged)
+                       AND \(widened)
+                       AND OLD.action = 'hold' AND NEW.repeats > OLD.repeats AND NEW.last_at >= OLD.last_at
+                       AND NOT EXISTS (SELECT 1 FROM decision newer WHERE newer.endpoint = OLD.endpoint AND newer.id > OLD.id)
+            """
+    }
+
+    private static func refusing(_ table: String, _ operation: String, _ what: String) -> [String] {
+        [
+            """
+            CREATE FUNCTION scalerd_refuse_\(table)_\(operation)() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '\(refused): \(what)'; END $$
+            """,
+            """
+            CREATE TRIGGER \(table)_append_only_\(operation) BEFORE \(operation.uppercased()) ON \(table)
+                FOR EACH \(operation == "truncate" ? "STATEMENT" : "ROW") EXECUTE FUNCTION scalerd_refuse_\(table)_\(operation)()
+            """,
+        ]
+    }
+
+    static var v1: [String] {
+        var statements: [String] = []
+        statements.append("""
+            CREATE TABLE journal_head (
+                chain text PRIMARY KEY,
+                last_id bigint NOT NULL,
+                last_hash text NOT NULL
+            )
+            """)
+        statements.append("""
+            INSERT INTO journal_head (chain, last_id, last_hash) VALUES
+                ('decision', 0, '\(HashChain.genesis)'), ('daemon_event', 0, '\(HashChain.genesis)')
+            """)
+        statements.append("""
+            CREATE TABLE decision (
+                \(DecisionColumns.definitions)
+            )
+            """)
+        statements.append("""
+            CREATE INDEX decision_endpoint_at ON decision (endpoint, at)
+            """)
+        statements.append("""
+            CREATE INDEX decision_endpoint_id ON decision (endpoint, id)
+            """)
+        statements.append("""
+            CREATE INDEX decision_at ON decision (at)
+            """)
+        statements.append("""
+            CREATE INDEX decision_last_at ON decision (last_at)
+            """)
+        statements.append("""
+            CREATE TABLE policy_version (
+                version text PRIMARY KEY,
+                endpoint text NOT NULL,
+                first_seen double precision NOT NULL,
+                config text NOT NULL
+            )
+            """)
+        statements.append("""
+            CREATE TABLE endpoint_pause (
+                id bigserial PRIMARY KEY,
+                at double precision NOT NULL,
+                endpoint text NOT NULL,
+                paused boolean NOT NULL
+            )
+            """)
+        statements.append("""
+            CREATE TABLE journal_prune (
+                id bigserial PRIMARY KEY,
+                at double precision NOT NULL,
+                cutoff double precision NOT NULL,
+                removed_rows bigint NOT NULL,
+                last_removed_id bigint NOT NULL,
+                last_removed_hash text NOT NULL,
+                reason text NOT NULL
+            )
+            """)
+        statements.append("""
+            CREATE TABLE pool_event (
+                id bigserial PRIMARY KEY,
+                at double precision NOT NULL,
+                pool text NOT NULL,
+                event text NOT NULL,
+                instance_name text,
+                instance_id text,
+                operation_id text,
+                ambiguous boolean NOT NULL,
+                detail text
+            )
+            """)
+        statements.append("""
+            CREATE INDEX pool_event_at ON pool_event (at)
+            """)
+        statements.append("""
+            CREATE TABLE endpoint_state (
+                endpoint text PRIMARY KEY,
+                policy_version text NOT NULL,
+                saved_at double precision NOT NULL,
+                state text NOT NULL
+            )
+            """)
+        statements.append("""
+            CREATE TABLE daemon_event (
+                id bigint PRIMARY KEY,
+                at double precision NOT NULL,
+                event text NOT NULL,
+                pid bigint NOT NULL,
+                version text NOT NULL,
+                config_version text NOT NULL,
+                tick double precision,
+                reason text NOT NULL,
+                detail text NOT NULL,
+                prev_hash text NOT NULL,
+                hash text NOT NULL
+            )
+            """)
+        // A row is added only at the end of its chain: the id after the newest, linked to the
+        // newest's hash. The head then follows it.
+        statements.append("""
+            CREATE FUNCTION scalerd_chain_append() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE head journal_head%ROWTYPE;
+            BEGIN
+                SELECT * INTO head FROM journal_head WHERE chain = TG_TABLE_NAME FOR UPDATE;
+                IF NEW.id IS DISTINCT FROM head.last_id + 1 OR NEW.prev_hash IS DISTINCT FROM head.last_hash THEN
+                    RAISE EXCEPTION '\(refused): a % row is added only after the newest (id %, linked to its hash)', TG_TABLE_NAME, head.last_id + 1;
+                END IF;
+                UPDATE journal_head SET last_id = NEW.id, last_hash = NEW.hash WHERE chain = TG_TABLE_NAME;
+                RETURN NEW;
+            END $$
+            """)
+        statements.append("""
+            CREATE TRIGGER decision_follows_head BEFORE INSERT ON decision FOR EACH ROW EXECUTE FUNCTION scalerd_chain_append()
+            """)
+        statements.append("""
+            CREATE TRIGGER daemon_event_follows_head BEFORE INSERT ON daemon_event FOR EACH ROW EXECUTE FUNCTION scalerd_chain_append()
+            """)
+        statements.append("""
+            CREATE FUNCTION scalerd_head_moves_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.chain IS NOT DISTINCT FROM OLD.chain AND NEW.last_id > OLD.last_id THEN RETURN NEW; END IF;
+                RAISE EXCEPTION '\(refused): journal_head only follows appended rows';
+            END $$
+            """)
+        statements.append("""
+            CREATE TRIGGER journal_head_moves_forward BEFORE UPDATE ON journal_head FOR EACH ROW EXECUTE FUNCTION scalerd_head_moves_forward()
+            """)
+        statements += refusing("journal_head", "delete", "journal_head rows cannot be deleted")
+        statements.append("""
+            CREATE FUNCTION scalerd_decision_update() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF \(decisionUpdateAllowed)
+                THEN RETURN NEW; END IF;
+                RAISE EXCEPTION '\(refused): a decision row cannot be changed (only the newest hold of an endpoint may be extended)';
+            END $$
+            """)
+        statements.append("""
+            CREATE TRIGGER decision_append_only_update BEFORE UPDATE ON decision FOR EACH ROW EXECUTE FUNCTION scalerd_decision_update()
+            """)
+        statements.append("""
+            CREATE FUNCTION scalerd_decision_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0) THEN RETURN OLD; END IF;
+                RAISE EXCEPTION '\(refused): decision rows cannot be deleted (only journal prune deletes, and records it)';
+            END $$
+            """)
+        statements.append("""
+            CREATE TRIGGER decision_append_only_delete BEFORE DELETE ON decision FOR EACH ROW EXECUTE FUNCTION scalerd_decision_delete()
+            """)
+        statements.append("""
+            CREATE FUNCTION scalerd_pool_event_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF OLD.at < coalesce((SELECT max(cutoff) FROM journal_prune), 0) THEN RETURN OLD; END IF;
+                RAISE EXCEPTION '\(refused): pool_event rows cannot be deleted (only journal prune deletes, and records it)';
+            END $$
+            """)
+        statements.append("""
+            CREATE TRIGGER pool_event_append_only_delete BEFORE DELETE ON pool_event FOR EACH ROW EXECUTE FUNCTION scalerd_pool_event_delete()
+            """)
+        statements += refusing("pool_event", "update", "pool_event rows cannot be updated")
+        statements += ["policy_version", "endpoint_pause", "journal_prune", "daemon_event"].flatMap { table in
+            refusing(table, "update", "\(table) rows cannot be updated") + refusing(table, "delete", "\(table) rows cannot be deleted")
+        }
+        statements += ["journal_head", "decision", "policy_version", "endpoint_pause", "journal_prune", "pool_event", "daemon_event"].flatMap { table in
+            refusing(table, "truncate", "\(table) cannot be truncated")
+        }
+        return statements
+    }
+}
