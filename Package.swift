@@ -105,8 +105,8 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "ScalerDaemonTests", dependencies: [
-            "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerCore", "ScalerPorts", "ScalerProviders", "ScalerMetrics",
-            "ScalerSimulation", "ScalerHTTP", "ScalerTestSupport",
+            "ScalerDaemon", "ScalerConfig", "ScalerJournal", "ScalerJournalPostgres", "ScalerHA", "ScalerCore", "ScalerPorts",
+            "ScalerProviders", "ScalerMetrics", "ScalerSimulation", "ScalerHTTP", "ScalerTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

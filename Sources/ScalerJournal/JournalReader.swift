@@ -81,6 +81,9 @@ public struct JournalReader: JournalReading {
         }
     }
 
+    /// Nothing to let go of: the file is closed when the reader goes.
+    public func close() async {}
+
     public func count() throws(JournalError) -> Int {
         do {
             return try queue.read { db in try JournalEntry.fetchCount(db) }

@@ -35,9 +35,24 @@ public protocol JournalReading: Sendable {
     /// `scalerd journal stats`: every endpoint's (or one's) stats over `from...to`, with each
     /// endpoint's decision in force at `from` counted from there.
     func stats(endpoint: String?, from: Date, to: Date, controlled: ControlledTime) async throws(JournalError) -> [EndpointStats]
+
+    /// Lets go of the journal: a connection closed. The reader is not used after.
+    func close() async
 }
 
 extension JournalReading {
+    /// `body` with this reader, closed after whatever `body` does.
+    public func closing<T>(_ body: (Self) async throws -> T) async throws -> T {
+        do {
+            let value = try await body(self)
+            await close()
+            return value
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
     /// When nobody was deciding, as of `now`.
     public func controlledTime(now: Date) async throws(JournalError) -> ControlledTime {
         let events = try await daemonEvents()

@@ -43,8 +43,7 @@ struct JournalListCommand: AsyncParsableCommand {
     func run() async throws {
         let now = Date()
         let query = try filter.query(now: now, limit: limit == 0 ? nil : limit)
-        try await reportingFailure {
-            let reader = try await location.reader()
+        try await reportingFailure { try await location.reading { reader in
             let entries = try await reader.entries(query)
             guard format == .table else {
                 print(JournalFormatter.render(entries, as: format))
@@ -55,7 +54,7 @@ struct JournalListCommand: AsyncParsableCommand {
             let from = cut ? entries.first?.at : query.since ?? .distantPast
             let lines = TimelineLine.merge(entries, events: try await reader.daemonEvents(), controlled: try await reader.controlledTime(now: now), from: from, to: query.until ?? now)
             print(JournalFormatter.render(lines, as: .table))
-        }
+        } }
     }
 }
 

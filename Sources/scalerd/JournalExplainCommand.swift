@@ -30,8 +30,7 @@ struct JournalExplainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingFailure {
-            let reader = try await location.reader()
+        try await reportingFailure { try await location.reading { reader in
             if let id {
                 guard let entry = try await reader.entry(id: id) else { throw CommandFailure("\(reader.location): no decision with ID \(id)") }
                 print(JournalExplanation.text(entry))
@@ -42,6 +41,6 @@ struct JournalExplainCommand: AsyncParsableCommand {
             let inForce = try await reader.decisionsInForce(at: instant, endpoint: endpoint)
             let gap = try await reader.controlledTime(now: now).gap(at: instant)
             print(InstantExplanation.text(at: instant, inForce: inForce, gap: gap, events: try await reader.daemonEvents(), endpoint: endpoint))
-        }
+        } }
     }
 }

@@ -28,8 +28,7 @@ struct JournalExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = try filter.query(now: Date())
-        try await reportingFailure {
-            let reader = try await location.reader()
+        try await reportingFailure { try await location.reading { reader in
             guard events else {
                 let writer = JournalFormatter.LineWriter(format: format == .csv ? .csv : .jsonl)
                 var output = BufferedOutput()
@@ -46,6 +45,6 @@ struct JournalExportCommand: AsyncParsableCommand {
                 query.since.map { event.at >= $0 } ?? true && query.until.map { event.at <= $0 } ?? true
             }
             print(DaemonEventFormatter.render(selected, csv: format == .csv))
-        }
+        } }
     }
 }

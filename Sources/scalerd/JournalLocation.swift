@@ -17,9 +17,9 @@ struct JournalLocation: ParsableArguments {
         return try JournalLocator.store(inConfig: config)
     }
 
-    /// A read-only view of the journal.
-    func reader() async throws -> any JournalReading {
-        try await JournalOpening.reader(store())
+    /// `body` with a read-only view of the journal, let go of after.
+    func reading<T>(_ body: (any JournalReading) async throws -> T) async throws -> T {
+        try await JournalOpening.reader(store()).closing(body)
     }
 }
 

@@ -32,8 +32,7 @@ struct JournalPlotCommand: AsyncParsableCommand {
         guard let zone = TimeZone(identifier: timeZone) else {
             throw ValidationError("--time-zone '\(timeZone)' is not an IANA time zone such as Europe/Berlin")
         }
-        try await reportingFailure {
-            let reader = try await location.reader()
+        try await reportingFailure { try await location.reading { reader in
             var rows = try await reader.entries(JournalQuery(endpoint: endpoint, since: from, until: to))
             // The decision in force when the range begins, so that the picture does not start blank.
             if let before = try await reader.entries(JournalQuery(endpoint: endpoint, until: from, limit: 1)).last, before.id != rows.first?.id {
@@ -52,6 +51,6 @@ struct JournalPlotCommand: AsyncParsableCommand {
                 throw CommandFailure("-o \(output): cannot write the file: \(error.localizedDescription)")
             }
             print("\(output): \(rows.count) row(s) of \(endpoint)")
-        }
+        } }
     }
 }

@@ -32,8 +32,7 @@ struct JournalStatsCommand: AsyncParsableCommand {
         let now = Date()
         let from = try TimeArgument.parse(since, option: "--since", now: now)
         let to = try until.map { try TimeArgument.parse($0, option: "--until", now: now) } ?? now
-        try await reportingFailure {
-            let reader = try await location.reader()
+        try await reportingFailure { try await location.reading { reader in
             let stats = try await reader.stats(endpoint: endpoint, from: from, to: to, controlled: try await reader.controlledTime(now: now))
             switch format {
             case .json:
@@ -41,7 +40,7 @@ struct JournalStatsCommand: AsyncParsableCommand {
             case .text:
                 print(stats.isEmpty ? "no decisions up to \(JournalFormatter.timestamp(to))" : stats.map(Self.text).joined(separator: "\n\n"))
             }
-        }
+        } }
     }
 
     private static func text(_ stats: EndpointStats) -> String {

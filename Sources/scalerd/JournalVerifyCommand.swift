@@ -12,8 +12,7 @@ struct JournalVerifyCommand: AsyncParsableCommand {
     @OptionGroup var location: JournalLocation
 
     func run() async throws {
-        try await reportingFailure {
-            let reader = try await location.reader()
+        try await reportingFailure { try await location.reading { reader in
             let path = reader.location
             let result = try await reader.verify()
             let prunes = result.prunes == 0 ? "" : ", continuing from \(result.prunes) recorded prune(s)"
@@ -30,6 +29,6 @@ struct JournalVerifyCommand: AsyncParsableCommand {
             }
             print("\(path): BROKEN at \(problem.inDaemonEvents ? "daemon event" : "row") \(problem.rowID): \(problem)")
             throw ExitCode.failure
-        }
+        } }
     }
 }

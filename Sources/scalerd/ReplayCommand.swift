@@ -68,8 +68,9 @@ struct ReplayCommand: AsyncParsableCommand {
             until: try until.map { try TimeArgument.parse($0, option: "--until", now: now) },
             action: nil, limit: nil
         )
-        let reader = try await JournalOpening.reader(JournalLocator.store(argument: journal, option: "--journal"))
-        return steps(try await reader.entries(query), controlled: try await reader.controlledTime(now: now))
+        return try await JournalOpening.reader(JournalLocator.store(argument: journal, option: "--journal")).closing { reader in
+            steps(try await reader.entries(query), controlled: try await reader.controlledTime(now: now))
+        }
     }
 
     /// The steps, each marked when nobody was deciding between it and the one before.
