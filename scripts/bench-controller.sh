@@ -13,7 +13,9 @@
 #      (default 1000000; 0 skips the journal part),
 #      HA (1: the daemon also leads a high-availability group on a throwaway PostgreSQL that the
 #      script starts in BENCH_DIR and stops, so that the figures include the lease's claim at
-#      every tick; a last column gives the claim's mean time).
+#      every tick; a last column gives the claim's mean time),
+#      JOURNAL (postgres: the daemon journals to a fresh database on that throwaway PostgreSQL,
+#      not to a SQLite file; with HA, the lease is kept in the same database).
 # Columns: CPU per tick (user+system over the window / ticks completed), tick wall (mean, from
 # scalerd_tick_duration_seconds), dropped wakes (1 s wakes between the window's first and last
 # completed tick, by scalerd_last_tick_timestamp, that completed no tick), journal decisions/s (rows written / time inside the journal write), max RSS
@@ -40,8 +42,10 @@ hz=$(getconf CLK_TCK)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -1)
 pg_port=0
 as_postgres() { if [[ $(id -u) -eq 0 ]]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
-if [[ "${HA:-0}" == 1 ]]; then
-    [[ -n "$pg_bin" ]] || { echo "HA=1 needs PostgreSQL's server: apt-get install postgresql" >&2; exit 1; }
+journal_backend=${JOURNAL:-sqlite}
+[[ "$journal_backend" == sqlite || "$journal_backend" == postgres ]] || { echo "JOURNAL is sqlite or postgres" >&2; exit 1; }
+if [[ "${HA:-0}" == 1 || "$journal_backend" == postgres ]]; then
+    [[ -n "$pg_bin" ]] || { echo "HA=1 and JOURNAL=postgres need PostgreSQL's server: apt-get install postgresql" >&2; exit 1; }
     pg_port=$((19900 + RANDOM % 90))
     rm -rf "$scratch/pg"; mkdir -p "$scratch/pg"
     echo bench-pg-password > "$scratch/pg/password"
@@ -63,13 +67,19 @@ if [[ "${HA:-0}" == 1 ]]; then
 fi
 
 config_for() { # N PORT
+    if [[ "$journal_backend" == postgres ]]; then
+        echo "journal: { url: \"postgres://scalerd@127.0.0.1:$pg_port/journal_$1?sslmode=disable\", password: env:PG_PASSWORD }"
+    else
+        echo "journal: { path: $scratch/journal-$1.sqlite }"
+    fi
     cat <<EOF
 tick: 1s
-journal: { path: $scratch/journal-$1.sqlite }
 log: { level: warning, format: json }
 admin: { listen: "127.0.0.1:$2" }
 EOF
-    if [[ "$pg_port" != 0 ]]; then
+    if [[ "${HA:-0}" == 1 && "$journal_backend" == postgres ]]; then
+        echo "ha: { lease: 15s, group: bench-$1 }"
+    elif [[ "${HA:-0}" == 1 ]]; then
         echo "ha: { url: \"postgres://scalerd@127.0.0.1:$pg_port/scalerd?sslmode=disable\", password: env:PG_PASSWORD, lease: 15s, group: bench-$1 }"
     fi
     echo "providers:"
@@ -89,7 +99,7 @@ metric() { # NAME (sum of all series), from the last scrape: one scrape per mome
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 written() { awk '/^wchar/ { print $2 }' "/proc/$1/io"; } # bytes handed to write(2): the WAL and its checkpoints
 
-if [[ "$pg_port" != 0 ]]; then
+if [[ "${HA:-0}" == 1 ]]; then
     printf '| endpoints | CPU per tick | tick wall (mean) | dropped wakes | journal decisions/s | written per tick | max RSS | of it file-backed | time to ready | lease claim (mean) |\n'
     printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 else
@@ -99,6 +109,10 @@ fi
 for n in "${counts[@]}"; do
     port=$((19400 + RANDOM % 500))
     rm -f "$scratch/journal-$n.sqlite"*
+    if [[ "$journal_backend" == postgres ]]; then
+        "$pg_bin/dropdb" --if-exists -h "$scratch/pg" -p "$pg_port" -U scalerd "journal_$n"
+        "$pg_bin/createdb" -h "$scratch/pg" -p "$pg_port" -U scalerd "journal_$n"
+    fi
     config_for "$n" "$port" > "$scratch/bench-$n.yaml"
     start=$(date +%s.%N)
     "$SCALERD" run --config "$scratch/bench-$n.yaml" > "$scratch/bench-$n.log" 2>&1 &
@@ -120,7 +134,7 @@ for n in "${counts[@]}"; do
     claims1=$(metric scalerd_ha_claims_total); claimed1=$(metric scalerd_ha_claim_seconds_total)
     rss=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status"); rss_file=$(awk '/RssFile/ { print $2 }' "/proc/$pid/status")
     kill -TERM "$pid"; wait "$pid" || true
-    python3 - "$n" "$ticks0" "$ticks1" "$wall0" "$wall1" "$writes0" "$writes1" "$cpu0" "$cpu1" "$t0" "$t1" "$rss" "$ready" "$hz" "$last0" "$last1" "$io0" "$io1" "$rss_file" "$claims0" "$claims1" "$claimed0" "$claimed1" "$pg_port" <<'PY'
+    python3 - "$n" "$ticks0" "$ticks1" "$wall0" "$wall1" "$writes0" "$writes1" "$cpu0" "$cpu1" "$t0" "$t1" "$rss" "$ready" "$hz" "$last0" "$last1" "$io0" "$io1" "$rss_file" "$claims0" "$claims1" "$claimed0" "$claimed1" "${HA:-0}" <<'PY'
 import sys
 n, k0, k1, w0, w1, j0, j1, c0, c1, t0, t1, rss, ready, hz, l0, l1, io0, io1, rss_file, m0, m1, s0, s1, ha = sys.argv[1:]
 ticks = float(k1) - float(k0)
@@ -134,7 +148,7 @@ journal = float(j1) - float(j0)
 rate = f"{int(n) * ticks / journal:,.0f}" if journal > 0 else "-"
 print(f"| {int(n):,} | {cpu / ticks * 1000:,.0f} ms | {(float(w1) - float(w0)) / ticks * 1000:,.1f} ms | {dropped:.0%} "
       f"| {rate} | {(int(io1) - int(io0)) / ticks / 2**20:,.1f} MB | {int(rss) / 1024:,.0f} MB | {int(rss_file) / 1024:,.0f} MB | {float(ready):.1f} s |"
-      + (f" {(float(s1) - float(s0)) / max(1.0, float(m1) - float(m0)) * 1000:.2f} ms |" if ha != "0" else ""))
+      + (f" {(float(s1) - float(s0)) / max(1.0, float(m1) - float(m0)) * 1000:.2f} ms |" if ha == "1" else ""))
 PY
 done
 
