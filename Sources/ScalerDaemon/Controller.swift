@@ -17,6 +17,8 @@ struct Controller {
     /// Rows a failed journal write could not store yet; written first on the next tick.
     private var buffer: JournalBuffer
     private var failures = FailureLog()
+    /// False while this instance stands by with a journal its group shares (see `tick`).
+    private(set) var recordsDecisions = true
     private var journalReported: Date?
     /// Each endpoint's newest state, saved with the next write that succeeds.
     private var unsavedStates: [String: EndpointState] = [:]
@@ -54,8 +56,9 @@ struct Controller {
         self.runtimes = runtimes
     }
 
-    /// Carries on from the states the journal saved before a restart, as far as they still hold,
-    /// and says for each endpoint what was kept.
+    /// Carries on from the states the journal saved before a restart (or, in a journal the group
+    /// shares, that the last leader saved, when this instance takes over), as far as they still
+    /// hold, and says for each endpoint what was kept.
     mutating func restoreStates() async {
         let saved: [EndpointState]
         do {
@@ -101,6 +104,9 @@ struct Controller {
         var failing: [FailureLog.Key: String] = [:]
         let decidedAt = clock()
         let actionInterval = journal.holdWriteInterval
+        // In a journal the group shares, the record and the saved states are the leader's: a
+        // standby's decisions stay in memory, warm for a take-over, and overwrite nothing.
+        recordsDecisions = !(journal.isShared && acting.isStandby)
         // The phases keep the order of `runtimes`, so a result's endpoint is found by position.
         for index in nextStates.indices {
             let runtime = runtimes[index]
@@ -112,7 +118,7 @@ struct Controller {
             let maxAge = runtime.config.policy.maxMetricAge
             let lastSaved = memory[index].stateSavedAt ?? Self.staggeredStart(of: name, at: decidedAt, maxAge: maxAge)
             if entries[index].action != .hold { memory[index].actedSinceSaved = true }
-            if Self.savesState(actedSinceSaved: memory[index].actedSinceSaved, at: entries[index].at, lastSaved: lastSaved, maxAge: maxAge, actionInterval: actionInterval) {
+            if recordsDecisions, Self.savesState(actedSinceSaved: memory[index].actedSinceSaved, at: entries[index].at, lastSaved: lastSaved, maxAge: maxAge, actionInterval: actionInterval) {
                 unsavedStates[name] = EndpointState(endpoint: name, policyVersion: runtime.policyVersion, savedAt: decidedAt, state: nextState)
                 memory[index].stateSavedAt = decidedAt
                 memory[index].actedSinceSaved = false
@@ -121,7 +127,7 @@ struct Controller {
             for (key, message) in Self.failures(of: entries[index]) { failing[key] = message }
         }
         failures.record(failing, at: clock(), to: logger)
-        let writeTime = await write(entries)
+        let writeTime = await write(recordsDecisions ? entries : [])
         let now = clock()
         let problem = journalUnavailable
         let duration = ContinuousClock.now - started
@@ -216,7 +222,7 @@ struct Controller {
         // Every state this run decided, as of its last decision; one restored and never
         // decided on stays as saved.
         let states = zip(runtimes, memory).compactMap { runtime, memory -> EndpointState? in
-            guard memory.decidedThisRun else { return nil }
+            guard memory.decidedThisRun, recordsDecisions else { return nil }
             return EndpointState(endpoint: runtime.config.name, policyVersion: runtime.policyVersion, savedAt: memory.state.lastDecisionAt ?? clock(), state: memory.state)
         }
         do {

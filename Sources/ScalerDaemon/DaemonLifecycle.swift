@@ -15,6 +15,23 @@ struct DaemonLifecycle: Sendable {
     let pid: Int
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// How this instance names itself in a journal its group shares; nil in a journal of its own.
+    let instance: String?
+
+    init(journal: any JournalStore, pid: Int, clock: @escaping @Sendable () -> Date, logger: Logger, configPath: String) {
+        self.journal = journal
+        self.pid = pid
+        self.clock = clock
+        self.logger = logger
+        instance = journal.isShared ? Self.instanceName(host: ProcessInfo.processInfo.hostName, configPath: configPath) : nil
+    }
+
+    /// The host and the config file: what a restarted instance has in common with its last run,
+    /// and two instances on one host do not.
+    static func instanceName(host: String, configPath: String) -> String {
+        let absolute = configPath.hasPrefix("/") ? configPath : FileManager.default.currentDirectoryPath + "/" + configPath
+        return "\(host):\((absolute as NSString).standardizingPath)"
+    }
 
     /// Journals the start, after an unclean end when the run before did not journal its stop;
     /// answers how that run ended, for the admin API.
@@ -22,7 +39,7 @@ struct DaemonLifecycle: Sendable {
     func started(_ config: ScalerdConfig, version: String) async -> PreviousRun? {
         var previous: PreviousRun?
         do {
-            previous = try await journal.previousRun()
+            previous = try await journal.previousRun(instance: instance)
             if let previous, previous.ending == .endedWithoutStop {
                 let detail = DaemonEvent.UncleanEnd(pid: previous.pid, runStarted: previous.startedAt, lastEvaluation: previous.endedAt).detail
                 let reason = "\(previous.reason) at \(JournalFormatter.timestamp(previous.endedAt))"
@@ -66,7 +83,7 @@ struct DaemonLifecycle: Sendable {
     ) -> DaemonEvent {
         DaemonEvent(
             at: clock(), event: kind, pid: pid ?? self.pid, version: ScalerdVersion.current, configVersion: version,
-            tick: config.tick, reason: reason, detail: detail
+            tick: config.tick, reason: reason, detail: detail, instance: instance
         )
     }
 }

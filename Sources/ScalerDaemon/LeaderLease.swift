@@ -10,13 +10,18 @@ enum Acting: Sendable {
     case alone
     /// This instance leads in `epoch`; every push of the tick must end within `window`.
     case leader(epoch: Int64, window: ActingWindow)
-    /// Another instance leads, or this one may not act: observe, decide and journal, never push.
+    /// Another instance leads, or this one may not act: observe and decide, never push.
     case standby(String)
 
     /// Until when a push may run, when the lease bounds it.
     var window: ActingWindow? {
         if case .leader(_, let window) = self { return window }
         return nil
+    }
+
+    var isStandby: Bool {
+        if case .standby = self { return true }
+        return false
     }
 }
 

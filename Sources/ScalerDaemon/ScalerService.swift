@@ -39,7 +39,7 @@ struct ScalerService: Service {
         )
         await controller.restoreStates()
         await controller.recordPolicyVersions()
-        let lifecycle = DaemonLifecycle(journal: journal, pid: Int(getpid()), clock: clock, logger: logger)
+        let lifecycle = DaemonLifecycle(journal: journal, pid: Int(getpid()), clock: clock, logger: logger, configPath: configPath)
         let startedAt = clock()
         await status.recordStart(at: startedAt, previousRun: await lifecycle.started(initialConfig, version: await status.configVersion))
         metrics.recordStart(at: startedAt, tick: initialConfig.tick)
@@ -91,6 +91,10 @@ struct ScalerService: Service {
                         lease = current
                         acting = now
                         await report(changes, of: current, acting: acting, config: controller.config, lifecycle: lifecycle)
+                        if journal.isShared, changes.contains(where: \.isAcquired) {
+                            // Windows and learned values as the last leader left them.
+                            await controller.restoreStates()
+                        }
                     }
                     let summary = await controller.tick(acting: acting)
                     notifier.status(summary.status)

@@ -13,3 +13,10 @@ public enum LeadershipChange: Sendable, Hashable {
     /// This instance, not leading, learned who leads (at its first claim, or after a take-over).
     case standingBy(leader: LeaseHolder)
 }
+
+extension LeadershipChange {
+    public var isAcquired: Bool {
+        if case .acquired = self { return true }
+        return false
+    }
+}

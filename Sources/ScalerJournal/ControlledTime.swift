@@ -50,8 +50,52 @@ public struct ControlledTime: Sendable, Hashable {
     }
 
     /// From the events, oldest first; `lastEvaluation` is the journal's newest evaluation, which
-    /// says whether the daemon of the newest start is still deciding at `now`.
+    /// says whether the daemon of the newest start is still deciding at `now`. In a journal a
+    /// group shares (events that name their instance), nobody decides only while no instance
+    /// does: each instance's stretches are found from its own events, and the group's are those
+    /// they all share.
     public init(events: [DaemonEvent], lastEvaluation: Date?, now: Date) {
+        guard events.contains(where: { $0.instance != nil }), let first = events.first else {
+            self.init(gaps: Self.gaps(of: events, lastEvaluation: lastEvaluation, now: now))
+            return
+        }
+        let instances = Dictionary(grouping: events) { $0.instance ?? "" }
+        let each = instances.keys.sorted().map { name -> [Gap] in
+            let own = instances[name] ?? []
+            // Before its first event an instance was not there to decide.
+            let absent = own.first.map { Gap(from: .distantPast, until: $0.at, cause: .stopped(reason: "not started yet")) }
+            return (absent.map { [$0] } ?? []) + Self.gaps(of: own, lastEvaluation: lastEvaluation, now: now)
+        }
+        let shared = each.dropFirst().reduce(each.first ?? []) { Self.common($0, $1) }
+        // Before the group's first event the journal knows nothing, as a journal without events.
+        self.init(gaps: shared.compactMap { gap in
+            guard (gap.until ?? .distantFuture) > first.at else { return nil }
+            var kept = gap
+            kept.from = max(gap.from, first.at)
+            return kept
+        })
+    }
+
+    /// The stretches in both lists, each with the cause of the one that began last (the
+    /// instance whose stop left nobody deciding).
+    static func common(_ left: [Gap], _ right: [Gap]) -> [Gap] {
+        var (i, j) = (0, 0)
+        var result: [Gap] = []
+        while i < left.count, j < right.count {
+            let (a, b) = (left[i], right[j])
+            let (endA, endB) = (a.until ?? .distantFuture, b.until ?? .distantFuture)
+            let from = max(a.from, b.from)
+            let until = min(endA, endB)
+            if from < until {
+                result.append(Gap(from: from, until: until == .distantFuture ? nil : until, cause: a.from >= b.from ? a.cause : b.cause))
+            }
+            if endA <= endB { i += 1 } else { j += 1 }
+        }
+        return result
+    }
+
+    /// One instance's stretches, from its events alone.
+    private static func gaps(of events: [DaemonEvent], lastEvaluation: Date?, now: Date) -> [Gap] {
         var gaps: [Gap] = []
         var open: Gap?
         func close(at instant: Date) {
@@ -93,7 +137,7 @@ public struct ControlledTime: Sendable, Hashable {
                 gaps.append(Gap(from: last, until: nil, cause: .silent))
             }
         }
-        self.gaps = gaps
+        return gaps
     }
 
     /// How long a run may go without an evaluation before a reader stops extending its last

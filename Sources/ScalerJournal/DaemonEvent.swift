@@ -28,10 +28,16 @@ public struct DaemonEvent: Sendable, Hashable, Codable {
     public var reason: String
     /// What else the event knows, as JSON: a stop's pushes, an unclean end's last evaluation.
     public var detail: String
+    /// Which instance of a group recorded it, in a journal the group shares (`host:config`);
+    /// nil in a journal of one instance.
+    public var instance: String?
     public var prevHash: String?
     public var hash: String?
 
-    public init(at: Date, event: Kind, pid: Int, version: String, configVersion: String, tick: Double?, reason: String, detail: String = "{}") {
+    public init(
+        at: Date, event: Kind, pid: Int, version: String, configVersion: String, tick: Double?, reason: String, detail: String = "{}",
+        instance: String? = nil
+    ) {
         self.at = at
         self.event = event
         self.pid = pid
@@ -40,15 +46,18 @@ public struct DaemonEvent: Sendable, Hashable, Codable {
         self.tick = tick
         self.reason = reason
         self.detail = detail
+        self.instance = instance
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, at, event, pid, version, tick, reason, detail, hash
+        case id, at, event, pid, version, tick, reason, detail, hash, instance
         case configVersion = "config_version", prevHash = "prev_hash"
     }
 
-    /// What the hash covers: everything the event recorded but its id.
+    /// What the hash covers: everything the event recorded but its id; `instance` (added later)
+    /// by name and only when present, so that events written before it keep their hashes.
     static let hashedColumns = ["at", "event", "pid", "version", "config_version", "tick", "reason", "detail"]
+    static let optionalHashedColumns = ["instance"]
 }
 
 extension DaemonEvent {
@@ -129,13 +138,14 @@ extension Journal {
         }
     }
 
-    public func previousRun() throws(JournalError) -> PreviousRun? {
+    public func previousRun(instance: String?) throws(JournalError) -> PreviousRun? {
         do {
             return try pool.read { db in
-                let newest = try DaemonEvent.order(Column("id").desc).fetchOne(db)
-                let start = try DaemonEvent.filter(Column("event") == DaemonEvent.Kind.start.rawValue).order(Column("id").desc).fetchOne(db)
+                let own = DaemonEvent.filter(Column("instance") == instance)
+                let newest = try own.order(Column("id").desc).fetchOne(db)
+                let start = try own.filter(Column("event") == DaemonEvent.Kind.start.rawValue).order(Column("id").desc).fetchOne(db)
                 let since = start?.at.timeIntervalSince1970 ?? 0
-                let last = try Double.fetchOne(db, sql: "SELECT max(last_at) FROM decision WHERE last_at >= ?", arguments: [since])
+                let last = instance != nil ? nil : try Double.fetchOne(db, sql: "SELECT max(last_at) FROM decision WHERE last_at >= ?", arguments: [since])
                     .map(Date.init(timeIntervalSince1970:))
                 return PreviousRun(newestEvent: newest, newestStart: start, lastEvaluation: last)
             }

@@ -48,6 +48,9 @@ package enum HashChain {
     static func eventHash(previous: String, values: [String: DatabaseValue]) -> String {
         var hasher = Digest(link: previous)
         for column in DaemonEvent.hashedColumns { hasher.add(values[column] ?? .null) }
+        for column in DaemonEvent.optionalHashedColumns {
+            if let value = values[column], !value.isNull { hasher.add(value, named: column) }
+        }
         return hasher.hex()
     }
 

@@ -7,6 +7,8 @@ import Synchronization
 public final class Journal: JournalStore {
     public let path: String
     public var location: String { path }
+    /// One instance's file.
+    public var isShared: Bool { false }
     let pool: DatabasePool
     /// The newest row this process wrote per endpoint: only these may be extended, so a restart
     /// always starts a new row and stays visible.

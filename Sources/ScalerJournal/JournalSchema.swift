@@ -173,6 +173,14 @@ enum JournalSchema {
             for name in AppendOnly.triggerNames { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
             try db.execute(sql: AppendOnly.chainedTriggersV9)
         }
+
+        // Which instance of a group recorded an event, for journals a group shares; the same
+        // column here keeps one schema on both backends.
+        migrator.registerMigration("v10-event-instance") { db in
+            try db.alter(table: "daemon_event") { table in
+                table.add(column: "instance", .text)
+            }
+        }
         return migrator
     }
 }

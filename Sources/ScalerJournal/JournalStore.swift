@@ -32,8 +32,14 @@ public protocol JournalStore: AnyObject, Sendable {
     @discardableResult
     func record(_ event: DaemonEvent) async throws(JournalError) -> DaemonEvent
 
-    /// How the run before this one ended; nil in a journal with no runs and no decisions.
-    func previousRun() async throws(JournalError) -> PreviousRun?
+    /// How `instance`'s run before this one ended (nil: the one instance of a journal of its
+    /// own); nil in a journal with no runs and no decisions. In a journal a group shares, the
+    /// decision rows are the group's: an instance's run ends with its own last event.
+    func previousRun(instance: String?) async throws(JournalError) -> PreviousRun?
+
+    /// Several instances write to it, and read what the others wrote: a standby journals none
+    /// of its own decisions, and a new leader carries on from the states the last one saved.
+    var isShared: Bool { get }
 
     /// Every endpoint's saved state; one that cannot be read is left out (it starts afresh).
     func endpointStates() async throws(JournalError) -> [EndpointState]
@@ -54,6 +60,10 @@ extension JournalStore {
 
     public func append(_ entry: JournalEntry) async throws(JournalError) {
         try await append([entry], states: [], completingHoldRuns: false)
+    }
+
+    public func previousRun() async throws(JournalError) -> PreviousRun? {
+        try await previousRun(instance: nil)
     }
 
     public func recordPolicyVersion(_ version: String, endpoint: String, configJSON: String, at: Date) async throws(JournalError) {

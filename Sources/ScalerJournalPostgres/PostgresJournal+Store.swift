@@ -141,21 +141,29 @@ extension PostgresJournal: JournalStore {
                 var row = try event.chained(after: lastHash)
                 row.id = lastID + 1
                 try await connection.query("""
-                    INSERT INTO daemon_event (id, at, event, pid, version, config_version, tick, reason, detail, prev_hash, hash)
+                    INSERT INTO daemon_event (id, at, event, pid, version, config_version, tick, reason, detail, instance, prev_hash, hash)
                     VALUES (\(lastID + 1), \(row.at.timeIntervalSince1970), \(row.event.rawValue), \(Int64(row.pid)), \(row.version),
-                            \(row.configVersion), \(row.tick), \(row.reason), \(row.detail), \(row.prevHash), \(row.hash))
+                            \(row.configVersion), \(row.tick), \(row.reason), \(row.detail), \(row.instance), \(row.prevHash), \(row.hash))
                     """, logger: self.logger)
                 return row
             }
         }
     }
 
-    public func previousRun() async throws(JournalError) -> PreviousRun? {
+    /// Instances that share it must each name themselves in their events.
+    public var isShared: Bool { true }
+
+    public func previousRun(instance: String?) async throws(JournalError) -> PreviousRun? {
         try await run("read how the last run ended") { connection in
-            let newest = try await Self.rows("SELECT * FROM daemon_event ORDER BY id DESC LIMIT 1", on: connection, logger: self.logger).first.map(DaemonEvent.init(row:))
-            let start = try await Self.rows("SELECT * FROM daemon_event WHERE event = 'start' ORDER BY id DESC LIMIT 1", on: connection, logger: self.logger).first.map(DaemonEvent.init(row:))
+            let own = "FROM daemon_event WHERE instance IS NOT DISTINCT FROM $1::text"
+            var named = PostgresBindings()
+            if let instance { named.append(instance) } else { named.appendNull() }
+            let newest = try await Self.rows("SELECT * \(own) ORDER BY id DESC LIMIT 1", named, on: connection, logger: self.logger)
+                .first.map(DaemonEvent.init(row:))
+            let start = try await Self.rows("SELECT * \(own) AND event = 'start' ORDER BY id DESC LIMIT 1", named, on: connection, logger: self.logger)
+                .first.map(DaemonEvent.init(row:))
             let since = start?.at.timeIntervalSince1970 ?? 0
-            let last = (try await Self.values("SELECT max(last_at) FROM decision WHERE last_at >= \(since)", as: Double?.self, on: connection, logger: self.logger).first ?? nil)
+            let last = instance != nil ? nil : (try await Self.values("SELECT max(last_at) FROM decision WHERE last_at >= \(since)", as: Double?.self, on: connection, logger: self.logger).first ?? nil)
                 .map(Date.init(timeIntervalSince1970:))
             return PreviousRun(newestEvent: newest, newestStart: start, lastEvaluation: last)
         }

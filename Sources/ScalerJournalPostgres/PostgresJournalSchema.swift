@@ -137,6 +137,7 @@ enum PostgresJournalSchema {
                 tick double precision,
                 reason text NOT NULL,
                 detail text NOT NULL,
+                instance text,
                 prev_hash text NOT NULL,
                 hash text NOT NULL
             )
