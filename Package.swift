@@ -109,6 +109,7 @@ let package = Package(
             "ScalerProviders", "ScalerMetrics", "ScalerSimulation", "ScalerHTTP", "ScalerTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -17,6 +17,9 @@ struct Controller {
     /// Rows a failed journal write could not store yet; written first on the next tick.
     private var buffer: JournalBuffer
     private var failures = FailureLog()
+    /// The shared journal's refusal of this instance's rows of a past lease term, until they
+    /// are dropped at the next write.
+    private var staleRowsRefused: JournalError?
     /// False while this instance stands by with a journal its group shares (see `tick`).
     private(set) var recordsDecisions = true
     private var journalReported: Date?
@@ -96,9 +99,13 @@ struct Controller {
         let budget = max(0.2, config.tick * 0.45)
         let paused = await status.paused
         // A journal that failed past its buffer is tried first, so that a tick after it recovers acts.
-        if buffer.isFull { _ = await write([]) }
+        if buffer.isFull { _ = await write([], epoch: acting.epoch) }
         let unrecorded = journalUnavailable
-        let (entries, nextStates) = await evaluate(paused: paused, journalUnavailable: unrecorded, acting: acting, budget: budget)
+        var (entries, nextStates) = await evaluate(paused: paused, journalUnavailable: unrecorded, acting: acting, budget: budget)
+        if let epoch = acting.epoch {
+            // Each row says in which term it was decided: a shared journal refuses a past one's.
+            for index in entries.indices { entries[index].epoch = epoch }
+        }
         var learned: [String: LearnedTimings] = [:]
         learned.reserveCapacity(nextStates.count)
         var failing: [FailureLog.Key: String] = [:]
@@ -127,7 +134,7 @@ struct Controller {
             for (key, message) in Self.failures(of: entries[index]) { failing[key] = message }
         }
         failures.record(failing, at: clock(), to: logger)
-        let writeTime = await write(recordsDecisions ? entries : [])
+        let writeTime = await write(recordsDecisions ? entries : [], epoch: acting.epoch)
         let now = clock()
         let problem = journalUnavailable
         let duration = ContinuousClock.now - started
@@ -166,10 +173,20 @@ struct Controller {
     /// Writes `entries` after what the buffer holds (past the buffer when it holds nothing, as
     /// it does but after a failure); says when writes start failing, when acting stops, once a
     /// minute while it lasts, and when the journal takes writes again.
-    private mutating func write(_ entries: [JournalEntry]) async -> Duration? {
+    private mutating func write(_ entries: [JournalEntry], epoch: Int64?) async -> Duration? {
         let direct = buffer.isEmpty
         if !direct { buffer.keep(entries) }
         let rows = direct ? entries : buffer.rowsToWrite()
+        if !direct, rows.contains(where: { $0.epoch != nil && $0.epoch != epoch }), let refused = staleRowsRefused {
+            // Rows of a term this instance no longer leads, which the shared journal refused:
+            // its successor's record already goes past them. Kept, they would block it forever.
+            let dropped = buffer.discard { $0.epoch != nil && $0.epoch != epoch }
+            logger.critical("rows of a lease term this instance no longer leads are dropped: the shared journal refuses them", metadata: [
+                "rows": "\(dropped.rows)", "evaluations": "\(dropped.evaluations)", "error": "\(refused)",
+            ])
+            staleRowsRefused = nil
+            return await write([], epoch: epoch)
+        }
         let started = ContinuousClock.now
         let now = clock()
         do {
@@ -184,6 +201,7 @@ struct Controller {
             journalReported = nil
             return ContinuousClock.now - started
         } catch {
+            if error.kind == .staleEpoch { staleRowsRefused = error }
             let wasFull = buffer.isFull
             if direct { buffer.keep(entries) }
             buffer.failed("\(error)", at: now)

@@ -65,6 +65,14 @@ struct JournalBuffer {
         }
     }
 
+    /// Removes the waiting rows `matching` says, and says how many and how many evaluations.
+    mutating func discard(where matching: (JournalEntry) -> Bool) -> (rows: Int, evaluations: Int) {
+        let dropped = pending.filter(matching)
+        pending.removeAll(where: matching)
+        newestPending = Dictionary(pending.enumerated().map { ($1.endpoint, $0) }) { _, newer in newer }
+        return (dropped.count, dropped.reduce(0) { $0 + $1.repeats })
+    }
+
     mutating func failed(_ error: String, at time: Date) {
         failingSince = failingSince ?? time
         lastError = error

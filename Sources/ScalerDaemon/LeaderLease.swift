@@ -19,6 +19,12 @@ enum Acting: Sendable {
         return nil
     }
 
+    /// The lease's epoch while this instance leads.
+    var epoch: Int64? {
+        if case .leader(let epoch, _) = self { return epoch }
+        return nil
+    }
+
     var isStandby: Bool {
         if case .standby = self { return true }
         return false

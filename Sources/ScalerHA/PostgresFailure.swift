@@ -21,4 +21,13 @@ public enum PostgresFailure {
             return "\(error)"
         }
     }
+
+    /// The server's SQLSTATE for the statement that failed, if it answered.
+    public static func sqlState(of error: any Error) -> String? {
+        switch error {
+        case let error as PSQLError: error.serverInfo?[.sqlState]
+        case let error as PostgresTransactionError: (error.closureError ?? error.beginError ?? error.commitError).flatMap(sqlState)
+        default: nil
+        }
+    }
 }

@@ -34,6 +34,9 @@ enum AppendOnly {
     /// Since v4: a metric failure's kind is recorded too, and as immutable as the rest.
     static let addedDecisionColumnsV4 = ["metric_error_kind"]
 
+    /// Since v11: the leader's epoch, as immutable.
+    static let addedDecisionColumnsV11 = ["epoch"]
+
     static var chainedTriggersV4: String {
         triggers(immutable: immutableDecisionColumns + addedDecisionColumnsV4 + ["prev_hash", "hash"], deletable: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)")
     }
@@ -41,16 +44,19 @@ enum AppendOnly {
     /// Since v8: an endpoint's newest row is read from `decision_newest`, kept by a trigger on
     /// every insert, instead of the `(endpoint, id)` index, whose leaf for each endpoint that
     /// got a row was one more page written per row in a busy tick.
-    static var chainedTriggersV8: String { newestTableTriggers(refusingEmptiedRanges: false) }
+    static var chainedTriggersV8: String { newestTableTriggers(refusingEmptiedRanges: false, addedColumns: addedDecisionColumnsV4) }
 
     /// Since v9: an extension can widen a range but not empty it. Before, setting a `_min` or
     /// `_max` to NULL passed, since a comparison with NULL is NULL, and only `journal verify`
     /// saw it.
-    static var chainedTriggersV9: String { newestTableTriggers(refusingEmptiedRanges: true) }
+    static var chainedTriggersV9: String { newestTableTriggers(refusingEmptiedRanges: true, addedColumns: addedDecisionColumnsV4) }
 
-    private static func newestTableTriggers(refusingEmptiedRanges: Bool) -> String {
+    /// Since v11: the epoch is one of the columns an extension leaves as it was.
+    static var chainedTriggersV11: String { newestTableTriggers(refusingEmptiedRanges: true, addedColumns: addedDecisionColumnsV4 + addedDecisionColumnsV11) }
+
+    private static func newestTableTriggers(refusingEmptiedRanges: Bool, addedColumns: [String]) -> String {
         triggers(
-            immutable: immutableDecisionColumns + addedDecisionColumnsV4 + ["prev_hash", "hash"],
+            immutable: immutableDecisionColumns + addedColumns + ["prev_hash", "hash"],
             deletable: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)",
             newestOfEndpoint: "(SELECT id FROM decision_newest WHERE endpoint = OLD.endpoint)",
             refusingEmptiedRanges: refusingEmptiedRanges

@@ -18,7 +18,7 @@ package enum HashChain {
 
     /// Columns added after the chain existed: hashed, by name, only when they hold a value, so
     /// that every row written before them keeps its hash.
-    static let optionalColumns = AppendOnly.addedDecisionColumnsV4
+    static let optionalColumns = AppendOnly.addedDecisionColumnsV4 + AppendOnly.addedDecisionColumnsV11
 
     static func rowHash(previous: String, values: [String: DatabaseValue]) -> String {
         rowHash(previous: previous) { values[$0] ?? .null }

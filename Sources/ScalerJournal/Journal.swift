@@ -227,14 +227,24 @@ public struct PruneResult: Sendable, Hashable {
 }
 
 public struct JournalError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        /// The journal could not be read or written: the file, the disk, the server.
+        case failed
+        /// A journal its group shares refused decisions of a lease's epoch that a later one has
+        /// written after: a term this instance no longer leads.
+        case staleEpoch = "stale_epoch"
+    }
+
     public var path: String
     public var action: String
     public var message: String
+    public var kind: Kind = .failed
 
-    package init(path: String, action: String, message: String) {
+    package init(path: String, action: String, message: String, kind: Kind = .failed) {
         self.path = path
         self.action = action
         self.message = message
+        self.kind = kind
     }
 
     package init(path: String, action: String, underlying: Error) {

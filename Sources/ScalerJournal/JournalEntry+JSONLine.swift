@@ -14,6 +14,7 @@ extension JournalEntry {
         json.number("desired", desired)
         json.array("drift", drift, JSONLine.drift)
         json.string("endpoint", endpoint)
+        json.number("epoch", epoch)
         json.string("error_kind", errorKind?.rawValue)
         json.string("error_message", errorMessage)
         json.string("extension_hash", extensionHash)

@@ -13,7 +13,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         "metric_error", "metric_error_kind", "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers",
         "current_replicas", "raw_desired", "desired", "clamps", "action", "reason", "drift", "pushed", "outcome", "error_kind",
         "error_message", "provider_latency_ms", "queue_delay_min", "queue_delay_max", "queued_min", "queued_max",
-        "in_flight_min", "in_flight_max", "prev_hash", "hash", "extension_hash",
+        "in_flight_min", "in_flight_max", "epoch", "prev_hash", "hash", "extension_hash",
     ]
 
     /// Where each of `HashChain.hashedColumns` is among `insertedColumns`: looking each up by
@@ -34,7 +34,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         values += [pushed.databaseValue, outcome.rawValue.databaseValue, errorKind?.rawValue.databaseValue ?? .null]
         values += [errorMessage.databaseValue, providerLatencyMs.databaseValue]
         values += extensionValues
-        values += [prevHash.databaseValue, hash.databaseValue, extensionHash.databaseValue]
+        values += [epoch.databaseValue, prevHash.databaseValue, hash.databaseValue, extensionHash.databaseValue]
         return values
     }
 
@@ -94,6 +94,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         queuedMax = try row.decode(forColumn: "queued_max")
         inFlightMin = try row.decode(forColumn: "in_flight_min")
         inFlightMax = try row.decode(forColumn: "in_flight_max")
+        epoch = try row.decode(forColumn: "epoch")
         prevHash = try row.decode(forColumn: "prev_hash")
         hash = try row.decode(forColumn: "hash")
         extensionHash = try row.decode(forColumn: "extension_hash")

@@ -44,6 +44,9 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public var queuedMax: Int?
     public var inFlightMin: Int?
     public var inFlightMax: Int?
+    /// High availability: the lease's epoch of the leader that decided it; nil for an instance
+    /// alone. A journal its group shares refuses a row of an epoch older than its newest.
+    public var epoch: Int64?
     /// The hash chain (`scalerd journal verify`): the previous row's hash, this row's, and the
     /// hash of its hold extension; set by the journal when the row is written.
     public var prevHash: String?
@@ -138,7 +141,7 @@ public struct JournalEntry: Sendable, Hashable, Codable {
             && metricError == next.metricError && metricErrorKind == next.metricErrorKind && queueDelayEstimated == next.queueDelayEstimated
             && currentReplicas == next.currentReplicas && rawDesired == next.rawDesired && desired == next.desired
             && Self.sameEffect(clamps, next.clamps) && drift == next.drift && pushed == next.pushed && outcome == next.outcome
-            && errorKind == next.errorKind && errorMessage == next.errorMessage
+            && errorKind == next.errorKind && errorMessage == next.errorMessage && epoch == next.epoch
             && next.at >= lastAt
     }
 

@@ -127,7 +127,7 @@ public enum JournalFormatter {
         "metric_error_kind", "queue_delay", "queue_delay_estimated", "queued", "in_flight", "ready_workers", "current_replicas",
         "raw_desired", "desired", "clamps", "action", "reason", "drift", "pushed", "outcome", "error_kind", "error_message",
         "provider_latency_ms", "queue_delay_min", "queue_delay_max", "queued_min", "queued_max", "in_flight_min",
-        "in_flight_max", "prev_hash", "hash", "extension_hash",
+        "in_flight_max", "epoch", "prev_hash", "hash", "extension_hash",
     ]
 
     private static func csv(_ entries: [JournalEntry]) -> String {
@@ -156,7 +156,7 @@ public enum JournalFormatter {
             optional(entry.queueDelayMin), optional(entry.queueDelayMax), optional(entry.queuedMin),
             optional(entry.queuedMax), optional(entry.inFlightMin), optional(entry.inFlightMax),
         ]
-        return identity + metrics + decision + outcome + ranges + [entry.prevHash ?? "", entry.hash ?? "", entry.extensionHash ?? ""]
+        return identity + metrics + decision + outcome + ranges + [optional(entry.epoch), entry.prevHash ?? "", entry.hash ?? "", entry.extensionHash ?? ""]
     }
 
     private static func optional<T>(_ value: T?, _ missing: String = "") -> String {

@@ -181,6 +181,16 @@ enum JournalSchema {
                 table.add(column: "instance", .text)
             }
         }
+
+        // The leader's epoch on each decision (high availability), hashed when present and never
+        // changed after: the same column here keeps one schema on both backends.
+        migrator.registerMigration("v11-decision-epoch") { db in
+            for name in AppendOnly.triggerNames { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
+            try db.alter(table: "decision") { table in
+                table.add(column: "epoch", .integer)
+            }
+            try db.execute(sql: AppendOnly.chainedTriggersV11)
+        }
         return migrator
     }
 }

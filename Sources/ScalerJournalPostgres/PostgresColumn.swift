@@ -28,13 +28,13 @@ enum DecisionColumns {
     ]
     static let integers: Set<String> = [
         "repeats", "queued", "in_flight", "ready_workers", "current_replicas", "raw_desired", "desired",
-        "queued_min", "queued_max", "in_flight_min", "in_flight_max",
+        "queued_min", "queued_max", "in_flight_min", "in_flight_max", "epoch",
     ]
     static let booleans: Set<String> = ["queue_delay_estimated", "pushed"]
     static let nullable: Set<String> = [
         "metric_age", "metric_error", "metric_error_kind", "queue_delay", "queued", "in_flight", "ready_workers", "raw_desired",
         "error_kind", "error_message", "provider_latency_ms", "queue_delay_min", "queue_delay_max", "queued_min", "queued_max",
-        "in_flight_min", "in_flight_max",
+        "in_flight_min", "in_flight_max", "epoch",
     ]
 
     static func type(of column: String) -> PostgresColumnType {

@@ -163,7 +163,15 @@ extension PostgresJournal: JournalStore {
             let start = try await Self.rows("SELECT * \(own) AND event = 'start' ORDER BY id DESC LIMIT 1", named, on: connection, logger: self.logger)
                 .first.map(DaemonEvent.init(row:))
             let since = start?.at.timeIntervalSince1970 ?? 0
-            let last = instance != nil ? nil : (try await Self.values("SELECT max(last_at) FROM decision WHERE last_at >= \(since)", as: Double?.self, on: connection, logger: self.logger).first ?? nil)
+            // The group's rows are its leaders': this instance's are those of the terms it led.
+            var terms = ""
+            if instance != nil {
+                let led = try await Self.rows("SELECT * \(own) AND event = 'leadership' AND id >= \(start?.id ?? 0)", named, on: connection, logger: self.logger)
+                    .map(DaemonEvent.init(row:)).compactMap { LeadershipDetail(detail: $0.detail) }.filter { $0.change == .acquired }.map(\.epoch)
+                terms = " AND epoch IN (\(led.isEmpty ? "NULL" : led.map(String.init).joined(separator: ", ")))"
+            }
+            let newestOfTerms = PostgresQuery(unsafeSQL: "SELECT max(last_at) FROM decision WHERE last_at >= $1::float8\(terms)", binds: Self.binds(since))
+            let last = (try await Self.values(newestOfTerms, as: Double?.self, on: connection, logger: self.logger).first ?? nil)
                 .map(Date.init(timeIntervalSince1970:))
             return PreviousRun(newestEvent: newest, newestStart: start, lastEvaluation: last)
         }

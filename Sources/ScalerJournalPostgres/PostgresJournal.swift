@@ -120,7 +120,8 @@ public final class PostgresJournal: Sendable {
         } catch let error as JournalError {
             throw error
         } catch {
-            throw JournalError(path: location, action: action, message: PostgresFailure.describe(error))
+            let kind: JournalError.Kind = PostgresFailure.sqlState(of: error) == PostgresJournalSchema.staleEpochState ? .staleEpoch : .failed
+            throw JournalError(path: location, action: action, message: PostgresFailure.describe(error), kind: kind)
         }
     }
 

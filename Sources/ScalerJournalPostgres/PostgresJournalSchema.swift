@@ -19,6 +19,10 @@ enum PostgresJournalSchema {
 
     private static let refused = "the scalerd journal is append-only"
 
+    /// The SQLSTATE of a decision refused for its stale epoch, so that the writer can tell it
+    /// from a failure to write.
+    static let staleEpochState = "SE409"
+
     private static var decisionUpdateAllowed: String {
         let unchanged = "(\(immutableDecisionColumns.map { "NEW.\($0)" }.joined(separator: ", "))) IS NOT DISTINCT FROM (\(immutableDecisionColumns.map { "OLD.\($0)" }.joined(separator: ", ")))"
         let widened = ["queue_delay", "queued", "in_flight"].map { column in
@@ -29,6 +33,7 @@ enum PostgresJournalSchema {
                        AND \(widened)
                        AND OLD.action = 'hold' AND NEW.repeats > OLD.repeats AND NEW.last_at >= OLD.last_at
                        AND NOT EXISTS (SELECT 1 FROM decision newer WHERE newer.endpoint = OLD.endpoint AND newer.id > OLD.id)
+                       AND coalesce(OLD.epoch, 0) >= coalesce((SELECT last_epoch FROM journal_head WHERE chain = 'decision'), 0)
             """
     }
 
@@ -51,7 +56,8 @@ enum PostgresJournalSchema {
             CREATE TABLE journal_head (
                 chain text PRIMARY KEY,
                 last_id bigint NOT NULL,
-                last_hash text NOT NULL
+                last_hash text NOT NULL,
+                last_epoch bigint
             )
             """)
         statements.append("""
@@ -143,16 +149,23 @@ enum PostgresJournalSchema {
             )
             """)
         // A row is added only at the end of its chain: the id after the newest, linked to the
-        // newest's hash. The head then follows it.
+        // newest's hash, and (a decision) of the newest epoch or a later one: a leader whose
+        // term has passed writes nothing after its successor. The head then follows it.
         statements.append("""
             CREATE FUNCTION scalerd_chain_append() RETURNS trigger LANGUAGE plpgsql AS $$
-            DECLARE head journal_head%ROWTYPE;
+            DECLARE
+                head journal_head%ROWTYPE;
+                epoch bigint := (to_jsonb(NEW) ->> 'epoch')::bigint;
             BEGIN
                 SELECT * INTO head FROM journal_head WHERE chain = TG_TABLE_NAME FOR UPDATE;
                 IF NEW.id IS DISTINCT FROM head.last_id + 1 OR NEW.prev_hash IS DISTINCT FROM head.last_hash THEN
                     RAISE EXCEPTION '\(refused): a % row is added only after the newest (id %, linked to its hash)', TG_TABLE_NAME, head.last_id + 1;
                 END IF;
-                UPDATE journal_head SET last_id = NEW.id, last_hash = NEW.hash WHERE chain = TG_TABLE_NAME;
+                IF epoch < head.last_epoch THEN
+                    RAISE EXCEPTION 'the scalerd journal refuses a decision of epoch %: epoch % has written since (a leader whose lease was taken over)', epoch, head.last_epoch
+                        USING ERRCODE = '\(staleEpochState)';
+                END IF;
+                UPDATE journal_head SET last_id = NEW.id, last_hash = NEW.hash, last_epoch = greatest(head.last_epoch, epoch) WHERE chain = TG_TABLE_NAME;
                 RETURN NEW;
             END $$
             """)
@@ -165,7 +178,9 @@ enum PostgresJournalSchema {
         statements.append("""
             CREATE FUNCTION scalerd_head_moves_forward() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF NEW.chain IS NOT DISTINCT FROM OLD.chain AND NEW.last_id > OLD.last_id THEN RETURN NEW; END IF;
+                IF NEW.chain IS NOT DISTINCT FROM OLD.chain AND NEW.last_id > OLD.last_id AND coalesce(NEW.last_epoch, 0) >= coalesce(OLD.last_epoch, 0) THEN
+                RETURN NEW;
+            END IF;
                 RAISE EXCEPTION '\(refused): journal_head only follows appended rows';
             END $$
             """)

@@ -4,8 +4,11 @@ import ScalerCore
 import ScalerJournal
 import Testing
 
-private func event(_ kind: DaemonEvent.Kind, at seconds: Double, pid: Int = 100, reason: String = "test", detail: String = "{}") -> DaemonEvent {
-    DaemonEvent(at: Date(timeIntervalSince1970: seconds), event: kind, pid: pid, version: "0.14.0", configVersion: "cfg", tick: 5, reason: reason, detail: detail)
+private func event(
+    _ kind: DaemonEvent.Kind, at seconds: Double, pid: Int = 100, reason: String = "test", detail: String = "{}", instance: String? = nil
+) -> DaemonEvent {
+    DaemonEvent(at: Date(timeIntervalSince1970: seconds), event: kind, pid: pid, version: "0.14.0", configVersion: "cfg", tick: 5, reason: reason,
+                detail: detail, instance: instance)
 }
 
 private func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: seconds) }
@@ -70,6 +73,35 @@ private func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: secon
         #expect(controlled.uncontrolled(from: date(1_000), to: date(5_000)) == 3_980)
         #expect(controlled.gap(between: date(1_019), and: date(6_000))?.from == date(1_020))
         #expect(controlled.gap(between: date(1_000), and: date(1_019)) == nil)
+    }
+}
+
+/// A journal a group shares: nobody decides only while no instance does.
+@Suite struct ControlledTimeOfAGroup {
+    private func leadership(_ change: LeadershipDetail.Change, at seconds: Double, instance: String) -> DaemonEvent {
+        event(.leadership, at: seconds, detail: LeadershipDetail(change: change, group: "g", epoch: 1).detail, instance: instance)
+    }
+
+    @Test func aStandbyBesideALeaderIsNoGapAndAStretchWithNoLeaderIs() {
+        let events = [
+            event(.start, at: 100, instance: "a"), leadership(.acquired, at: 101, instance: "a"),
+            event(.start, at: 110, instance: "b"), leadership(.standingBy, at: 111, instance: "b"),
+            event(.stop, at: 200, instance: "a"), leadership(.acquired, at: 215, instance: "b"),
+        ]
+        let controlled = ControlledTime(events: events, lastEvaluation: date(290), now: date(300))
+        #expect(controlled.gap(at: date(150)) == nil, "b stood by while a led: the group decided")
+        let gap = try? #require(controlled.gap(at: date(205)))
+        #expect(gap?.from == date(200) && gap?.until == date(215), "\(String(describing: gap))")
+        #expect(gap?.cause == .stopped(reason: "test"), "the cause of the last instance to stop deciding")
+        #expect(controlled.gap(at: date(250)) == nil)
+        #expect(controlled.gap(at: date(50)) == nil, "before the group's first event, as a journal without events")
+    }
+
+    @Test func anInstanceStartingLaterDoesNotFillTheGapBeforeIt() {
+        let events = [event(.start, at: 100, instance: "a"), event(.stop, at: 120, instance: "a"), event(.start, at: 150, instance: "b")]
+        let controlled = ControlledTime(events: events, lastEvaluation: date(155), now: date(160))
+        let gap = controlled.gap(at: date(130))
+        #expect(gap?.from == date(120) && gap?.until == date(150), "\(String(describing: gap))")
     }
 }
 

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ScalerConfig
+import ScalerCore
+import ScalerHA
+import ScalerJournal
+import ScalerJournalPostgres
+import ScalerPorts
+import ScalerProviders
+import ScalerTestSupport
+import Testing
+@testable import ScalerDaemon
+
+/// A tick with a journal its group shares (PostgreSQL): the record and the saved states are the
+/// leader's alone, each of its rows says its term, and rows of a term it lost give way.
+@Suite(.postgres) struct SharedJournalTick {
+    private func withController(_ body: (inout Controller, PostgresJournal) async throws -> Void) async throws {
+        let server = try #require(ThrowawayPostgres.shared)
+        let database = "tick_\(UUID().uuidString.prefix(8).lowercased())"
+        var target = PostgresTarget(host: "127.0.0.1", port: server.port, username: server.username, password: server.password,
+                                    database: server.database, tls: .disable)
+        let admin = try PostgresSession(target, connectTimeout: .seconds(5), logger: Logger(label: "test"))
+        try await admin.exclusively { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(database)"), logger: Logger(label: "test")) }
+        await admin.close()
+        target.database = database
+        let journal = try await PostgresJournal.open(target, logger: Logger(label: "test"))
+        let config = try ConfigLoader(catalog: ProviderModules.catalog, workingDirectory: FileManager.default.temporaryDirectory.path).parse("""
+            tick: 4s
+            journal: { url: "postgres://\(server.username)@127.0.0.1:\(server.port)/\(database)?sslmode=disable" }
+            providers: [{ name: demo, kind: simulated }]
+            endpoints:
+              - { name: only, provider: demo, id: o, policy: { type: concurrency, value: 1, max_replicas: 8 } }
+            """, file: "test.yaml")
+        let runtime = EndpointRuntime(config: config.endpoints[0], provider: ScriptedProvider(replicas: 1), limits: .anything, metrics: FixedMetrics(inFlight: 4))
+        var controller = Controller(config: config, runtimes: [runtime], journal: journal, logger: Logger(label: "test"), clock: { Date() })
+        do {
+            try await body(&controller, journal)
+            await journal.close()
+        } catch {
+            await journal.close()
+            throw error
+        }
+    }
+
+    private func leading(_ epoch: Int64) -> Acting {
+        .leader(epoch: epoch, window: ActingWindow(.seconds(60), clock: ManualClock()))
+    }
+
+    @Test func aStandbyJournalsNoDecisionAndSavesNoStateTheLeaderThenDoesInItsTerm() async throws {
+        try await withController { controller, journal in
+            await controller.tick(acting: .standby("standby: b (epoch 2) leads"))
+            await controller.flush()
+            #expect(try await journal.entries(JournalQuery()).isEmpty, "the leader's record is the group's")
+            #expect(try await journal.endpointStates().isEmpty, "nor does it overwrite the state the leader saved")
+
+            await controller.tick(acting: leading(3))
+            let rows = try await journal.entries(JournalQuery())
+            #expect(rows.map(\.epoch) == [3] && rows.first?.pushed == true, "\(rows)")
+            #expect(try await journal.endpointStates().map(\.endpoint) == ["only"])
+        }
+    }
+
+    @Test func rowsOfATermThisInstanceLostGiveWayToTheNewLeadersRecord() async throws {
+        try await withController { controller, journal in
+            await controller.tick(acting: leading(3))
+            // Another leader writes in epoch 4; this one, not yet fenced, decides in epoch 3.
+            var newer = try #require(try await journal.entries(JournalQuery()).first)
+            (newer.id, newer.epoch, newer.at, newer.lastAt, newer.endpoint) = (nil, 4, Date(), Date(), "elsewhere")
+            try await journal.append([newer])
+            let refused = await controller.tick(acting: leading(3))
+            #expect(refused.journalProblem == nil, "one refused write is not yet an outage")
+            // Fenced, it stands by; its epoch-3 rows are dropped, not retried for ever.
+            await controller.tick(acting: .standby("lost"))
+            await controller.tick(acting: .standby("lost"))
+            #expect(try await journal.entries(JournalQuery()).map(\.epoch) == [3, 4])
+            await controller.tick(acting: leading(5))
+            #expect(try await journal.entries(JournalQuery()).map(\.epoch) == [3, 4, 5], "it records again when it leads again")
+        }
+    }
+}
