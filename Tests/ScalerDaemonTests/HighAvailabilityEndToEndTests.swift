@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import ScalerHA
+import ScalerJournalPostgres
 import ScalerJournal
 import ScalerTestSupport
 import Synchronization
@@ -20,14 +23,19 @@ extension ChildProcesses {
             let postgres: ThrowawayPostgres
             let state: FakeProviderState
             let urls: [String]
+            /// Both journal to PostgreSQL (the lease in the same database), not each to a file.
+            let sharedJournal: Bool
             var daemons: [DaemonProcess?] = [nil, nil]
 
-            init(directory: URL, postgres: ThrowawayPostgres, state: FakeProviderState, urls: [String]) {
+            init(directory: URL, postgres: ThrowawayPostgres, state: FakeProviderState, urls: [String], sharedJournal: Bool) {
                 self.directory = directory
                 self.postgres = postgres
                 self.state = state
                 self.urls = urls
+                self.sharedJournal = sharedJournal
             }
+
+            var databaseURL: String { "postgres://\(postgres.username)@127.0.0.1:\(postgres.port)/\(postgres.database)?sslmode=disable" }
 
             var environment: [String: String] { ["KEY": FakeRunPodREST.apiKey, "PG_PASSWORD": postgres.password] }
 
@@ -38,9 +46,10 @@ extension ChildProcesses {
                 for index in 0..<2 {
                     try """
                         tick: \(Int(tick * 1000))ms
-                        journal: { path: \(journalPath(index)) }
+                        \(sharedJournal
+                            ? "journal: { url: \"\(databaseURL)\", password: env:PG_PASSWORD, hold_write_interval: 0s }\nha: { lease: \(Int(lease))s }"
+                            : "journal: { path: \(journalPath(index)) }\nha: { url: \"\(databaseURL)\", password: env:PG_PASSWORD, lease: \(Int(lease))s }")
                         admin: { listen: "127.0.0.1:0" }
-                        ha: { url: "postgres://\(postgres.username)@127.0.0.1:\(postgres.port)/\(postgres.database)?sslmode=disable", password: env:PG_PASSWORD, lease: \(Int(lease))s }
                         providers:
                           - { name: rp, kind: runpod, base_url: "\(urls[index])", health_base_url: "\(urls[index])", api_key: env:KEY, rate_limit: 50 }
                         endpoints:
@@ -95,7 +104,7 @@ extension ChildProcesses {
             }
         }
 
-        private func withPair(_ body: @escaping @Sendable (Pair) async throws -> Void) async throws {
+        private func withPair(sharedJournal: Bool = false, _ body: @escaping @Sendable (Pair) async throws -> Void) async throws {
             let directory = try scratchDirectory("ha")
             defer { try? FileManager.default.removeItem(at: directory) }
             let postgres = try ThrowawayPostgres()
@@ -103,7 +112,7 @@ extension ChildProcesses {
             await state.setHealth("ep1", ["jobs": ["completed": 0, "failed": 0, "inProgress": 1, "inQueue": 2, "retried": 0], "workers": ["idle": 0, "running": 1]])
             try await withFakeServer(FakeRunPodREST.router(state)) { first in
                 try await withFakeServer(FakeRunPodREST.router(state)) { second in
-                    let pair = Pair(directory: directory, postgres: postgres, state: state, urls: [first, second])
+                    let pair = Pair(directory: directory, postgres: postgres, state: state, urls: [first, second], sharedJournal: sharedJournal)
                     try pair.writeConfigs()
                     defer { pair.stopAll() }
                     try await body(pair)
@@ -210,6 +219,55 @@ extension ChildProcesses {
                 for index in 0..<2 {
                     let rows = try JournalReader(path: pair.journalPath(index)).entries(JournalQuery())
                     #expect(rows.contains { $0.lastAt > quiet && $0.lastAt < up }, "daemon \(index) journalled nothing while PostgreSQL was down")
+                }
+            }
+        }
+
+        /// One record for the pair: the leader's decisions with its epoch, both instances'
+        /// events, one chain; the new leader carries on the state the dead one saved.
+        @Test func aPairSharingAPostgreSQLJournalKeepsOneRecordThatVerifies() async throws {
+            try await withPair(sharedJournal: true) { pair in
+                let target = PostgresTarget(host: "127.0.0.1", port: pair.postgres.port, username: pair.postgres.username,
+                                            password: pair.postgres.password, database: pair.postgres.database, tls: .disable)
+                func shared<T>(_ body: (PostgresJournal) async throws -> T) async throws -> T {
+                    try await PostgresJournal.reading(target, logger: Logger(label: "test")).closing(body)
+                }
+                try pair.start(0)
+                #expect(await pair.firstPush(by: 0, after: .distantPast, within: 20) != nil, "\(pair.daemons[0]?.stderr ?? "")")
+                try pair.start(1)
+                let standingBy = await DaemonProcess.eventually(within: 10) {
+                    (try? await shared { try await $0.daemonEvents() })?.contains { $0.detail.contains(#""change":"standing_by""#) } == true
+                }
+                #expect(standingBy, "\(pair.daemons[1]?.stderr.suffix(1_500) ?? "")")
+                let standbyStarted = Date()
+                try await Task.sleep(for: .seconds(Self.tick * 4))
+                pair.daemons[0]?.signal(SIGKILL)
+                pair.daemons[0]?.process.waitUntilExit()
+                let killed = Date()
+                let tookOver = await pair.firstPush(by: 1, after: killed, within: 20)
+                let took = try #require(tookOver, "\(pair.daemons[1]?.stderr.suffix(2_000) ?? "")")
+                #expect(took.timeIntervalSince(killed) <= Self.lease + 2 * Self.tick + 0.5)
+                #expect(pair.daemons[1]?.stderr.contains("state restored") == true, "the new leader carries on the saved state")
+                try pair.start(0)
+                _ = await DaemonProcess.eventually(within: 10) {
+                    (try? await shared { try await $0.daemonEvents() })?.contains { $0.event == .uncleanEnd } == true
+                }
+                try await shared { journal in
+                    let verified = try await journal.verify()
+                    #expect(verified.problem == nil, "\(String(describing: verified.problem))")
+                    let rows = try await journal.entries(JournalQuery())
+                    #expect(!rows.isEmpty && rows.allSatisfy { $0.epoch != nil && $0.outcome != .standby }, "the leaders' decisions alone")
+                    #expect(Set(rows.compactMap(\.epoch)) == [1, 2], "\(Set(rows.compactMap(\.epoch)))")
+                    let events = try await journal.daemonEvents()
+                    #expect(Set(events.compactMap(\.instance)).count == 2 && events.allSatisfy { $0.instance != nil })
+                    let unclean = try #require(events.first { $0.event == .uncleanEnd })
+                    #expect(unclean.instance == events.first?.instance, "the restarted instance records its own end")
+                    let controlled = try await journal.controlledTime(now: Date())
+                    // Up to the leader's last recorded evaluation, a tick or so before the kill.
+                    #expect(controlled.gap(between: standbyStarted, and: killed.addingTimeInterval(-2 * Self.tick)) == nil,
+                            "one led while the other stood by: \(controlled.gaps)")
+                    let handOver = try #require(controlled.gap(at: killed), "nobody decided from the kill to the take-over")
+                    #expect(handOver.cause == .endedWithoutStop && (handOver.until ?? .distantFuture) <= took)
                 }
             }
         }
