@@ -179,9 +179,10 @@ struct Controller {
         let rows = direct ? entries : buffer.rowsToWrite()
         if !direct, rows.contains(where: { $0.epoch != nil && $0.epoch != epoch }), let refused = staleRowsRefused {
             // Rows of a term this instance no longer leads, which the shared journal refused:
-            // its successor's record already goes past them. Kept, they would block it forever.
-            let dropped = buffer.discard { $0.epoch != nil && $0.epoch != epoch }
-            logger.critical("rows of a lease term this instance no longer leads are dropped: the shared journal refuses them", metadata: [
+            // its successor's record already goes past them. Retried, they would block it for
+            // ever; they are recorded as gap rows of no term instead, which it takes.
+            let dropped = buffer.refuse { $0.epoch != nil && $0.epoch != epoch }
+            logger.critical("rows of a lease term this instance no longer leads could not be recorded: the shared journal took a later term's first; gap rows say so", metadata: [
                 "rows": "\(dropped.rows)", "evaluations": "\(dropped.evaluations)", "error": "\(refused)",
             ])
             staleRowsRefused = nil

@@ -21,6 +21,9 @@ struct JournalBuffer {
     /// not search the rows once per endpoint.
     private var newestPending: [String: Int] = [:]
     private(set) var lost: [String: Lost] = [:]
+    /// Evaluations of a lease term this instance lost, which the journal its group shares
+    /// refused because a later term had written: recorded as a gap row each, of no term.
+    private(set) var refused: [String: Lost] = [:]
     /// When writes started failing, and the latest reason.
     private(set) var failingSince: Date?
     private(set) var lastError: String?
@@ -31,7 +34,7 @@ struct JournalBuffer {
 
     /// No room left: decisions go on, but nothing is acted on until the journal takes writes.
     var isFull: Bool { pending.count >= capacity }
-    var isEmpty: Bool { pending.isEmpty && lost.isEmpty }
+    var isEmpty: Bool { pending.isEmpty && lost.isEmpty && refused.isEmpty }
     var lostEvaluations: Int { lost.values.reduce(0) { $0 + $1.evaluations } }
 
     /// Keeps `rows`: a hold that repeats an endpoint's last waiting row extends it; past the
@@ -44,33 +47,47 @@ struct JournalBuffer {
                 newestPending[row.endpoint] = pending.count
                 pending.append(row)
             } else {
-                var gap = lost[row.endpoint] ?? Lost(since: row.at, until: row.at, evaluations: 0, template: row)
-                gap.until = max(gap.until, row.lastAt)
-                gap.evaluations += row.repeats
-                lost[row.endpoint] = gap
+                Self.count(row, in: &lost)
             }
         }
+    }
+
+    private static func count(_ row: JournalEntry, in gaps: inout [String: Lost]) {
+        var gap = gaps[row.endpoint] ?? Lost(since: row.at, until: row.at, evaluations: 0, template: row)
+        gap.since = min(gap.since, row.at)
+        gap.until = max(gap.until, row.lastAt)
+        gap.evaluations += row.repeats
+        gaps[row.endpoint] = gap
+    }
+
+    /// Takes the waiting rows `matching` says out, to be recorded as gap rows instead; says how
+    /// many rows and evaluations.
+    mutating func refuse(where matching: (JournalEntry) -> Bool) -> (rows: Int, evaluations: Int) {
+        let taken = pending.filter(matching)
+        for row in taken { Self.count(row, in: &refused) }
+        pending.removeAll(where: matching)
+        newestPending = Dictionary(pending.enumerated().map { ($1.endpoint, $0) }) { _, newer in newer }
+        return (taken.count, taken.reduce(0) { $0 + $1.repeats })
     }
 
     /// The rows to write now: every waiting one, then a gap row for each endpoint that lost some.
     func rowsToWrite() -> [JournalEntry] {
         let since = failingSince.map(JournalFormatter.timestamp) ?? "?"
-        return pending + lost.keys.sorted().compactMap { endpoint in
-            guard let gap = lost[endpoint] else { return nil }
-            let reason = "journal unavailable since \(since): \(gap.evaluations) evaluation(s) from \(JournalFormatter.timestamp(gap.since)) to \(JournalFormatter.timestamp(gap.until)) could not be recorded; nothing was acted on meanwhile"
-            return JournalEntry.gap(
-                endpoint: endpoint, provider: gap.template.provider, mode: gap.template.mode, policyVersion: gap.template.policyVersion,
-                replicas: gap.template.currentReplicas, since: gap.since, until: gap.until, evaluations: gap.evaluations, reason: reason
-            )
+        return pending + Self.gapRows(lost) { gap in
+            "journal unavailable since \(since): \(gap.evaluations) evaluation(s) from \(JournalFormatter.timestamp(gap.since)) to \(JournalFormatter.timestamp(gap.until)) could not be recorded; nothing was acted on meanwhile"
+        } + Self.gapRows(refused) { gap in
+            "\(gap.evaluations) evaluation(s) from \(JournalFormatter.timestamp(gap.since)) to \(JournalFormatter.timestamp(gap.until)), decided while this instance led in epoch \(gap.template.epoch.map(String.init) ?? "?"), could not be recorded: the shared journal took a later term's rows first; pushes among them are not in the record"
         }
     }
 
-    /// Removes the waiting rows `matching` says, and says how many and how many evaluations.
-    mutating func discard(where matching: (JournalEntry) -> Bool) -> (rows: Int, evaluations: Int) {
-        let dropped = pending.filter(matching)
-        pending.removeAll(where: matching)
-        newestPending = Dictionary(pending.enumerated().map { ($1.endpoint, $0) }) { _, newer in newer }
-        return (dropped.count, dropped.reduce(0) { $0 + $1.repeats })
+    private static func gapRows(_ gaps: [String: Lost], reason: (Lost) -> String) -> [JournalEntry] {
+        gaps.keys.sorted().compactMap { endpoint in
+            guard let gap = gaps[endpoint] else { return nil }
+            return JournalEntry.gap(
+                endpoint: endpoint, provider: gap.template.provider, mode: gap.template.mode, policyVersion: gap.template.policyVersion,
+                replicas: gap.template.currentReplicas, since: gap.since, until: gap.until, evaluations: gap.evaluations, reason: reason(gap)
+            )
+        }
     }
 
     mutating func failed(_ error: String, at time: Date) {
@@ -82,6 +99,7 @@ struct JournalBuffer {
         pending = []
         newestPending = [:]
         lost = [:]
+        refused = [:]
         failingSince = nil
         lastError = nil
     }

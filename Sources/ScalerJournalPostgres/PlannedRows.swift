@@ -33,18 +33,21 @@ struct PlannedRows: DecisionRowSink {
     /// one row in a batch only the last, which carries all of the others.
     var batches: [(inserts: Bool, rows: [[DatabaseValue]])] {
         var batches: [(inserts: Bool, rows: [[DatabaseValue]])] = []
+        /// Where each row's extension is in the open batch of extensions.
+        var extending: [DatabaseValue: Int] = [:]
         for step in steps {
             switch step {
             case .insert(let values):
+                extending.removeAll(keepingCapacity: true)
                 if batches.last?.inserts == true { batches[batches.count - 1].rows.append(values) } else { batches.append((true, [values])) }
             case .extend(let values):
-                if batches.last?.inserts == false {
-                    var rows = batches[batches.count - 1].rows
-                    rows.removeAll { $0[0] == values[0] }
-                    rows.append(values)
-                    batches[batches.count - 1].rows = rows
+                if batches.last?.inserts != false { batches.append((false, [])) }
+                let last = batches.count - 1
+                if let position = extending[values[0]] {
+                    batches[last].rows[position] = values
                 } else {
-                    batches.append((false, [values]))
+                    extending[values[0]] = batches[last].rows.count
+                    batches[last].rows.append(values)
                 }
             }
         }

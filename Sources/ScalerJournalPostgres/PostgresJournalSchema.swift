@@ -148,39 +148,55 @@ enum PostgresJournalSchema {
                 hash text NOT NULL
             )
             """)
-        // A row is added only at the end of its chain: the id after the newest, linked to the
-        // newest's hash, and (a decision) of the newest epoch or a later one: a leader whose
-        // term has passed writes nothing after its successor. The head then follows it.
+        // Rows are added only at the end of their chain: the ids after the newest, each linked
+        // to the hash before it, and (decisions) of the newest epoch or a later one, so that a
+        // leader whose term has passed writes nothing after its successor. Checked once per
+        // statement over the rows it added, and the head moved once: a row-level trigger that
+        // moved the head for every row made a 1,000-row append walk ever longer chains of the
+        // head's row versions.
         statements.append("""
             CREATE FUNCTION scalerd_chain_append() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE
                 head journal_head%ROWTYPE;
-                epoch bigint := (to_jsonb(NEW) ->> 'epoch')::bigint;
+                added record;
+                newest_id bigint;
+                newest_hash text;
+                newest_epoch bigint;
             BEGIN
                 SELECT * INTO head FROM journal_head WHERE chain = TG_TABLE_NAME FOR UPDATE;
-                IF NEW.id IS DISTINCT FROM head.last_id + 1 OR NEW.prev_hash IS DISTINCT FROM head.last_hash THEN
-                    RAISE EXCEPTION '\(refused): a % row is added only after the newest (id %, linked to its hash)', TG_TABLE_NAME, head.last_id + 1;
-                END IF;
-                IF epoch < head.last_epoch THEN
-                    RAISE EXCEPTION 'the scalerd journal refuses a decision of epoch %: epoch % has written since (a leader whose lease was taken over)', epoch, head.last_epoch
-                        USING ERRCODE = '\(staleEpochState)';
-                END IF;
-                UPDATE journal_head SET last_id = NEW.id, last_hash = NEW.hash, last_epoch = greatest(head.last_epoch, epoch) WHERE chain = TG_TABLE_NAME;
-                RETURN NEW;
+                newest_id := head.last_id;
+                newest_hash := head.last_hash;
+                newest_epoch := head.last_epoch;
+                FOR added IN SELECT t.id, t.prev_hash, t.hash, (to_jsonb(t) ->> 'epoch')::bigint AS epoch FROM added_rows t ORDER BY t.id LOOP
+                    IF added.id IS DISTINCT FROM newest_id + 1 OR added.prev_hash IS DISTINCT FROM newest_hash THEN
+                        RAISE EXCEPTION '\(refused): a % row is added only after the newest (id %, linked to its hash)', TG_TABLE_NAME, newest_id + 1;
+                    END IF;
+                    IF added.epoch < newest_epoch THEN
+                        RAISE EXCEPTION 'the scalerd journal refuses a decision of epoch %: epoch % has written since (a leader whose lease was taken over)', added.epoch, newest_epoch
+                            USING ERRCODE = '\(staleEpochState)';
+                    END IF;
+                    newest_id := added.id;
+                    newest_hash := added.hash;
+                    newest_epoch := greatest(newest_epoch, added.epoch);
+                END LOOP;
+                UPDATE journal_head SET last_id = newest_id, last_hash = newest_hash, last_epoch = newest_epoch WHERE chain = TG_TABLE_NAME;
+                RETURN NULL;
             END $$
             """)
         statements.append("""
-            CREATE TRIGGER decision_follows_head BEFORE INSERT ON decision FOR EACH ROW EXECUTE FUNCTION scalerd_chain_append()
+            CREATE TRIGGER decision_follows_head AFTER INSERT ON decision REFERENCING NEW TABLE AS added_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION scalerd_chain_append()
             """)
         statements.append("""
-            CREATE TRIGGER daemon_event_follows_head BEFORE INSERT ON daemon_event FOR EACH ROW EXECUTE FUNCTION scalerd_chain_append()
+            CREATE TRIGGER daemon_event_follows_head AFTER INSERT ON daemon_event REFERENCING NEW TABLE AS added_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION scalerd_chain_append()
             """)
         statements.append("""
             CREATE FUNCTION scalerd_head_moves_forward() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF NEW.chain IS NOT DISTINCT FROM OLD.chain AND NEW.last_id > OLD.last_id AND coalesce(NEW.last_epoch, 0) >= coalesce(OLD.last_epoch, 0) THEN
-                RETURN NEW;
-            END IF;
+                    RETURN NEW;
+                END IF;
                 RAISE EXCEPTION '\(refused): journal_head only follows appended rows';
             END $$
             """)

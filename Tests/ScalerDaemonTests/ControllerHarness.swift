@@ -20,7 +20,8 @@ struct ControllerHarness {
     /// in `directory` when a test restarts the controller on it.
     init(
         yaml: String, environment: [String: String] = [:], clock: TestClock, directory: URL? = nil, journalledPools: Bool = false,
-        logger: Logger = Logger(label: "test"), metrics: DaemonMetrics = DaemonMetrics(), journalBuffer: Int = 10_000
+        logger: Logger = Logger(label: "test"), metrics: DaemonMetrics = DaemonMetrics(), journalBuffer: Int = 10_000,
+        deadlines: any Clock<Duration> = ContinuousClock()
     ) async throws {
         let directory = try directory ?? scratchDirectory("harness")
         self.directory = directory
@@ -35,7 +36,7 @@ struct ControllerHarness {
         let factory = RuntimeFactory(http: sharedTestClient, metrics: metrics, ledger: ledger, clock: now)
         controller = Controller(
             config: config, runtimes: factory.runtimes(for: config), journal: journal, status: status, metrics: metrics, logger: logger, clock: now,
-            journalBuffer: journalBuffer
+            monotonicClock: deadlines, journalBuffer: journalBuffer
         )
         await controller.restoreStates()
     }

@@ -74,13 +74,16 @@ import Testing
         await metrics.setHealth("ep-1", ["queue": ["waiting": 6, "running": 2]])
         try await withFakeServer(FakeEndpointsV2.router(state)) { baseURL in
             try await withFakeServer(FakeMetrics.router(metrics)) { metricsURL in
-                // The deadline is real time, since the race under test is between real requests and
-                // it: a 1 s tick left the metrics read 0.1 s when a loaded CI machine was slow to
-                // schedule the provider read before it, and the test failed on a hold instead.
+                // The tick's deadlines on a clock that does not move: what is under test is how a
+                // prompt failure is told, and a loaded machine (real-time deadlines failed here
+                // at a 1 s tick and again at 3 s) must not turn it into the deadline's timeout.
                 let yaml = "tick: 3s\n" + FakeEndpointsV2.config(
                     providerURL: baseURL, metricsURL: metricsURL, policy: "{ type: concurrency, value: 2, min_replicas: 1, max_replicas: 4 }"
                 )
-                var harness = try await ControllerHarness(yaml: yaml, environment: ["KEY": FakeEndpointsV2.apiKey], clock: TestClock(start: Date(timeIntervalSince1970: 1_800_000_000)))
+                var harness = try await ControllerHarness(
+                    yaml: yaml, environment: ["KEY": FakeEndpointsV2.apiKey], clock: TestClock(start: Date(timeIntervalSince1970: 1_800_000_000)),
+                    deadlines: ManualClock()
+                )
                 defer { harness.remove() }
                 // The read passes, the apply's read passes, then every attempt at the update is a prompt 500.
                 await state.inject(.pass, .pass)

@@ -46,21 +46,27 @@ import Testing
             try await journal.store.append(failing)
             try await journal.store.append(entry(at: 1_800_000_010, desired: 2, action: .hold, queueDelay: 1))
             try await journal.store.append([entry(at: 1_800_000_020, desired: 2, action: .hold, queueDelay: 3.75)], states: [], completingHoldRuns: true)
+            var led = entry(at: 1_800_000_030, desired: 5)
+            led.epoch = 12
+            try await journal.store.append(led)
 
             let rows = try await journal.rawRows("SELECT * FROM decision ORDER BY id")
-            #expect(rows.count == 2)
+            #expect(rows.count == 3)
             var previous = String(repeating: "0", count: 64)
             for row in rows {
                 var lines = [previous] + Self.recordedColumns.map { Self.canonical(row[$0]) }
                 let kind: DatabaseValue = row["metric_error_kind"]
                 if !kind.isNull { lines.append("metric_error_kind=\(Self.canonical(kind))") }
+                let epoch: DatabaseValue = row["epoch"]
+                if !epoch.isNull { lines.append("epoch=\(Self.canonical(epoch))") }
                 let hash = Self.sha256(lines)
                 #expect(row["prev_hash"] == previous)
                 #expect(row["hash"] == hash)
                 #expect(row["extension_hash"] == Self.sha256([hash] + Self.extensionColumns.map { Self.canonical(row[$0]) }))
                 previous = hash
             }
-            #expect((rows.last?["repeats"] as Int?) == 2)
+            #expect((rows[1]["repeats"] as Int?) == 2)
+            #expect((rows[2]["epoch"] as Int64?) == 12)
         }
     }
 }

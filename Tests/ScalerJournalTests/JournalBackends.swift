@@ -70,6 +70,15 @@ final class TestJournal: Sendable {
         }
     }
 
+    /// The same PostgreSQL journal opened for writing as another role.
+    func opened(as username: String, password: String) async throws -> any JournalStore {
+        var target = Self.target(server!, database!)
+        (target.username, target.password) = (username, password)
+        let journal = try await PostgresJournal.open(target, logger: Logger(label: "test"))
+        opened.withLock { $0.append { await journal.close() } }
+        return journal
+    }
+
     /// A reader, as the CLI opens one.
     func reader() async throws -> any JournalReading {
         switch backend {

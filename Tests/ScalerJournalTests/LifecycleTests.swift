@@ -82,7 +82,7 @@ private func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: secon
         event(.leadership, at: seconds, detail: LeadershipDetail(change: change, group: "g", epoch: 1).detail, instance: instance)
     }
 
-    @Test func aStandbyBesideALeaderIsNoGapAndAStretchWithNoLeaderIs() {
+    @Test func aStandbyBesideALeaderIsNoGapAndAStretchWithNoLeaderIs() throws {
         let events = [
             event(.start, at: 100, instance: "a"), leadership(.acquired, at: 101, instance: "a"),
             event(.start, at: 110, instance: "b"), leadership(.standingBy, at: 111, instance: "b"),
@@ -90,9 +90,9 @@ private func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: secon
         ]
         let controlled = ControlledTime(events: events, lastEvaluation: date(290), now: date(300))
         #expect(controlled.gap(at: date(150)) == nil, "b stood by while a led: the group decided")
-        let gap = try? #require(controlled.gap(at: date(205)))
-        #expect(gap?.from == date(200) && gap?.until == date(215), "\(String(describing: gap))")
-        #expect(gap?.cause == .stopped(reason: "test"), "the cause of the last instance to stop deciding")
+        let gap = try #require(controlled.gap(at: date(205)))
+        #expect(gap.from == date(200) && gap.until == date(215), "\(gap)")
+        #expect(gap.cause == .stopped(reason: "test"), "the cause of the last instance to stop deciding")
         #expect(controlled.gap(at: date(250)) == nil)
         #expect(controlled.gap(at: date(50)) == nil, "before the group's first event, as a journal without events")
     }

@@ -72,3 +72,48 @@ import Testing
         }
     }
 }
+
+/// The grants docs/operations.md gives a daemon's role that may not create tables: with the
+/// tables made by an owner, it opens, appends, extends, prunes and records as the owner does.
+@Suite(.postgres) struct PostgresJournalRoles {
+    @Test func aRoleGrantedTheDocumentedRowsOnlyRunsTheJournal() async throws {
+        try await withJournal(.postgres) { journal in
+            try await journal.store.append([entry(at: 1)])
+            let grants = try Self.documentedGrants()
+            #expect(grants.count >= 4, "\(grants)")
+            // The lease's table, as the first leader (here, the owner) makes it.
+            let lease = "CREATE TABLE scalerd_lease (name text PRIMARY KEY, holder text NOT NULL, epoch bigint NOT NULL, expires_at timestamptz NOT NULL)"
+            for statement in [lease, "CREATE ROLE daemon LOGIN PASSWORD 'daemon-pw-31'", "REVOKE CREATE ON SCHEMA public FROM PUBLIC"] + grants {
+                #expect(try await journal.rawWriteError(statement) == nil, "\(statement)")
+            }
+            let daemon = try await journal.opened(as: "daemon", password: "daemon-pw-31")
+            var hold = entry(at: 10, action: .hold, outcome: .unchanged)
+            hold.desired = 2
+            hold.currentReplicas = 2
+            try await daemon.append([hold, { var next = hold; next.at = Date(timeIntervalSince1970: 15); next.lastAt = next.at; return next }()])
+            try await daemon.recordPause(endpoint: "chat", paused: true, at: Date(timeIntervalSince1970: 16))
+            try await daemon.record(DaemonEvent(at: Date(timeIntervalSince1970: 17), event: .start, pid: 1, version: "t", configVersion: "c", tick: 5, reason: "r"))
+            try await daemon.recordPoolEvent(PoolEventRecord(at: Date(timeIntervalSince1970: 18), pool: "p/e", event: .createSent))
+            try await daemon.prune(before: Date(timeIntervalSince1970: 5), reason: "test", at: Date(timeIntervalSince1970: 20))
+            #expect(try await journal.entries().map(\.repeats) == [2])
+            #expect(try await journal.verify().problem == nil)
+        }
+    }
+
+    /// The `GRANT` statements of operations.md's setup, as written there.
+    private static func documentedGrants() throws -> [String] {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/operations.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        var grants: [String] = []
+        var current = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if current.isEmpty, !line.hasPrefix("GRANT") { continue }
+            current += (current.isEmpty ? "" : " ") + (line.components(separatedBy: "--").first ?? line).trimmingCharacters(in: .whitespaces)
+            if current.hasSuffix(";") {
+                grants.append(String(current.dropLast()).replacingOccurrences(of: " TO scalerd", with: " TO daemon"))
+                current = ""
+            }
+        }
+        return grants
+    }
+}
