@@ -37,6 +37,24 @@ enum PostgresJournalSchema {
             """
     }
 
+    /// A row-level trigger that lets `operation` through only when `allowed` holds of it.
+    private static func guarded(_ table: String, _ operation: String, allowing allowed: String, _ what: String) -> [String] {
+        let row = operation == "delete" ? "OLD" : "NEW"
+        return [
+            """
+            CREATE FUNCTION scalerd_guard_\(table)_\(operation)() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF \(allowed) THEN RETURN \(row); END IF;
+                RAISE EXCEPTION '\(refused): \(what)';
+            END $$
+            """,
+            """
+            CREATE TRIGGER \(table)_append_only_\(operation) BEFORE \(operation.uppercased()) ON \(table)
+                FOR EACH ROW EXECUTE FUNCTION scalerd_guard_\(table)_\(operation)()
+            """,
+        ]
+    }
+
     private static func refusing(_ table: String, _ operation: String, _ what: String) -> [String] {
         [
             """
@@ -191,50 +209,24 @@ enum PostgresJournalSchema {
             CREATE TRIGGER daemon_event_follows_head AFTER INSERT ON daemon_event REFERENCING NEW TABLE AS added_rows
                 FOR EACH STATEMENT EXECUTE FUNCTION scalerd_chain_append()
             """)
-        statements.append("""
-            CREATE FUNCTION scalerd_head_moves_forward() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.chain IS NOT DISTINCT FROM OLD.chain AND NEW.last_id > OLD.last_id AND coalesce(NEW.last_epoch, 0) >= coalesce(OLD.last_epoch, 0) THEN
-                    RETURN NEW;
-                END IF;
-                RAISE EXCEPTION '\(refused): journal_head only follows appended rows';
-            END $$
-            """)
-        statements.append("""
-            CREATE TRIGGER journal_head_moves_forward BEFORE UPDATE ON journal_head FOR EACH ROW EXECUTE FUNCTION scalerd_head_moves_forward()
-            """)
+        statements += guarded(
+            "journal_head", "update",
+            allowing: "NEW.chain IS NOT DISTINCT FROM OLD.chain AND NEW.last_id > OLD.last_id AND coalesce(NEW.last_epoch, 0) >= coalesce(OLD.last_epoch, 0)",
+            "journal_head only follows appended rows"
+        )
         statements += refusing("journal_head", "delete", "journal_head rows cannot be deleted")
-        statements.append("""
-            CREATE FUNCTION scalerd_decision_update() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF \(decisionUpdateAllowed)
-                THEN RETURN NEW; END IF;
-                RAISE EXCEPTION '\(refused): a decision row cannot be changed (only the newest hold of an endpoint may be extended)';
-            END $$
-            """)
-        statements.append("""
-            CREATE TRIGGER decision_append_only_update BEFORE UPDATE ON decision FOR EACH ROW EXECUTE FUNCTION scalerd_decision_update()
-            """)
-        statements.append("""
-            CREATE FUNCTION scalerd_decision_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0) THEN RETURN OLD; END IF;
-                RAISE EXCEPTION '\(refused): decision rows cannot be deleted (only journal prune deletes, and records it)';
-            END $$
-            """)
-        statements.append("""
-            CREATE TRIGGER decision_append_only_delete BEFORE DELETE ON decision FOR EACH ROW EXECUTE FUNCTION scalerd_decision_delete()
-            """)
-        statements.append("""
-            CREATE FUNCTION scalerd_pool_event_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF OLD.at < coalesce((SELECT max(cutoff) FROM journal_prune), 0) THEN RETURN OLD; END IF;
-                RAISE EXCEPTION '\(refused): pool_event rows cannot be deleted (only journal prune deletes, and records it)';
-            END $$
-            """)
-        statements.append("""
-            CREATE TRIGGER pool_event_append_only_delete BEFORE DELETE ON pool_event FOR EACH ROW EXECUTE FUNCTION scalerd_pool_event_delete()
-            """)
+        statements += guarded(
+            "decision", "update", allowing: decisionUpdateAllowed,
+            "a decision row cannot be changed (only the newest hold of an endpoint may be extended)"
+        )
+        statements += guarded(
+            "decision", "delete", allowing: "OLD.id <= coalesce((SELECT max(last_removed_id) FROM journal_prune), 0)",
+            "decision rows cannot be deleted (only journal prune deletes, and records it)"
+        )
+        statements += guarded(
+            "pool_event", "delete", allowing: "OLD.at < coalesce((SELECT max(cutoff) FROM journal_prune), 0)",
+            "pool_event rows cannot be deleted (only journal prune deletes, and records it)"
+        )
         statements += refusing("pool_event", "update", "pool_event rows cannot be updated")
         statements += ["policy_version", "endpoint_pause", "journal_prune", "daemon_event"].flatMap { table in
             refusing(table, "update", "\(table) rows cannot be updated") + refusing(table, "delete", "\(table) rows cannot be deleted")
