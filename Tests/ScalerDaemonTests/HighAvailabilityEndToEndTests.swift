@@ -107,7 +107,7 @@ extension ChildProcesses {
         private func withPair(sharedJournal: Bool = false, _ body: @escaping @Sendable (Pair) async throws -> Void) async throws {
             let directory = try scratchDirectory("ha")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let postgres = try ThrowawayPostgres()
+            let postgres = try await ThrowawayPostgres.started()
             let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1", min: 1, max: 6, idle: 5)])
             await state.setHealth("ep1", ["jobs": ["completed": 0, "failed": 0, "inProgress": 1, "inQueue": 2, "retried": 0], "workers": ["idle": 0, "running": 1]])
             try await withFakeServer(FakeRunPodREST.router(state)) { first in

@@ -42,7 +42,7 @@ extension ChildProcesses {
         }
 
         @Test func everyJournalCommandSaysTheSameOfTheSameRowsOnEitherBackend() async throws {
-            let postgres = try ThrowawayPostgres()
+            let postgres = try await ThrowawayPostgres.started()
             defer { postgres.stop() }
             let directory = try scratchDirectory("parity")
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -99,7 +99,7 @@ extension ChildProcesses {
         }
 
         @Test func aWrongPasswordOrAMissingJournalIsSaidPlainly() async throws {
-            let postgres = try ThrowawayPostgres()
+            let postgres = try await ThrowawayPostgres.started()
             defer { postgres.stop() }
             let url = "\(postgres.url)?sslmode=disable"
             let wrong = try await runScalerd(["journal", "verify", "--journal", url], in: FileManager.default.temporaryDirectory, environment: ["PGPASSWORD": "not-it-77"])

@@ -102,7 +102,7 @@ import Testing
 
     @Test func aStoppedServerIsAnErrorThatSaysWhatFailedAndARestartedOneIsUsedAgain() async throws {
         let name = "lease-\(UUID().uuidString)"
-        let postgres = try ThrowawayPostgres()
+        let postgres = try await ThrowawayPostgres.started()
         try await withLeaseStore(on: postgres) { store in
             let granted = try await store.claim(name, holder: "a", epoch: nil, for: long)
             #expect(granted == .granted(epoch: 1))

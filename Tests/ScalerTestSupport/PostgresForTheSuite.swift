@@ -26,25 +26,27 @@ public struct PostgresForTheSuite: SuiteTrait, TestScoping {
 private actor SharedPostgres {
     static let instance = SharedPostgres()
 
-    private var server: ThrowawayPostgres?
+    private var server: Task<ThrowawayPostgres, any Error>?
     private var users = 0
 
-    func acquire() throws -> ThrowawayPostgres {
-        if let server {
-            users += 1
-            return server
+    func acquire() async throws -> ThrowawayPostgres {
+        users += 1
+        let starting = server ?? Task { try await ThrowawayPostgres.started() }
+        server = starting
+        do {
+            return try await starting.value
+        } catch {
+            users -= 1
+            if users == 0 { server = nil }
+            throw error
         }
-        let started = try ThrowawayPostgres()
-        server = started
-        users = 1
-        return started
     }
 
-    func release() {
+    func release() async {
         users -= 1
-        guard users == 0 else { return }
-        server?.stop()
+        guard users == 0, let stopping = server else { return }
         server = nil
+        if let running = try? await stopping.value { await ThrowawayPostgres.stopping(running) }
     }
 }
 

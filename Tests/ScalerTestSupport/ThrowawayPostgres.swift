@@ -41,6 +41,25 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         try Self.run("\(Self.binaries)/createdb", ["-h", socketDirectory, "-p", "\(port)", "-U", username, database], what: "createdb")
     }
 
+    /// A new server, made and started on a thread of its own: `initdb` and the wait for the
+    /// server block for seconds, and on two cores a blocked thread of the concurrency pool is
+    /// half of it, which stalled the tests that measure time.
+    public static func started() async throws -> ThrowawayPostgres {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try ThrowawayPostgres() }) }
+        }
+    }
+
+    /// Stops it on a thread of its own, for the same reason.
+    public static func stopping(_ server: ThrowawayPostgres) async {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                server.stop()
+                continuation.resume()
+            }
+        }
+    }
+
     private var dataDirectory: String { directory.appendingPathComponent("data").path }
     private var socketDirectory: String { directory.path }
 
