@@ -13,13 +13,21 @@ struct PlannedRows: DecisionRowSink {
     private(set) var steps: [Step] = []
     private var nextID: Int64
 
-    init(after lastID: Int64) {
-        nextID = lastID + 1
+    /// `lastID` is `journal_head`'s, read from the database: at the type's limit it is refused,
+    /// never a trap.
+    init(after lastID: Int64) throws {
+        nextID = try Self.next(after: lastID)
+    }
+
+    static func next(after id: Int64) throws -> Int64 {
+        let (next, overflow) = id.addingReportingOverflow(1)
+        guard !overflow else { throw JournalFault("journal_head's last id is \(id), the largest a bigint holds: no row can follow it") }
+        return next
     }
 
     mutating func insert(_ values: [DatabaseValue]) throws -> Int64 {
         let id = nextID
-        nextID += 1
+        nextID = try Self.next(after: id)
         steps.append(.insert([id.databaseValue] + values))
         return id
     }

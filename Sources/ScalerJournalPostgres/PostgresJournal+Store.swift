@@ -16,7 +16,7 @@ extension PostgresJournal: JournalStore {
                     }
                     try await self.save(states, on: connection)
                     let plan = try self.newestRows.withLock { newest in
-                        var pass = AppendPass(sink: PlannedRows(after: lastID), chainEnd: lastHash, holdWriteInterval: interval)
+                        var pass = AppendPass(sink: try PlannedRows(after: lastID), chainEnd: lastHash, holdWriteInterval: interval)
                         for entry in entries { try pass.record(entry, in: &newest) }
                         if completingHoldRuns { try pass.completeRuns(in: &newest) }
                         return pass.sink
@@ -139,10 +139,11 @@ extension PostgresJournal: JournalStore {
                     throw JournalFault("journal_head has no row for the daemon events' chain")
                 }
                 var row = try event.chained(after: lastHash)
-                row.id = lastID + 1
+                let id = try PlannedRows.next(after: lastID)
+                row.id = id
                 try await connection.query("""
                     INSERT INTO daemon_event (id, at, event, pid, version, config_version, tick, reason, detail, instance, prev_hash, hash)
-                    VALUES (\(lastID + 1), \(row.at.timeIntervalSince1970), \(row.event.rawValue), \(Int64(row.pid)), \(row.version),
+                    VALUES (\(id), \(row.at.timeIntervalSince1970), \(row.event.rawValue), \(Int64(row.pid)), \(row.version),
                             \(row.configVersion), \(row.tick), \(row.reason), \(row.detail), \(row.instance), \(row.prevHash), \(row.hash))
                     """, logger: self.logger)
                 return row

@@ -117,3 +117,19 @@ import Testing
         return grants
     }
 }
+
+/// Numbers the PostgreSQL journal reads back from its own tables are hostile too.
+@Suite(.postgres) struct PostgresJournalHostileHead {
+    @Test func aHeadAtTheLargestIdIsRefusedNamingItNotATrap() async throws {
+        try await withJournal(.postgres) { journal in
+            try await journal.store.append([entry(at: 1)])
+            try await journal.tamper("UPDATE journal_head SET last_id = 9223372036854775807")
+            let decision = await #expect(throws: JournalError.self) { try await journal.store.append([entry(at: 2)]) }
+            #expect(decision?.message.contains("journal_head's last id is 9223372036854775807") == true, "\(String(describing: decision))")
+            let event = await #expect(throws: JournalError.self) {
+                try await journal.store.record(DaemonEvent(at: Date(), event: .start, pid: 1, version: "t", configVersion: "c", tick: 5, reason: "r"))
+            }
+            #expect(event?.message.contains("journal_head's last id is 9223372036854775807") == true, "\(String(describing: event))")
+        }
+    }
+}
