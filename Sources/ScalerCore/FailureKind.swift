@@ -23,4 +23,11 @@ public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
     case noSample = "no_sample"
     /// scalerd's own journal could not be written: nothing was acted on without a record.
     case journalUnavailable = "journal_unavailable"
+    /// A shared journal refused rows of a term this instance led, since a later term's leader
+    /// had written first: pushes among those evaluations may have been made and are not in the
+    /// record (a push comes before its row).
+    case termLost = "term_lost"
+
+    /// The kinds of gap row: evaluations that stand in the journal as a count, not as rows.
+    public var marksAGap: Bool { self == .journalUnavailable || self == .termLost }
 }

@@ -352,7 +352,7 @@ struct Controller {
             found.append((FailureLog.Key(endpoint: entry.endpoint, source: "metrics", kind: kind), entry.metricError ?? entry.reason))
         }
         // The journal's own state is reported by the controller, not per endpoint.
-        if let kind = entry.errorKind, kind != .journalUnavailable {
+        if let kind = entry.errorKind, !kind.marksAGap {
             let source = entry.pushed ? "push" : "provider"
             found.append((FailureLog.Key(endpoint: entry.endpoint, source: source, kind: kind.rawValue), entry.errorMessage ?? ""))
         }

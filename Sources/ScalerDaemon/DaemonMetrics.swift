@@ -57,7 +57,7 @@ final class DaemonMetrics: Sendable {
         lastTick.set(to: time.timeIntervalSince1970)
         endpoints.record(entries, learned: learned)
         for entry in entries {
-            if let kind = entry.errorKind, kind != .journalUnavailable {
+            if let kind = entry.errorKind, !kind.marksAGap {
                 counter("provider_errors", "Provider failures (reads, pushes, waits it asked for) by provider and kind", [("provider", entry.provider), ("kind", kind.rawValue)])
             }
         }

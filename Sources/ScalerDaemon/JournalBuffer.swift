@@ -1,4 +1,5 @@
 import Foundation
+import ScalerCore
 import ScalerJournal
 
 /// What a journal that cannot be written owes: the rows waiting for it, bounded, with runs of
@@ -73,18 +74,18 @@ struct JournalBuffer {
     /// The rows to write now: every waiting one, then a gap row for each endpoint that lost some.
     func rowsToWrite() -> [JournalEntry] {
         let since = failingSince.map(JournalFormatter.timestamp) ?? "?"
-        return pending + Self.gapRows(lost) { gap in
+        return pending + Self.gapRows(lost, .journalUnavailable) { gap in
             "journal unavailable since \(since): \(gap.evaluations) evaluation(s) from \(JournalFormatter.timestamp(gap.since)) to \(JournalFormatter.timestamp(gap.until)) could not be recorded; nothing was acted on meanwhile"
-        } + Self.gapRows(refused) { gap in
+        } + Self.gapRows(refused, .termLost) { gap in
             "\(gap.evaluations) evaluation(s) from \(JournalFormatter.timestamp(gap.since)) to \(JournalFormatter.timestamp(gap.until)), decided while this instance led in epoch \(gap.template.epoch.map(String.init) ?? "?"), could not be recorded: the shared journal took a later term's rows first; pushes among them are not in the record"
         }
     }
 
-    private static func gapRows(_ gaps: [String: Lost], reason: (Lost) -> String) -> [JournalEntry] {
+    private static func gapRows(_ gaps: [String: Lost], _ kind: FailureKind, reason: (Lost) -> String) -> [JournalEntry] {
         gaps.keys.sorted().compactMap { endpoint in
             guard let gap = gaps[endpoint] else { return nil }
             return JournalEntry.gap(
-                endpoint: endpoint, provider: gap.template.provider, mode: gap.template.mode, policyVersion: gap.template.policyVersion,
+                kind, endpoint: endpoint, provider: gap.template.provider, mode: gap.template.mode, policyVersion: gap.template.policyVersion,
                 replicas: gap.template.currentReplicas, since: gap.since, until: gap.until, evaluations: gap.evaluations, reason: reason(gap)
             )
         }

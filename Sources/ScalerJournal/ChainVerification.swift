@@ -9,8 +9,9 @@ public struct ChainVerification: Sendable {
     public var prunes: Int
     /// The first row where the chain breaks, `nil` when intact.
     public var problem: ChainProblem?
-    /// Spans in which evaluations were made but could not be recorded (the journal refused
-    /// writes past its buffer; nothing was acted on then), each as its gap row says.
+    /// Spans in which evaluations were made but could not be recorded, each as its gap row says:
+    /// the journal refused writes past its buffer (nothing was acted on then), or a shared
+    /// journal refused a lost term's rows (pushes may have been made then).
     public var gaps: [JournalGap] = []
     /// Daemon starts, reloads and stops checked in their own chain.
     public var eventsChecked = 0
@@ -103,9 +104,9 @@ package struct DecisionChainWalk {
         }
         expected = hash
         previous = (id, prevHash)
-        if text("metric_error_kind") == FailureKind.journalUnavailable.rawValue {
+        if let kind = text("metric_error_kind").flatMap(FailureKind.init(rawValue:)), kind.marksAGap {
             gaps.append(JournalGap(
-                rowID: id, endpoint: text("endpoint") ?? "", since: Date(timeIntervalSince1970: Double.fromDatabaseValue(value("at")) ?? 0),
+                rowID: id, kind: kind, endpoint: text("endpoint") ?? "", since: Date(timeIntervalSince1970: Double.fromDatabaseValue(value("at")) ?? 0),
                 until: Date(timeIntervalSince1970: Double.fromDatabaseValue(value("last_at")) ?? 0), evaluations: Int.fromDatabaseValue(value("repeats")) ?? 0
             ))
         }
@@ -168,6 +169,8 @@ package struct EventChainWalk {
 /// Evaluations of one endpoint that were made but could not be recorded.
 public struct JournalGap: Sendable, Hashable {
     public var rowID: Int64
+    /// `journalUnavailable` (nothing was acted on) or `termLost` (pushes may have been made).
+    public var kind: FailureKind
     public var endpoint: String
     public var since: Date
     public var until: Date

@@ -111,11 +111,11 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         isContinued(by: next) ? extended(by: next) : nil
     }
 
-    /// The row that stands for evaluations neither written nor kept while the journal could not
-    /// be written: a hold over `since...until` that acted on nothing, so that every reader sees the
-    /// gap where it was (`journal verify`, `stats`, `plot`).
+    /// The row that stands for evaluations that could not be recorded: a hold over `since...until`
+    /// of `kind` (`journalUnavailable`: nothing was acted on; `termLost`: a lost term's pushes may
+    /// have been), so that every reader sees the gap where it was (`journal verify`, `stats`, `plot`).
     public static func gap(
-        endpoint: String, provider: String, mode: String, policyVersion: String, replicas: Int,
+        _ kind: FailureKind, endpoint: String, provider: String, mode: String, policyVersion: String, replicas: Int,
         since: Date, until: Date, evaluations: Int, reason: String
     ) -> JournalEntry {
         let decision = Decision(
@@ -123,9 +123,9 @@ public struct JournalEntry: Sendable, Hashable, Codable {
             desiredReplicas: replicas, action: .hold, reason: reason, nextState: ScalerState()
         )
         var entry = JournalEntry(
-            decision: decision, observation: Observation(metrics: .failure(.journalUnavailable, reason), currentReplicas: replicas),
+            decision: decision, observation: Observation(metrics: .failure(kind, reason), currentReplicas: replicas),
             endpoint: endpoint, provider: provider, mode: mode, policyVersion: policyVersion,
-            outcome: .skipped(reason, kind: .journalUnavailable), providerLatency: nil
+            outcome: .skipped(reason, kind: kind), providerLatency: nil
         )
         entry.lastAt = until
         entry.repeats = evaluations

@@ -78,6 +78,10 @@ import Testing
             #expect(rows.map(\.epoch) == [3, 4, nil], "\(rows.map(\.epoch))")
             #expect(rows.last?.reason.contains("decided while this instance led in epoch 3, could not be recorded: the shared journal took a later term's rows first") == true,
                     "\(rows.last?.reason ?? "")")
+            #expect(rows.last?.errorKind == .termLost && rows.last?.metricErrorKind == .termLost,
+                    "a lost term's gap is its own kind: unlike an outage's, pushes may have been made in it")
+            let gaps = try await journal.verify().gaps
+            #expect(gaps.map(\.kind) == [.termLost], "journal verify lists it as a lost term's gap")
             await controller.tick(acting: leading(5))
             #expect(try await journal.entries(JournalQuery()).map(\.epoch) == [3, 4, nil, 5], "it records again when it leads again")
         }
