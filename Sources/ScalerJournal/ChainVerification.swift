@@ -143,8 +143,8 @@ package struct EventChainWalk {
     /// Checks one event, in id order; false once the chain is broken (stop walking).
     package mutating func check(_ row: Row) -> Bool {
         checked += 1
-        let id: Int64 = row["id"]
-        guard let prevHash: String = row["prev_hash"], let hash: String = row["hash"],
+        let id: Int64 = row.readable("id") ?? 0
+        guard let prevHash: String = row.readable("prev_hash"), let hash: String = row.readable("hash"),
               HashChain.eventHash(previous: prevHash, values: HashChain.values(of: row)) == hash else {
             problem = ChainProblem(rowID: id, kind: .changed, description: "daemon event \(id) does not match its hash: what it records was changed after the fact", inDaemonEvents: true)
             return false

@@ -35,9 +35,12 @@ extension EndpointState {
         return decoder
     }()
 
-    /// A saved state as stored; nil when this version cannot read it (the endpoint starts afresh).
-    package init?(endpoint: String, policyVersion: String, savedAt: Double, json: String) {
-        guard let state = try? Self.decoder.decode(ScalerState.self, from: Data(json.utf8)) else { return nil }
+    /// A saved state as stored (`endpoint`, `policy_version`, `saved_at`, `state`); nil when this
+    /// version cannot read it, a value of the wrong type included (the endpoint starts afresh).
+    package init?(row: Row) {
+        guard let endpoint: String = row.readable("endpoint"), let policyVersion: String = row.readable("policy_version"),
+              let savedAt: Double = row.readable("saved_at"), let json: String = row.readable("state"),
+              let state = try? Self.decoder.decode(ScalerState.self, from: Data(json.utf8)) else { return nil }
         self.init(endpoint: endpoint, policyVersion: policyVersion, savedAt: Date(timeIntervalSince1970: savedAt), state: state)
     }
 }
@@ -46,9 +49,7 @@ extension Journal {
     public func endpointStates() throws(JournalError) -> [EndpointState] {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT endpoint, policy_version, saved_at, state FROM endpoint_state").compactMap { row in
-                    EndpointState(endpoint: row["endpoint"], policyVersion: row["policy_version"], savedAt: row["saved_at"], json: row["state"])
-                }
+                try Row.fetchAll(db, sql: "SELECT endpoint, policy_version, saved_at, state FROM endpoint_state").compactMap(EndpointState.init(row:))
             }
         } catch {
             throw JournalError(path: path, action: "read endpoint states", underlying: error)

@@ -171,7 +171,7 @@ public final class Journal: JournalStore {
                     SELECT endpoint, paused FROM endpoint_pause
                     WHERE id IN (SELECT max(id) FROM endpoint_pause GROUP BY endpoint)
                     """)
-                return Set(rows.filter { ($0["paused"] as Bool?) == true }.map { $0["endpoint"] as String })
+                return Set(rows.filter { ($0.readable("paused") as Bool?) == true }.compactMap { $0.readable("endpoint") as String? })
             }
         } catch {
             throw JournalError(path: path, action: "read pauses", underlying: error)

@@ -119,7 +119,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         do {
             return try jsonDecoder.decode([Element].self, from: Data(text.utf8))
         } catch {
-            throw JournalRowError(id: row["id"], column: column, problem: "is not the JSON this version reads (\(error))")
+            throw JournalRowError(id: row.readable("id"), column: column, problem: "is not the JSON this version reads (\(error))")
         }
     }
 
@@ -139,7 +139,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
     private static func label<T: RawRepresentable<String>>(_ row: Row, _ column: String) throws -> T {
         let text: String = try row.decode(forColumn: column)
         guard let value = T(rawValue: text) else {
-            throw JournalRowError(id: row["id"], column: column, problem: "has the value '\(text)', which this version does not know")
+            throw JournalRowError(id: row.readable("id"), column: column, problem: "has the value '\(text)', which this version does not know")
         }
         return value
     }

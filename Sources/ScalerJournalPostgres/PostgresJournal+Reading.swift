@@ -54,7 +54,7 @@ extension PostgresJournal: JournalReading {
     private static func verify(on connection: PostgresConnection, logger: Logger) async throws -> ChainVerification {
         let prunes = try await Self.values("SELECT count(*) FROM journal_prune", as: Int64.self, on: connection, logger: logger).first ?? 0
         let lastPrune = try await rows("SELECT last_removed_id, last_removed_hash FROM journal_prune ORDER BY id DESC LIMIT 1", on: connection, logger: logger).first
-        var walk = DecisionChainWalk(prunes: Int(prunes), lastRemovedHash: lastPrune?["last_removed_hash"], lastRemovedID: lastPrune?["last_removed_id"])
+        var walk = DecisionChainWalk(prunes: Int(prunes), lastRemovedHash: lastPrune?.readable("last_removed_hash"), lastRemovedID: lastPrune?.readable("last_removed_id"))
         var broken: ChainVerification?
         for try await row in try await connection.query("SELECT * FROM decision ORDER BY id", logger: logger) where broken == nil {
             let values = try PostgresValues.values(row)
@@ -62,7 +62,7 @@ extension PostgresJournal: JournalReading {
         }
         if let broken { return broken }
         let heads = try await rows("SELECT chain, last_id FROM journal_head", on: connection, logger: logger)
-        let issued = Dictionary(heads.map { ($0["chain"] as String, $0["last_id"] as Int64) }) { first, _ in first }
+        let issued = Dictionary(try heads.map { (try $0.decode(String.self, forColumn: "chain"), try $0.decode(Int64.self, forColumn: "last_id")) }) { first, _ in first }
         var events = EventChainWalk()
         var eventsBroken = false
         for try await row in try await connection.query("SELECT * FROM daemon_event ORDER BY id", logger: logger) where !eventsBroken {

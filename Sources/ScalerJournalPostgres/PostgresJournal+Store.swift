@@ -11,9 +11,8 @@ extension PostgresJournal: JournalStore {
             try await run("append \(entries.count) row(s)") { connection in
                 try await connection.withTransaction(logger: self.logger) { connection in
                     let head = try await Self.rows("SELECT last_id, last_hash FROM journal_head WHERE chain = 'decision' FOR UPDATE", on: connection, logger: self.logger)
-                    guard let head = head.first, let lastID: Int64 = head["last_id"], let lastHash: String = head["last_hash"] else {
-                        throw JournalFault("journal_head has no row for the decision chain")
-                    }
+                    guard let head = head.first else { throw JournalFault("journal_head has no row for the decision chain") }
+                    let (lastID, lastHash): (Int64, String) = (try head.decode(forColumn: "last_id"), try head.decode(forColumn: "last_hash"))
                     try await self.save(states, on: connection)
                     let plan = try self.newestRows.withLock { newest in
                         var pass = AppendPass(sink: try PlannedRows(after: lastID), chainEnd: lastHash, holdWriteInterval: interval)
@@ -85,9 +84,8 @@ extension PostgresJournal: JournalStore {
                     WHERE id < coalesce((SELECT min(id) FROM decision WHERE last_at >= \(edge)::float8), 9223372036854775807)
                     ORDER BY id DESC LIMIT 1
                     """, on: connection, logger: self.logger).first
-                guard let last, let lastID: Int64 = last["id"], let lastHash: String = last["hash"] else {
-                    return PruneResult(removedRows: 0, lastRemovedID: nil)
-                }
+                guard let last else { return PruneResult(removedRows: 0, lastRemovedID: nil) }
+                let (lastID, lastHash): (Int64, String) = (try last.decode(forColumn: "id"), try last.decode(forColumn: "hash"))
                 let count = try await Self.values("SELECT count(*) FROM decision WHERE id <= \(lastID)", as: Int64.self, on: connection, logger: self.logger).first ?? 0
                 try await connection.query("""
                     INSERT INTO journal_prune (at, cutoff, removed_rows, last_removed_id, last_removed_hash, reason)
@@ -135,9 +133,8 @@ extension PostgresJournal: JournalStore {
         try await run("record a daemon \(event.event.rawValue)") { connection in
             try await connection.withTransaction(logger: self.logger) { connection in
                 let head = try await Self.rows("SELECT last_id, last_hash FROM journal_head WHERE chain = 'daemon_event' FOR UPDATE", on: connection, logger: self.logger)
-                guard let head = head.first, let lastID: Int64 = head["last_id"], let lastHash: String = head["last_hash"] else {
-                    throw JournalFault("journal_head has no row for the daemon events' chain")
-                }
+                guard let head = head.first else { throw JournalFault("journal_head has no row for the daemon events' chain") }
+                let (lastID, lastHash): (Int64, String) = (try head.decode(forColumn: "last_id"), try head.decode(forColumn: "last_hash"))
                 var row = try event.chained(after: lastHash)
                 let id = try PlannedRows.next(after: lastID)
                 row.id = id
@@ -180,9 +177,7 @@ extension PostgresJournal: JournalStore {
 
     public func endpointStates() async throws(JournalError) -> [EndpointState] {
         try await run("read endpoint states") { connection in
-            try await Self.rows("SELECT endpoint, policy_version, saved_at, state FROM endpoint_state", on: connection, logger: self.logger).compactMap { row in
-                EndpointState(endpoint: row["endpoint"], policyVersion: row["policy_version"], savedAt: row["saved_at"], json: row["state"])
-            }
+            try await Self.rows("SELECT endpoint, policy_version, saved_at, state FROM endpoint_state", on: connection, logger: self.logger).compactMap(EndpointState.init(row:))
         }
     }
 
