@@ -14,6 +14,8 @@
 #      HA (1: the daemon also leads a high-availability group on a throwaway PostgreSQL that the
 #      script starts in BENCH_DIR and stops, so that the figures include the lease's claim at
 #      every tick; a last column gives the claim's mean time),
+#      SHARDS (with HA: ha.shards; the one daemon then leads every shard, and the claim's time
+#      is the whole round: the group's survey and a claim per shard),
 #      JOURNAL (postgres: the daemon journals to a fresh database on that throwaway PostgreSQL,
 #      not to a SQLite file; with HA, the lease is kept in the same database).
 # Columns: CPU per tick (user+system over the window / ticks completed), tick wall (mean, from
@@ -78,9 +80,9 @@ log: { level: warning, format: json }
 admin: { listen: "127.0.0.1:$2" }
 EOF
     if [[ "${HA:-0}" == 1 && "$journal_backend" == postgres ]]; then
-        echo "ha: { lease: 15s, group: bench-$1 }"
+        echo "ha: { lease: 15s, group: bench-$1${SHARDS:+, shards: $SHARDS} }"
     elif [[ "${HA:-0}" == 1 ]]; then
-        echo "ha: { url: \"postgres://scalerd@127.0.0.1:$pg_port/scalerd?sslmode=disable\", password: env:PG_PASSWORD, lease: 15s, group: bench-$1 }"
+        echo "ha: { url: \"postgres://scalerd@127.0.0.1:$pg_port/scalerd?sslmode=disable\", password: env:PG_PASSWORD, lease: 15s, group: bench-$1${SHARDS:+, shards: $SHARDS} }"
     fi
     echo "providers:"
     for p in 0 1 2 3; do

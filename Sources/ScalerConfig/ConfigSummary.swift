@@ -14,7 +14,7 @@ public enum ConfigSummary {
         ]
         if let ha = config.ha {
             let password = ha.server.password.map { ", password \($0)" } ?? ", no password"
-            lines.append("ha: group \(ha.group) on \(ha.location)\(password), lease \(DurationParser.format(ha.lease)) (only the leader pushes; on_stop is not applied at a stop)")
+            lines.append("ha: group \(ha.group) on \(ha.location)\(password), lease \(DurationParser.format(ha.lease))\(ha.shards > 1 ? ", \(ha.shards) shards (each with a leader of its own)" : "") (only the leader pushes; on_stop is not applied at a stop)")
         }
         lines.append("providers:")
         for provider in config.providers {

@@ -1,7 +1,7 @@
 import Foundation
 import ScalerCore
 
-/// Reads the `ha:` block: `url`, `password`, `lease` and `group`.
+/// Reads the `ha:` block: `url`, `password`, `lease`, `group` and `shards`.
 struct HAReader {
     let node: ConfigNode
     let secrets: SecretResolver
@@ -14,7 +14,7 @@ struct HAReader {
     static let ticksPerLease = 3.0
 
     func read() -> HASettings? {
-        guard let mapping = node.mapping(keys: ["url", "password", "lease", "group"]) else { return nil }
+        guard let mapping = node.mapping(keys: ["url", "password", "lease", "group", "shards"]) else { return nil }
         let server: PostgresLocation?
         if let url = mapping["url"] {
             server = PostgresURLReader(secrets: secrets).read(url: url, password: mapping["password"], passwordKey: "ha.password (env:, file: or credential:)")
@@ -30,12 +30,22 @@ struct HAReader {
         }
         let lease = mapping["lease"].map { $0.duration(allowZero: false) } ?? HASettings.defaultLease
         let group = mapping["group"].map(readGroup) ?? HASettings.defaultGroup
+        let shards = mapping["shards"].map(readShards) ?? 1
         if let lease, let leaseNode = mapping["lease"], lease < Self.ticksPerLease * tick {
             leaseNode.report("must be at least 3 ticks (\(DurationText.compact(Self.ticksPerLease * tick))): the leader renews it every tick and stops acting a third of it before it runs out")
             return nil
         }
-        guard let server, let lease, let group else { return nil }
-        return HASettings(server: server, lease: lease, group: group)
+        guard let server, let lease, let group, let shards else { return nil }
+        return HASettings(server: server, lease: lease, group: group, shards: shards)
+    }
+
+    private func readShards(_ node: ConfigNode) -> Int? {
+        guard let count = node.integer(atLeast: 1) else { return nil }
+        guard count <= HASettings.maximumShards else {
+            node.report("must be at most \(HASettings.maximumShards), got \(count): each shard is a lease claimed at every tick")
+            return nil
+        }
+        return count
     }
 
     private func readGroup(_ node: ConfigNode) -> String? {

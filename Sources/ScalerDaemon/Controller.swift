@@ -20,8 +20,6 @@ struct Controller {
     /// The shared journal's refusal of this instance's rows of a past lease term, until they
     /// are dropped at the next write.
     private var staleRowsRefused: JournalError?
-    /// False while this instance stands by with a journal its group shares (see `tick`).
-    private(set) var recordsDecisions = true
     private var journalReported: Date?
     /// Each endpoint's newest state, saved with the next write that succeeds.
     private var unsavedStates: [String: EndpointState] = [:]
@@ -62,7 +60,7 @@ struct Controller {
     /// Carries on from the states the journal saved before a restart (or, in a journal the group
     /// shares, that the last leader saved, when this instance takes over), as far as they still
     /// hold, and says for each endpoint what was kept.
-    mutating func restoreStates() async {
+    mutating func restoreStates(of restores: (String) -> Bool = { _ in true }) async {
         let saved: [EndpointState]
         do {
             saved = try await journal.endpointStates()
@@ -73,7 +71,7 @@ struct Controller {
         let now = clock()
         let byEndpoint = Dictionary(saved.map { ($0.endpoint, $0) }) { first, _ in first }
         for (index, runtime) in runtimes.enumerated() {
-            guard let state = byEndpoint[runtime.config.name] else { continue }
+            guard restores(runtime.config.name), let state = byEndpoint[runtime.config.name] else { continue }
             let (resumed, note) = state.state.resumed(
                 savedAt: state.savedAt, samePolicy: state.policyVersion == runtime.policyVersion, policy: runtime.config.policy, now: now
             )
@@ -99,12 +97,14 @@ struct Controller {
         let budget = max(0.2, config.tick * 0.45)
         let paused = await status.paused
         // A journal that failed past its buffer is tried first, so that a tick after it recovers acts.
-        if buffer.isFull { _ = await write([], epoch: acting.epoch) }
+        let epochs = acting.epochs
+        if buffer.isFull { _ = await write([], epochs: epochs) }
         let unrecorded = journalUnavailable
-        var (entries, nextStates) = await evaluate(paused: paused, journalUnavailable: unrecorded, acting: acting, budget: budget)
-        if let epoch = acting.epoch {
-            // Each row says in which term it was decided: a shared journal refuses a past one's.
-            for index in entries.indices { entries[index].epoch = epoch }
+        let perEndpoint = acting.perEndpoint(runtimes.map(\.config.name))
+        var (entries, nextStates) = await evaluate(paused: paused, journalUnavailable: unrecorded, acting: acting, perEndpoint: perEndpoint, budget: budget)
+        // Each row says in which term it was decided: a shared journal refuses a past one's.
+        if !epochs.isEmpty {
+            for index in entries.indices { entries[index].epoch = (perEndpoint?[index] ?? acting).epoch }
         }
         var learned: [String: LearnedTimings] = [:]
         learned.reserveCapacity(nextStates.count)
@@ -112,15 +112,19 @@ struct Controller {
         let decidedAt = clock()
         let actionInterval = journal.holdWriteInterval
         // In a journal the group shares, the record and the saved states are the leader's: a
-        // standby's decisions stay in memory, warm for a take-over, and overwrite nothing.
-        recordsDecisions = !(journal.isShared && acting.isStandby)
+        // standby's decisions stay in memory, warm for a take-over, and overwrite nothing. With
+        // shards, that is decided per endpoint: this instance may lead some shards only.
+        let shared = journal.isShared
+        let records = { (index: Int) in !(shared && (perEndpoint?[index] ?? acting).isStandby) }
         // The phases keep the order of `runtimes`, so a result's endpoint is found by position.
         for index in nextStates.indices {
             let runtime = runtimes[index]
             let name = runtime.config.name
             let nextState = nextStates[index]
+            let recordsDecisions = records(index)
             memory[index].state = nextState
             memory[index].decidedThisRun = true
+            memory[index].recorded = recordsDecisions
             learned[name] = nextState.learned(under: runtime.config.policy)
             let maxAge = runtime.config.policy.maxMetricAge
             let lastSaved = memory[index].stateSavedAt ?? Self.staggeredStart(of: name, at: decidedAt, maxAge: maxAge)
@@ -134,7 +138,9 @@ struct Controller {
             for (key, message) in Self.failures(of: entries[index]) { failing[key] = message }
         }
         failures.record(failing, at: clock(), to: logger)
-        let writeTime = await write(recordsDecisions ? entries : [], epoch: acting.epoch)
+        // Copied only when some rows are left out: 10,000 of them are a few MB.
+        let recorded = perEndpoint == nil ? (records(0) ? entries : []) : entries.indices.filter(records).map { entries[$0] }
+        let writeTime = await write(recorded, epochs: epochs)
         let now = clock()
         let problem = journalUnavailable
         let duration = ContinuousClock.now - started
@@ -173,20 +179,21 @@ struct Controller {
     /// Writes `entries` after what the buffer holds (past the buffer when it holds nothing, as
     /// it does but after a failure); says when writes start failing, when acting stops, once a
     /// minute while it lasts, and when the journal takes writes again.
-    private mutating func write(_ entries: [JournalEntry], epoch: Int64?) async -> Duration? {
+    private mutating func write(_ entries: [JournalEntry], epochs: Set<Int64>) async -> Duration? {
         let direct = buffer.isEmpty
         if !direct { buffer.keep(entries) }
         let rows = direct ? entries : buffer.rowsToWrite()
-        if !direct, rows.contains(where: { $0.epoch != nil && $0.epoch != epoch }), let refused = staleRowsRefused {
+        let ofLostTerm = { (row: JournalEntry) in row.epoch.map { !epochs.contains($0) } ?? false }
+        if !direct, rows.contains(where: ofLostTerm), let refused = staleRowsRefused {
             // Rows of a term this instance no longer leads, which the shared journal refused:
             // its successor's record already goes past them. Retried, they would block it for
             // ever; they are recorded as gap rows of no term instead, which it takes.
-            let dropped = buffer.refuse { $0.epoch != nil && $0.epoch != epoch }
+            let dropped = buffer.refuse(where: ofLostTerm)
             logger.critical("rows of a lease term this instance no longer leads could not be recorded: the shared journal took a later term's first; gap rows say so", metadata: [
                 "rows": "\(dropped.rows)", "evaluations": "\(dropped.evaluations)", "error": "\(refused)",
             ])
             staleRowsRefused = nil
-            return await write([], epoch: epoch)
+            return await write([], epochs: epochs)
         }
         let started = ContinuousClock.now
         let now = clock()
@@ -241,7 +248,7 @@ struct Controller {
         // Every state this run decided, as of its last decision; one restored and never
         // decided on stays as saved.
         let states = zip(runtimes, memory).compactMap { runtime, memory -> EndpointState? in
-            guard memory.decidedThisRun, recordsDecisions else { return nil }
+            guard memory.decidedThisRun, memory.recorded else { return nil }
             return EndpointState(endpoint: runtime.config.name, policyVersion: runtime.policyVersion, savedAt: memory.state.lastDecisionAt ?? clock(), state: memory.state)
         }
         do {
@@ -265,31 +272,36 @@ struct Controller {
     /// the copies of `runtimes` and `memory` it hands the workers are gone before `tick` changes
     /// `memory` (else the change would copy the whole array).
     private func evaluate(
-        paused: Set<String>, journalUnavailable: String?, acting: Acting, budget: Double
+        paused: Set<String>, journalUnavailable: String?, acting: Acting, perEndpoint: [Acting]?, budget: Double
     ) async -> (entries: [JournalEntry], nextStates: [ScalerState]) {
         let (runtimes, memory, clock) = (self.runtimes, self.memory, self.clock)
-        let standby: String? = if case .standby(let why) = acting { why } else { nil }
         let evaluation: @Sendable (Int) -> EndpointEvaluation = { index in
-            EndpointEvaluation(
+            let standby: String? = if case .standby(let why) = perEndpoint?[index] ?? acting { why } else { nil }
+            return EndpointEvaluation(
                 runtime: runtimes[index], state: memory[index].state, paused: paused.contains(runtimes[index].config.name),
                 journalUnavailable: journalUnavailable, standby: standby, budget: budget, clock: clock
             )
         }
         return await Self.evaluate(
-            count: runtimes.count, evaluation, phase: TickPhase(seconds: budget, width: maxConcurrentEndpoints, clock: monotonicClock), window: acting.window
+            count: runtimes.count, evaluation, phase: TickPhase(seconds: budget, width: maxConcurrentEndpoints, clock: monotonicClock),
+            windows: acting.windows, window: { perEndpoint?[$0].window ?? acting.window }
         )
     }
 
     /// Every endpoint read and decided in one phase, then the pushes the decisions need in a
     /// second: each phase under one deadline, so that one slow provider cannot hold the tick.
-    /// A leader's pushes end within its lease's acting `window`, so that none is still running
-    /// when another instance may take over; none starts once it has closed.
+    /// A leader's pushes end within the acting `window` of the lease of the endpoint's shard, so
+    /// that none is still running when another instance may take over; none starts once it has
+    /// closed. `windows` are all the tick's, which bound the push phase.
     private static func evaluate(
-        count: Int, _ evaluation: @escaping @Sendable (Int) -> EndpointEvaluation, phase: TickPhase, window: ActingWindow?
+        count: Int, _ evaluation: @escaping @Sendable (Int) -> EndpointEvaluation, phase: TickPhase,
+        windows: [ActingWindow], window windowOf: (Int) -> ActingWindow?
     ) async -> (entries: [JournalEntry], nextStates: [ScalerState]) {
         var decided = await phase.run(count: count) { await evaluation($0).observeAndDecide() }
-        let pushes = decided.compactMap { item in item.flatMap { item in item.plan.pushes.map { (wanted: $0, runtime: item.runtime) } } }
-        let leaseLeft = window.map { max(0, $0.remaining.seconds) }
+        let pushes = decided.indices.compactMap { index in
+            decided[index].flatMap { item in item.plan.pushes.map { (wanted: $0, runtime: item.runtime, window: windowOf(index)) } }
+        }
+        let leaseLeft = windows.map { max(0, $0.remaining.seconds) }.max()
         let budget = min(phase.seconds, leaseLeft ?? phase.seconds)
         let clock = phase.clock
         let unpushed = leaseLeft.map { $0 <= phase.seconds } == true
@@ -298,7 +310,7 @@ struct Controller {
         let pushed: [(ActuationOutcome, Double?)?] = budget <= 0 ? [] : await TickPhase(seconds: budget, width: phase.width, clock: clock).run(count: pushes.count) { index in
             // Checked again as each push starts, and its requests end with the window: a process
             // paused mid-phase may wake after another instance took over.
-            guard let window else {
+            guard let window = pushes[index].window else {
                 return await EndpointEvaluation.push(pushes[index].wanted, for: pushes[index].runtime, budget: budget, clock: clock)
             }
             let left = window.remaining
@@ -369,4 +381,6 @@ struct EndpointMemory {
     var actedSinceSaved = false
     /// Whether this run decided on it: a stop saves its state, else the saved one stays.
     var decidedThisRun = false
+    /// Whether its last decision was recorded: not while a standby of a journal its group shares.
+    var recorded = true
 }

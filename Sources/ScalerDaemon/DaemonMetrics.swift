@@ -100,13 +100,14 @@ final class DaemonMetrics: Sendable {
     }
 
     /// High availability: whether this instance leads, in which epoch, and each change it saw.
-    func recordLeadership(leading: Bool, epoch: Int64?, changes: [String], claim: Duration? = nil) {
+    func recordLeadership(leading: Bool, epoch: Int64?, shardsLed: Int, changes: [String], claim: Duration? = nil) {
         if let claim {
-            counter("ha_claims", "Lease claims (one a tick)", [])
-            add("ha_claim_seconds", "Time spent claiming the lease, answered or not", claim.seconds)
+            counter("ha_claims", "Lease claim rounds (one a tick, every shard's claims in one)", [])
+            add("ha_claim_seconds", "Time spent claiming the leases, answered or not", claim.seconds)
         }
-        gauge("ha_leader", "", "1 while this instance leads its group and may push, 0 while it stands by", [], leading ? 1 : 0)
-        gauge("ha_epoch", "", "The lease epoch this instance leads or last led in", [], Double(epoch ?? 0))
+        gauge("ha_leader", "", "1 while this instance leads its group (with ha.shards, some shard of it) and may push, 0 while it stands by", [], leading ? 1 : 0)
+        gauge("ha_shards_led", "", "How many of the group's shards this instance leads (1 or 0 without ha.shards)", [], Double(shardsLed))
+        gauge("ha_epoch", "", "The newest lease epoch this instance leads or last led in", [], Double(epoch ?? 0))
         for change in changes {
             counter("ha_leadership_changes", "Leadership changes this instance saw, by kind (acquired, standing_by, fenced, lost, released)", [("change", change)])
         }

@@ -57,6 +57,18 @@ actor DaemonStatus {
         /// The last change of leadership this instance saw, and when.
         let lastChange: String?
         let lastChangeAt: Date?
+        /// Each shard's lease (`ha.shards` above 1): who leads it, this instance or another.
+        var shards: [ShardView]?
+
+        struct ShardView: Sendable, Encodable, Equatable {
+            let shard: Int
+            let lease: String
+            let role: Role
+            /// The term this instance leads the shard in.
+            let epoch: Int64?
+            /// Why this instance does not lead it.
+            let reason: String?
+        }
     }
 
     private(set) var tick: Double

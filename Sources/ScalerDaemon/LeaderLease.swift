@@ -1,70 +1,47 @@
 import Foundation
 import Logging
 import ScalerConfig
+import ScalerCore
 import ScalerHA
 import ScalerHTTP
 
-/// What a tick may do at the providers.
-enum Acting: Sendable {
-    /// No `ha:` block: this instance is the whole controller.
-    case alone
-    /// This instance leads in `epoch`; every push of the tick must end within `window`.
-    case leader(epoch: Int64, window: ActingWindow)
-    /// Another instance leads, or this one may not act: observe and decide, never push.
-    case standby(String)
-
-    /// Until when a push may run, when the lease bounds it.
-    var window: ActingWindow? {
-        if case .leader(_, let window) = self { return window }
-        return nil
-    }
-
-    /// The lease's epoch while this instance leads.
-    var epoch: Int64? {
-        if case .leader(let epoch, _) = self { return epoch }
-        return nil
-    }
-
-    var isStandby: Bool {
-        if case .standby = self { return true }
-        return false
-    }
+/// A leadership change of one shard's lease (the group's own lease when it does not shard).
+struct ShardChange: Sendable {
+    let shard: Int
+    let change: LeadershipChange
 }
 
-/// The time a leader may still act, counted down on the monotonic clock from when it was known.
-struct ActingWindow: Sendable {
-    private let since: Stopwatch
-    private let time: Duration
-
-    init(_ time: Duration, clock: any Clock<Duration>) {
-        since = Stopwatch(clock)
-        self.time = time
-    }
-
-    var remaining: Duration { time - since.elapsed }
-}
-
-/// This instance's part in high availability: before each tick acts, the lease is claimed (or
-/// renewed) in PostgreSQL, and the tick learns whether it may push and for how long.
+/// This instance's part in high availability: before each tick acts, its leases are claimed (or
+/// renewed) in PostgreSQL, one per shard it takes (`ShardPlan`), and the tick learns for which
+/// endpoints it may push and for how long.
 struct LeaderLease: Sendable {
-    let group: String
+    let shards: Shards
     let store: any LeaseStore
-    private(set) var leadership: Leadership<ElapsedInstant>
+    /// Each shard's term as this instance knows it, in shard order.
+    private(set) var leases: [Leadership<ElapsedInstant>]
     private let started: Stopwatch
     private let clock: any Clock<Duration>
-    /// How long a claim may take before it counts as failed: the tick goes on without it.
+    /// How long a tick's claims, and a connection for them, may take together before the ones
+    /// left count as failed: the tick goes on without them.
     let claimTimeout: Duration
-    /// Whether the store's table is known to exist: made at the first claim that can.
+    /// Whether the store's tables are known to exist: made at the first claim that can.
     private var prepared = false
+    /// What the store last said of the group, when it shards.
+    private var survey: LeaseSurvey?
+    /// Why each shard's last claim failed, if it did.
+    private var failures: [Int: LeaseStoreError] = [:]
 
-    init(group: String, store: any LeaseStore, terms: LeaseTerms, holder: String, tick: Double, clock: any Clock<Duration>) {
-        self.group = group
+    init(shards: Shards, store: any LeaseStore, terms: LeaseTerms, holder: String, tick: Double, clock: any Clock<Duration>) {
+        self.shards = shards
         self.store = store
         self.clock = clock
-        leadership = Leadership(terms: terms, holder: holder)
+        leases = shards.indices.map { _ in Leadership(terms: terms, holder: holder) }
         started = Stopwatch(clock)
         claimTimeout = min(terms.margin, Self.claimTime(tick: tick))
     }
+
+    var group: String { shards.group }
+    var holder: String { leases[0].holder }
 
     /// A fifth of the tick, at least 200 ms: what a claim, and a connection for it, may take.
     static func claimTime(tick: Double) -> Duration {
@@ -78,8 +55,8 @@ struct LeaderLease: Sendable {
         // A connection attempt gets the claim's time: the tick is not held longer for it.
         let session = try PostgresSession(target, connectTimeout: claimTime(tick: tick), logger: logger)
         return LeaderLease(
-            group: settings.group, store: PostgresLeaseStore(session: session, logger: logger), terms: terms, holder: holderName(),
-            tick: tick, clock: ContinuousClock()
+            shards: Shards(group: settings.group, count: settings.shards), store: PostgresLeaseStore(session: session, logger: logger),
+            terms: terms, holder: holderName(), tick: tick, clock: ContinuousClock()
         )
     }
 
@@ -91,61 +68,132 @@ struct LeaderLease: Sendable {
 
     private var now: ElapsedInstant { ElapsedInstant(offset: started.elapsed) }
 
-    /// How long the last claim took, answered or not: the lease's cost per tick.
+    /// How long the last tick's claims took, answered or not: the lease's cost per tick.
     private(set) var lastClaim: Duration = .zero
 
-    /// Fences first (an instance woken from a pause does nothing before it knows), then claims.
-    mutating func beforeTick() async -> (Acting, [LeadershipChange]) {
-        var changes = leadership.check(at: now)
+    /// The shards this instance holds a term of (it may have stopped acting in one it was not
+    /// yet told it lost).
+    var heldShards: [Int] { shards.indices.filter { leases[$0].epoch != nil } }
+
+    /// Fences first (an instance woken from a pause does nothing before it knows), then surveys
+    /// the group when it shards, lets go of shards beyond its share and claims the rest.
+    mutating func beforeTick() async -> (Acting, [ShardChange]) {
+        var changes = shards.indices.flatMap { shard in leases[shard].check(at: now).map { ShardChange(shard: shard, change: $0) } }
         let sentAt = now
-        let outcome = await claim()
+        let deadline = sentAt.advanced(by: claimTimeout)
+        failures = [:]
+        let (store, holder, duration, shards) = (store, holder, leases[0].terms.duration, shards)
+        var surveyFailure: LeaseStoreError?
+        if shards.count > 1 {
+            switch await call(until: deadline, "survey the group \(group)", { try await store.survey(shards, holder: holder, for: duration) }) {
+            case .success(let seen): survey = seen
+            case .failure(let error): (survey, surveyFailure) = (nil, error)
+            }
+        }
+        let plan = ShardPlan(shards: shards, held: Set(heldShards), survey: survey, holder: holder)
+        for shard in plan.releases {
+            changes += await letGo(shard, until: deadline).map { ShardChange(shard: shard, change: $0) }
+        }
+        let sent = now
+        for (shard, answer) in await claim(plan.claims, until: deadline) {
+            switch answer {
+            case .success(let answer):
+                changes += leases[shard].claimed(answer, sentAt: sent, at: now).map { ShardChange(shard: shard, change: $0) }
+            case .failure(let error):
+                failures[shard] = error
+                changes += leases[shard].claimFailed(at: now).map { ShardChange(shard: shard, change: $0) }
+            }
+        }
         lastClaim = sentAt.duration(to: now)
-        if case .success = outcome { prepared = true }
-        switch outcome {
-        case .success(let answer): changes += leadership.claimed(answer, sentAt: sentAt, at: now)
-        case .failure: changes += leadership.claimFailed(at: now)
-        }
         let at = now
-        if let time = leadership.actingTimeLeft(at: at), let epoch = leadership.epoch {
-            return (.leader(epoch: epoch, window: ActingWindow(time, clock: clock)), changes)
+        let terms = shards.indices.map { shard -> Acting in
+            if let time = leases[shard].actingTimeLeft(at: at), let epoch = leases[shard].epoch {
+                return .leader(epoch: epoch, window: ActingWindow(time, clock: clock))
+            }
+            return .standby(standbyReason(shard, surveyFailure: surveyFailure))
         }
-        return (.standby(standbyReason(outcome)), changes)
+        return (shards.count == 1 ? terms[0] : .sharded(shards, terms), changes)
     }
 
-    /// At a planned stop: ends the lease at once so that a standby takes over at its next tick.
-    mutating func release() async -> [LeadershipChange] {
-        var changes: [LeadershipChange] = []
-        if let epoch = leadership.epoch {
-            let (store, name, holder) = (store, group, leadership.holder)
-            // Not answered in time, the lease runs out on its own: a standby waits the lease.
-            _ = await Self.bounded(claimTimeout, clock: clock) { try? await store.release(name, holder: holder, epoch: epoch) }
-            changes = leadership.released()
+    /// Each of `claimed` shards' answer, in shard order: one lease's claim alone, or every shard's
+    /// in one round trip.
+    private mutating func claim(_ claimed: [Int], until deadline: ElapsedInstant) async -> [(Int, Result<LeaseAnswer, LeaseStoreError>)] {
+        let (store, holder, duration, shards) = (store, holder, leases[0].terms.duration, shards)
+        if shards.count == 1 {
+            let (name, epoch) = (shards.lease(0), leases[0].epoch)
+            return [(0, await call(until: deadline, "claim the lease \(name)") { try await store.claim(name, holder: holder, epoch: epoch, for: duration) })]
+        }
+        guard !claimed.isEmpty else { return [] }
+        let wanted = Dictionary(uniqueKeysWithValues: claimed.map { (shards.lease($0), leases[$0].epoch) })
+        let answers = await call(until: deadline, "claim the leases of \(claimed.count) shard(s) of \(group)") {
+            try await store.claim(wanted, holder: holder, for: duration)
+        }
+        return claimed.map { shard in
+            let name = shards.lease(shard)
+            return (shard, answers.flatMap { answers in
+                answers[name].map { .success($0) }
+                    ?? .failure(LeaseStoreError("cannot claim the lease \(name): another instance's claim of it was under way; tried again at the next tick"))
+            })
+        }
+    }
+
+    /// At a planned stop: ends every lease held at once, and the membership, so that the others
+    /// take over at their next tick.
+    mutating func release() async -> [ShardChange] {
+        let deadline = now.advanced(by: claimTimeout)
+        var changes: [ShardChange] = []
+        for shard in heldShards {
+            changes += await letGo(shard, until: deadline).map { ShardChange(shard: shard, change: $0) }
+        }
+        if shards.count > 1 {
+            let (store, group, holder) = (store, group, holder)
+            _ = await call(until: deadline, "leave the group \(group)") { try await store.leave(group, holder: holder) }
         }
         await store.close()
         return changes
     }
 
-    private func standbyReason(_ outcome: Result<LeaseAnswer, LeaseStoreError>) -> String {
-        if case .failure(let error) = outcome { return "standby: the lease could not be claimed: \(error)" }
-        if let other = leadership.otherHolder { return "standby: \(other) leads" }
+    /// Ends this instance's term of `shard`: not answered in time, the lease runs out on its
+    /// own and a standby waits the lease.
+    private mutating func letGo(_ shard: Int, until deadline: ElapsedInstant) async -> [LeadershipChange] {
+        guard let epoch = leases[shard].epoch else { return [] }
+        let (store, name, holder) = (store, shards.lease(shard), holder)
+        _ = await call(until: deadline, "release the lease \(name)") { try await store.release(name, holder: holder, epoch: epoch) }
+        return leases[shard].released()
+    }
+
+    private func standbyReason(_ shard: Int, surveyFailure: LeaseStoreError?) -> String {
+        if let error = failures[shard] ?? surveyFailure { return "standby: the lease could not be claimed: \(error)" }
+        if let other = leases[shard].otherHolder ?? survey?.holders[shards.lease(shard)] {
+            return shards.count == 1 ? "standby: \(other) leads" : "standby: \(other) leads shard \(shard) of \(group)"
+        }
+        if let survey, shards.count > 1, leases[shard].epoch == nil {
+            return "standby: shard \(shard) of \(group) is free but beyond this instance's share (\(shards.count) shards among \(survey.members) instances)"
+        }
         return "standby: the lease's acting time ran out before the claim was answered"
     }
 
-    private mutating func claim() async -> Result<LeaseAnswer, LeaseStoreError> {
-        let (store, name, holder, epoch, duration) = (store, group, leadership.holder, leadership.epoch, leadership.terms.duration)
-        let prepared = prepared
-        // Bounded on this instance's clock: a store that hangs must not hold the tick.
-        let answer = await Self.bounded(claimTimeout, clock: clock) { () -> Result<LeaseAnswer, LeaseStoreError> in
+    /// `operation`'s result, or a failure once `deadline` has passed on this instance's clock (the
+    /// operation is then cancelled): a store that hangs must not hold the tick.
+    private mutating func call<T: Sendable>(
+        until deadline: ElapsedInstant, _ action: String, _ operation: @escaping @Sendable () async throws -> T
+    ) async -> Result<T, LeaseStoreError> {
+        let left = now.duration(to: deadline)
+        guard left > .zero else { return .failure(LeaseStoreError("cannot \(action): no time left of the claims' \(claimTimeout)")) }
+        let (store, prepared) = (store, prepared)
+        let answer = await Self.bounded(left, clock: clock) { () -> Result<T, LeaseStoreError> in
             do {
                 if !prepared { try await store.prepare() }
-                return .success(try await store.claim(name, holder: holder, epoch: epoch, for: duration))
+                return .success(try await operation())
             } catch let error as LeaseStoreError {
                 return .failure(error)
             } catch {
-                return .failure(LeaseStoreError("cannot claim the lease \(name): \(error)"))
+                return .failure(LeaseStoreError("cannot \(action): \(error)"))
             }
         }
-        return answer ?? .failure(LeaseStoreError("cannot claim the lease \(name): no answer within \(claimTimeout)"))
+        let result = answer ?? .failure(LeaseStoreError("cannot \(action): no answer within \(claimTimeout)"))
+        if case .success = result { self.prepared = true }
+        return result
     }
 
     /// `operation`'s result, or nil once `timeout` has passed on `clock` (the operation is cancelled).

@@ -1,12 +1,23 @@
 import Foundation
 import Logging
+import ScalerCore
 import ScalerHA
 import ScalerJournal
 
 /// One leadership change as the log, the journal and the metrics say it.
 struct LeadershipReport: Sendable {
     let change: LeadershipChange
-    let group: String
+    let shards: Shards
+    let shard: Int
+
+    init(change: LeadershipChange, shards: Shards, shard: Int = 0) {
+        self.change = change
+        self.shards = shards
+        self.shard = shard
+    }
+
+    /// The lease the change concerns, as messages name it: the group's, or one shard's.
+    var group: String { shards.lease(shard) }
 
     /// The journal's name for the change, and the metric's label.
     var kind: LeadershipDetail.Change {
@@ -51,7 +62,8 @@ struct LeadershipReport: Sendable {
 
     /// JSON for the journal's event: the change, the term, and the other holder if any.
     var detail: String {
-        var detail = LeadershipDetail(change: kind, group: group, epoch: epoch)
+        var detail = LeadershipDetail(change: kind, group: shards.group, epoch: epoch)
+        if shards.count > 1 { (detail.shard, detail.shards) = (shard, shards.count) }
         switch change {
         case .acquired(_, let previous?): (detail.previousHolder, detail.previousEpoch) = (previous.holder, previous.epoch)
         case .lost(_, let holder), .standingBy(let holder): (detail.leader, detail.leaderEpoch) = (holder.holder, holder.epoch)

@@ -91,9 +91,11 @@ struct ScalerService: Service {
                         lease = current
                         acting = now
                         await report(changes, of: current, acting: acting, config: controller.config, lifecycle: lifecycle)
-                        if journal.isShared, changes.contains(where: \.isAcquired) {
-                            // Windows and learned values as the last leader left them.
-                            await controller.restoreStates()
+                        let acquired = Set(changes.filter(\.change.isAcquired).map(\.shard))
+                        if journal.isShared, !acquired.isEmpty {
+                            // Windows and learned values as the last leader of each shard taken
+                            // left them; the endpoints of shards led all along keep their own.
+                            await controller.restoreStates { acquired.contains(current.shards.shard(of: $0)) }
                         }
                     }
                     let summary = await controller.tick(acting: acting)
@@ -127,23 +129,23 @@ struct ScalerService: Service {
     /// Says each leadership change in the log, the journal and the metrics, and keeps the view
     /// `status` shows current.
     private func report(
-        _ changes: [LeadershipChange], of lease: LeaderLease, acting: Acting, config: ScalerdConfig, lifecycle: DaemonLifecycle, claimed: Bool = true
+        _ changes: [ShardChange], of lease: LeaderLease, acting: Acting, config: ScalerdConfig, lifecycle: DaemonLifecycle, claimed: Bool = true
     ) async {
-        let reports = changes.map { LeadershipReport(change: $0, group: lease.group) }
+        let reports = changes.map { LeadershipReport(change: $0.change, shards: lease.shards, shard: $0.shard) }
         let version = await status.configVersion
         for report in reports {
-            logger.log(level: report.level, "\(report.message)", metadata: ["group": "\(lease.group)", "epoch": "\(report.epoch)"])
+            logger.log(level: report.level, "\(report.message)", metadata: ["group": "\(report.group)", "epoch": "\(report.epoch)"])
             await lifecycle.leadership(report, config, version: version)
         }
         let previous = await status.leadership
-        let leading = acting.window != nil
-        let reason: String? = if case .standby(let why) = acting { why } else { nil }
-        await status.recordLeadership(DaemonStatus.LeadershipView(
-            group: lease.group, holder: lease.leadership.holder, role: leading ? .leader : .standby, epoch: leading ? lease.leadership.epoch : nil,
-            leader: lease.leadership.otherHolder?.description, reason: reason,
-            lastChange: reports.last?.message ?? previous?.lastChange, lastChangeAt: reports.isEmpty ? previous?.lastChangeAt : clock()
-        ))
-        metrics.recordLeadership(leading: leading, epoch: lease.leadership.epoch, changes: reports.map(\.kind.rawValue), claim: claimed ? lease.lastClaim : nil)
+        let view = DaemonStatus.LeadershipView(
+            lease, acting: acting, lastChange: reports.last?.message ?? previous?.lastChange, lastChangeAt: reports.isEmpty ? previous?.lastChangeAt : clock()
+        )
+        await status.recordLeadership(view)
+        metrics.recordLeadership(
+            leading: acting.leadsAny, epoch: acting.epochs.max() ?? lease.leases.compactMap(\.epoch).max(), shardsLed: acting.epochs.count,
+            changes: reports.map(\.kind.rawValue), claim: claimed ? lease.lastClaim : nil
+        )
     }
 
     /// `journal.retention`: after the first tick and hourly after, the rows that ended longer ago go, and the

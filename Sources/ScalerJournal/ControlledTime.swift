@@ -53,8 +53,13 @@ public struct ControlledTime: Sendable, Hashable {
     /// says whether the daemon of the newest start is still deciding at `now`. In a journal a
     /// group shares (events that name their instance), nobody decides only while no instance
     /// does: each instance's stretches are found from its own events, and the group's are those
-    /// they all share.
-    public init(events: [DaemonEvent], lastEvaluation: Date?, now: Date) {
+    /// they all share. With `ha.shards`, an instance leads while it leads some shard; for one
+    /// `endpoint`, only the changes of that endpoint's shard count, so that the stretch in which
+    /// its shard had no leader shows while others' shards had one.
+    public init(events: [DaemonEvent], lastEvaluation: Date?, now: Date, endpoint: String? = nil) {
+        let events = endpoint.map { endpoint in
+            events.filter { $0.event != .leadership || LeadershipDetail(detail: $0.detail)?.concerns(endpoint: endpoint) != false }
+        } ?? events
         guard events.contains(where: { $0.instance != nil }), let first = events.first else {
             self.init(gaps: Self.gaps(of: events, lastEvaluation: lastEvaluation, now: now))
             return
@@ -98,6 +103,9 @@ public struct ControlledTime: Sendable, Hashable {
     private static func gaps(of events: [DaemonEvent], lastEvaluation: Date?, now: Date) -> [Gap] {
         var gaps: [Gap] = []
         var open: Gap?
+        // The leases (one per shard with `ha.shards`) this instance leads: it stands by only
+        // once it leads none.
+        var leading: Set<String> = []
         func close(at instant: Date) {
             if var gap = open, instant > gap.from {
                 gap.until = instant
@@ -108,22 +116,32 @@ public struct ControlledTime: Sendable, Hashable {
         for event in events {
             switch event.event {
             case .stop:
+                leading = []
                 close(at: event.at)
                 open = Gap(from: event.at, until: nil, cause: .stopped(reason: event.reason))
             case .uncleanEnd:
                 let lastKnown = DaemonEvent.UncleanEnd(detail: event.detail)?.lastEvaluation ?? event.at
                 close(at: lastKnown)
+                leading = []
                 open = Gap(from: lastKnown, until: nil, cause: .endedWithoutStop)
             case .start:
+                leading = []
                 close(at: event.at)
             case .reload:
                 break
             case .leadership:
-                guard let change = LeadershipDetail(detail: event.detail)?.change else { break }
-                if change == .acquired {
+                guard let detail = LeadershipDetail(detail: event.detail) else { break }
+                if detail.change == .acquired {
+                    leading.insert(detail.lease)
                     close(at: event.at)
-                } else if change.endsControl, open == nil {
-                    open = Gap(from: event.at, until: nil, cause: .standby(reason: event.reason))
+                } else if detail.change.endsControl || detail.change == .released {
+                    leading.remove(detail.lease)
+                    // A shard let go for a newcomer leaves this instance standing by once it was
+                    // the last; a release at a stop is followed by the stop itself.
+                    let stoodBy = detail.change.endsControl || detail.shards != nil
+                    if stoodBy, leading.isEmpty, open == nil {
+                        open = Gap(from: event.at, until: nil, cause: .standby(reason: event.reason))
+                    }
                 }
             }
         }

@@ -53,11 +53,11 @@ extension JournalReading {
         }
     }
 
-    /// When nobody was deciding, as of `now`.
-    public func controlledTime(now: Date) async throws(JournalError) -> ControlledTime {
+    /// When nobody was deciding, as of `now`: for `endpoint`, when nobody led its shard.
+    public func controlledTime(now: Date, endpoint: String? = nil) async throws(JournalError) -> ControlledTime {
         let events = try await daemonEvents()
         guard !events.isEmpty else { return .always }
-        return ControlledTime(events: events, lastEvaluation: try await newestEvaluation(), now: now)
+        return ControlledTime(events: events, lastEvaluation: try await newestEvaluation(), now: now, endpoint: endpoint)
     }
 
     public func forEachEntry(_ query: JournalQuery, _ body: (JournalEntry) throws -> Void) async throws(JournalError) {

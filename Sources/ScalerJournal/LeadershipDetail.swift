@@ -1,4 +1,5 @@
 import Foundation
+import ScalerCore
 
 /// What a `leadership` daemon event records (high availability): the change, the term it
 /// concerns, and the other holder where there is one.
@@ -21,6 +22,10 @@ public struct LeadershipDetail: Sendable, Hashable, Codable {
 
     public var change: Change
     public var group: String
+    /// With `ha.shards`: which shard's lease the change concerns, and of how many, so that a
+    /// reader finds the shard of an endpoint (`Shards`); nil for a group that does not shard.
+    public var shard: Int?
+    public var shards: Int?
     public var epoch: Int64
     public var previousHolder: String?
     public var previousEpoch: Int64?
@@ -35,7 +40,7 @@ public struct LeadershipDetail: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case change, group, epoch, leader, reason
+        case change, group, shard, shards, epoch, leader, reason
         case previousHolder = "previous_holder", previousEpoch = "previous_epoch", leaderEpoch = "leader_epoch"
     }
 
@@ -45,4 +50,17 @@ public struct LeadershipDetail: Sendable, Hashable, Codable {
     }
 
     public var detail: String { DaemonEvent.detailJSON(self) }
+
+    /// The lease the change concerns: the group's own, or one shard's.
+    public var lease: String {
+        guard let shard, let shards else { return group }
+        return Shards(group: group, count: shards).lease(shard)
+    }
+
+    /// Whether the change concerns `endpoint`'s shard: every change does in a group that does
+    /// not shard.
+    public func concerns(endpoint: String) -> Bool {
+        guard let shard, let shards else { return true }
+        return Shards(group: group, count: shards).shard(of: endpoint) == shard
+    }
 }

@@ -7,7 +7,7 @@ import ScalerJournal
 /// no row can be added anywhere but at the end.
 enum PostgresJournalSchema {
     /// Each migration's statements, in order (one at a time: the extended protocol runs one).
-    static let migrations: [(name: String, statements: [String])] = [("v1-journal", v1)]
+    static let migrations: [(name: String, statements: [String])] = [("v1-journal", v1), ("v2-fencing-per-endpoint", v2)]
 
     /// Taken for the length of a migration, so that instances starting together migrate once.
     static let migrationLock: Int64 = 0x5CA1_E4D0_0000_0001
@@ -24,6 +24,10 @@ enum PostgresJournalSchema {
     static let staleEpochState = "SE409"
 
     private static var decisionUpdateAllowed: String {
+        decisionUpdateAllowedV2 + "\n           AND coalesce(OLD.epoch, 0) >= coalesce((SELECT last_epoch FROM journal_head WHERE chain = 'decision'), 0)"
+    }
+
+    private static var decisionUpdateAllowedV2: String {
         let unchanged = "(\(immutableDecisionColumns.map { "NEW.\($0)" }.joined(separator: ", "))) IS NOT DISTINCT FROM (\(immutableDecisionColumns.map { "OLD.\($0)" }.joined(separator: ", ")))"
         let widened = ["queue_delay", "queued", "in_flight"].map { column in
             "(OLD.\(column)_min IS NULL OR coalesce(NEW.\(column)_min <= OLD.\(column)_min, false)) AND (OLD.\(column)_max IS NULL OR coalesce(NEW.\(column)_max >= OLD.\(column)_max, false))"
@@ -33,7 +37,6 @@ enum PostgresJournalSchema {
                        AND \(widened)
                        AND OLD.action = 'hold' AND NEW.repeats > OLD.repeats AND NEW.last_at >= OLD.last_at
                        AND NOT EXISTS (SELECT 1 FROM decision newer WHERE newer.endpoint = OLD.endpoint AND newer.id > OLD.id)
-                       AND coalesce(OLD.epoch, 0) >= coalesce((SELECT last_epoch FROM journal_head WHERE chain = 'decision'), 0)
             """
     }
 
@@ -235,5 +238,64 @@ enum PostgresJournalSchema {
             refusing(table, "truncate", "\(table) cannot be truncated")
         }
         return statements
+    }
+
+    /// Since v2: a decision is refused when its endpoint has a row of a later term, not any
+    /// endpoint. Sharded groups (`ha.shards`) have one leader per shard, each in a term of its
+    /// own, and one shard's new term must not refuse another shard's leader. Epochs come from
+    /// one sequence for every lease, so the terms of an endpoint compare even when it moved to
+    /// another shard (the shard count changed).
+    static var v2: [String] {
+        [
+            """
+            CREATE OR REPLACE FUNCTION scalerd_chain_append() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                head journal_head%ROWTYPE;
+                added record;
+                newest_id bigint;
+                newest_hash text;
+                newest_epoch bigint;
+                stale record;
+            BEGIN
+                SELECT * INTO head FROM journal_head WHERE chain = TG_TABLE_NAME FOR UPDATE;
+                newest_id := head.last_id;
+                newest_hash := head.last_hash;
+                newest_epoch := head.last_epoch;
+                FOR added IN SELECT t.id, t.prev_hash, t.hash, (to_jsonb(t) ->> 'epoch')::bigint AS epoch FROM added_rows t ORDER BY t.id LOOP
+                    IF added.id IS DISTINCT FROM newest_id + 1 OR added.prev_hash IS DISTINCT FROM newest_hash THEN
+                        RAISE EXCEPTION '\(refused): a % row is added only after the newest (id %, linked to its hash)', TG_TABLE_NAME, newest_id + 1;
+                    END IF;
+                    newest_id := added.id;
+                    newest_hash := added.hash;
+                    newest_epoch := greatest(newest_epoch, added.epoch);
+                END LOOP;
+                IF TG_TABLE_NAME = 'decision' THEN
+                    SELECT a.epoch AS epoch, a.endpoint AS endpoint, earlier.epoch AS later INTO stale
+                    FROM added_rows a CROSS JOIN LATERAL (
+                        SELECT d.epoch FROM decision d
+                        WHERE d.endpoint = a.endpoint AND d.id < a.id AND d.epoch IS NOT NULL
+                        ORDER BY d.id DESC LIMIT 1
+                    ) earlier
+                    WHERE a.epoch < earlier.epoch
+                    LIMIT 1;
+                    IF FOUND THEN
+                        RAISE EXCEPTION 'the scalerd journal refuses a decision of epoch % for %: epoch % has written it since (a leader whose lease was taken over)', stale.epoch, stale.endpoint, stale.later
+                            USING ERRCODE = '\(staleEpochState)';
+                    END IF;
+                END IF;
+                UPDATE journal_head SET last_id = newest_id, last_hash = newest_hash, last_epoch = newest_epoch WHERE chain = TG_TABLE_NAME;
+                RETURN NULL;
+            END $$
+            """,
+            // An open hold run is extended only while it is its endpoint's newest row, which a
+            // later term's first row of that endpoint ends: the head's epoch no longer decides.
+            """
+            CREATE OR REPLACE FUNCTION scalerd_guard_decision_update() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF \(decisionUpdateAllowedV2) THEN RETURN NEW; END IF;
+                RAISE EXCEPTION '\(refused): a decision row cannot be changed (only the newest hold of an endpoint may be extended)';
+            END $$
+            """,
+        ]
     }
 }

@@ -52,7 +52,7 @@ struct JournalListCommand: AsyncParsableCommand {
             // A list cut by --limit starts at its first row: the lifecycle before it is not shown.
             let cut = query.limit.map { entries.count >= $0 } ?? false
             let from = cut ? entries.first?.at : query.since ?? .distantPast
-            let lines = TimelineLine.merge(entries, events: try await reader.daemonEvents(), controlled: try await reader.controlledTime(now: now), from: from, to: query.until ?? now)
+            let lines = TimelineLine.merge(entries, events: try await reader.daemonEvents(), controlled: try await reader.controlledTime(now: now, endpoint: query.endpoint), from: from, to: query.until ?? now)
             print(JournalFormatter.render(lines, as: .table))
         } }
     }

@@ -39,7 +39,7 @@ struct JournalExplainCommand: AsyncParsableCommand {
             let now = Date()
             let instant = try TimeArgument.parse(at ?? "", option: "--at", now: now)
             let inForce = try await reader.decisionsInForce(at: instant, endpoint: endpoint)
-            let gap = try await reader.controlledTime(now: now).gap(at: instant)
+            let gap = try await reader.controlledTime(now: now, endpoint: endpoint).gap(at: instant)
             print(InstantExplanation.text(at: instant, inForce: inForce, gap: gap, events: try await reader.daemonEvents(), endpoint: endpoint))
         } }
     }

@@ -43,7 +43,7 @@ struct JournalPlotCommand: AsyncParsableCommand {
             }
             let svg = JournalPlot.svg(
                 rows, endpoint: endpoint, from: from, to: to, timeZone: zone,
-                controlled: try await reader.controlledTime(now: now), events: try await reader.daemonEvents()
+                controlled: try await reader.controlledTime(now: now, endpoint: endpoint), events: try await reader.daemonEvents()
             )
             do {
                 try Data(svg.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

@@ -33,7 +33,7 @@ struct JournalStatsCommand: AsyncParsableCommand {
         let from = try TimeArgument.parse(since, option: "--since", now: now)
         let to = try until.map { try TimeArgument.parse($0, option: "--until", now: now) } ?? now
         try await reportingFailure { try await location.reading { reader in
-            let stats = try await reader.stats(endpoint: endpoint, from: from, to: to, controlled: try await reader.controlledTime(now: now))
+            let stats = try await reader.stats(endpoint: endpoint, from: from, to: to, controlled: try await reader.controlledTime(now: now, endpoint: endpoint))
             switch format {
             case .json:
                 print(String(decoding: try JournalFormatter.jsonEncoder().encode(stats), as: UTF8.self))

@@ -69,7 +69,7 @@ struct ReplayCommand: AsyncParsableCommand {
             action: nil, limit: nil
         )
         return try await JournalOpening.reader(JournalLocator.store(argument: journal, option: "--journal")).closing { reader in
-            steps(try await reader.entries(query), controlled: try await reader.controlledTime(now: now))
+            steps(try await reader.entries(query), controlled: try await reader.controlledTime(now: now, endpoint: endpoint))
         }
     }
 

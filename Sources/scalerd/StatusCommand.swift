@@ -71,9 +71,22 @@ struct StatusCommand: AsyncParsableCommand {
             let leader: String?
             let reason: String?
             let lastChange: String?
+            let shards: [Shard]?
+
+            struct Shard: Decodable {
+                let shard: Int
+                let role: String
+                let epoch: Int64?
+            }
 
             var text: String {
-                let now = role == "leader" ? "leader of \(group) in epoch \(epoch.map(String.init) ?? "?")" : (reason ?? "standby in \(group)")
+                var now = role == "leader" ? "leader of \(group) in epoch \(epoch.map(String.init) ?? "?")" : (reason ?? "standby in \(group)")
+                if let shards {
+                    let led = shards.filter { $0.role == "leader" }.map { "\($0.shard) (epoch \($0.epoch.map(String.init) ?? "?"))" }
+                    let others = shards.filter { $0.role != "leader" }.map { String($0.shard) }
+                    now = "leading \(led.isEmpty ? "no shard" : "shard " + led.joined(separator: ", ")) of \(shards.count) in \(group)"
+                        + (others.isEmpty ? "" : "; standing by for \(others.joined(separator: ", "))")
+                }
                 return "ha: \(now)" + (lastChange.map { "; last change: \($0)" } ?? "")
             }
         }

@@ -16,18 +16,20 @@ import Testing
                                       environment: ConfigFixture.environment.merging(["PG_PASSWORD": "pg-secret-42"]) { $1 })
         let ha = try #require(config.ha)
         #expect(ha.server.host == "db1.internal" && ha.server.port == 5432 && ha.server.username == "scalerd" && ha.server.database == "scalerd")
-        #expect(ha.server.tls == .prefer && ha.lease == 15 && ha.group == "scalerd")
+        #expect(ha.server.tls == .prefer && ha.lease == 15 && ha.group == "scalerd" && ha.shards == 1)
         #expect(ha.server.password?.reveal() == "pg-secret-42")
         #expect(!ConfigSummary.text(of: config).contains("pg-secret-42"), "check never prints the password")
         #expect(ConfigSummary.text(of: config).contains("ha: group scalerd on postgres://scalerd@db1.internal:5432/scalerd?sslmode=prefer"))
     }
 
-    @Test func sslmodePortLeaseAndGroupAreRead() throws {
+    @Test func sslmodePortLeaseGroupAndShardsAreRead() throws {
         let fixture = try ConfigFixture()
         defer { fixture.remove() }
-        let config = try fixture.load(withHA("{ url: \"postgresql://ops@10.0.0.5:6432/control?sslmode=require\", lease: 30s, group: gpu-east }", fixture))
+        let config = try fixture.load(withHA("{ url: \"postgresql://ops@10.0.0.5:6432/control?sslmode=require\", lease: 30s, group: gpu-east, shards: 4 }", fixture))
         let ha = try #require(config.ha)
         #expect(ha.server.port == 6432 && ha.server.tls == .require && ha.lease == 30 && ha.group == "gpu-east" && ha.server.password == nil)
+        #expect(ha.shards == 4)
+        #expect(ConfigSummary.text(of: config).contains("lease 30s, 4 shards (each with a leader of its own)"))
     }
 
     @Test(arguments: [
@@ -40,6 +42,10 @@ import Testing
         ("{ url: \"postgres://scalerd@db/scalerd\", password: \"plain-text\" }", "ha.password", "expected a secret reference env:NAME, file:PATH or credential:NAME; secrets are never written into the config itself"),
         ("{ url: \"postgres://scalerd@db/scalerd\", group: \"a b\" }", "ha.group", "a group is 1 to 64 letters, digits, '-', '_' or '.', got 'a b'"),
         ("{ url: \"postgres://scalerd@db/scalerd\", leases: 15s }", "ha.leases", nil),
+        ("{ url: \"postgres://scalerd@db/scalerd\", shards: 0 }", "ha.shards", "must be 1 or more, got 0"),
+        ("{ url: \"postgres://scalerd@db/scalerd\", shards: 257 }", "ha.shards", "must be at most 256, got 257: each shard is a lease claimed at every tick"),
+        ("{ url: \"postgres://scalerd@db/scalerd\", shards: 2.5 }", "ha.shards", nil),
+        ("{ url: \"postgres://scalerd@db/scalerd\", shards: 9223372036854775808 }", "ha.shards", nil),
         ("{ url: \"postgres://scalerd@db:9223372036854775808/scalerd\" }", "ha.url", "the port must be between 1 and 65535, got 9223372036854775808"),
         ("{ url: \"postgres://scalerd@db:-7/scalerd\" }", "ha.url", nil),
         ("{ url: \"postgres://scalerd@db:1e308/scalerd\" }", "ha.url", nil),

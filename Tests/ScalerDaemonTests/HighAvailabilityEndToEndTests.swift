@@ -1,5 +1,8 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
+import NIOFoundationCompat
 import ScalerHA
 import ScalerJournalPostgres
 import ScalerJournal
@@ -25,14 +28,20 @@ extension ChildProcesses {
             let urls: [String]
             /// Both journal to PostgreSQL (the lease in the same database), not each to a file.
             let sharedJournal: Bool
+            /// The endpoints, each the provider's endpoint of the same id.
+            let endpoints: [String]
+            /// `ha.shards`, when the pair shards.
+            let shards: Int?
             var daemons: [DaemonProcess?] = [nil, nil]
 
-            init(directory: URL, postgres: ThrowawayPostgres, state: FakeProviderState, urls: [String], sharedJournal: Bool) {
+            init(directory: URL, postgres: ThrowawayPostgres, state: FakeProviderState, urls: [String], sharedJournal: Bool, endpoints: [String], shards: Int?) {
                 self.directory = directory
                 self.postgres = postgres
                 self.state = state
                 self.urls = urls
                 self.sharedJournal = sharedJournal
+                self.endpoints = endpoints
+                self.shards = shards
             }
 
             var databaseURL: String { "postgres://\(postgres.username)@127.0.0.1:\(postgres.port)/\(postgres.database)?sslmode=disable" }
@@ -43,20 +52,18 @@ extension ChildProcesses {
             func journalPath(_ index: Int) -> String { directory.appendingPathComponent("journal-\(index).sqlite").path }
 
             func writeConfigs() throws {
+                let sharding = shards.map { ", shards: \($0)" } ?? ""
                 for index in 0..<2 {
                     try """
                         tick: \(Int(tick * 1000))ms
                         \(sharedJournal
-                            ? "journal: { url: \"\(databaseURL)\", password: env:PG_PASSWORD, hold_write_interval: 0s }\nha: { lease: \(Int(lease))s }"
-                            : "journal: { path: \(journalPath(index)) }\nha: { url: \"\(databaseURL)\", password: env:PG_PASSWORD, lease: \(Int(lease))s }")
+                            ? "journal: { url: \"\(databaseURL)\", password: env:PG_PASSWORD, hold_write_interval: 0s }\nha: { lease: \(Int(lease))s\(sharding) }"
+                            : "journal: { path: \(journalPath(index)) }\nha: { url: \"\(databaseURL)\", password: env:PG_PASSWORD, lease: \(Int(lease))s\(sharding) }")
                         admin: { listen: "127.0.0.1:0" }
                         providers:
                           - { name: rp, kind: runpod, base_url: "\(urls[index])", health_base_url: "\(urls[index])", api_key: env:KEY, rate_limit: 50 }
                         endpoints:
-                          - name: chat
-                            provider: rp
-                            id: ep1
-                            policy: { type: queue, value: 2.5, min_replicas: 1, max_replicas: 6, control: exact }
+                        \(endpoints.map { "  - { name: \($0), provider: rp, id: \($0), policy: { type: queue, value: 2.5, min_replicas: 1, max_replicas: 6, control: exact } }" }.joined(separator: "\n"))
                         """.write(toFile: configPath(index), atomically: true, encoding: .utf8)
                 }
             }
@@ -65,20 +72,24 @@ extension ChildProcesses {
                 daemons[index] = try DaemonProcess(arguments: ["run", "--config", configPath(index)], directory: directory, environment: environment)
             }
 
-            /// The pushes the provider received, oldest first, each with the daemon that sent it.
-            func pushes() async -> [(at: Date, daemon: Int)] {
+            /// The pushes the provider received, oldest first, each with the daemon that sent it
+            /// and the endpoint it changed.
+            func pushes() async -> [(at: Date, daemon: Int, endpoint: String)] {
                 await state.writes().compactMap { request in
-                    guard let host = request.authority, let index = urls.firstIndex(where: { $0.hasSuffix(host) }) else { return nil }
-                    return (request.receivedAt, index)
+                    guard let host = request.authority, let index = urls.firstIndex(where: { $0.hasSuffix(host) }),
+                          let endpoint = request.path.split(separator: "/").last.map(String.init) else { return nil }
+                    return (request.receivedAt, index, endpoint)
                 }
             }
 
-            /// What an operator's console edit does: the endpoint's floor moved off what scalerd
-            /// wants, which only a leader corrects.
+            /// What an operator's console edit does: each endpoint's floor moved off what scalerd
+            /// wants, which only its leader corrects.
             func drift() async {
-                guard var endpoint = await state.endpoint("ep1") else { return }
-                endpoint["workers"]?["min"] = 0
-                await state.setEndpoint("ep1", endpoint)
+                for id in endpoints {
+                    guard var endpoint = await state.endpoint(id) else { continue }
+                    endpoint["workers"]?["min"] = 0
+                    await state.setEndpoint(id, endpoint)
+                }
             }
 
             /// Drifts the endpoint until a push from `daemon` after `since` arrives, or `seconds` pass.
@@ -90,6 +101,15 @@ extension ChildProcesses {
                     return found != nil
                 }
                 return found
+            }
+
+            /// The admin API's `/v1/daemon` of daemon `index`, at the address it logged.
+            func daemonView(_ index: Int) async throws -> [String: Any]? {
+                guard let stderr = daemons[index]?.stderr, let line = stderr.split(separator: "\n").first(where: { $0.contains("admin API listening") }),
+                      let port = line.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1 else { return nil }
+                let response = try await sharedTestClient.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/daemon"), timeout: .seconds(5))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                return try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
             }
 
             func events(_ index: Int) throws -> [DaemonEvent] {
@@ -104,15 +124,20 @@ extension ChildProcesses {
             }
         }
 
-        private func withPair(sharedJournal: Bool = false, _ body: @escaping @Sendable (Pair) async throws -> Void) async throws {
+        private func withPair(
+            sharedJournal: Bool = false, endpoints: [String] = ["ep1"], shards: Int? = nil, _ body: @escaping @Sendable (Pair) async throws -> Void
+        ) async throws {
             let directory = try scratchDirectory("ha")
             defer { try? FileManager.default.removeItem(at: directory) }
             let postgres = try await ThrowawayPostgres.started()
-            let state = FakeProviderState(endpoints: ["ep1": FakeRunPodREST.endpoint(id: "ep1", min: 1, max: 6, idle: 5)])
-            await state.setHealth("ep1", ["jobs": ["completed": 0, "failed": 0, "inProgress": 1, "inQueue": 2, "retried": 0], "workers": ["idle": 0, "running": 1]])
+            let state = FakeProviderState(endpoints: Dictionary(uniqueKeysWithValues: endpoints.map { ($0, FakeRunPodREST.endpoint(id: $0, min: 1, max: 6, idle: 5)) }))
+            for id in endpoints {
+                await state.setHealth(id, ["jobs": ["completed": 0, "failed": 0, "inProgress": 1, "inQueue": 2, "retried": 0], "workers": ["idle": 0, "running": 1]])
+            }
             try await withFakeServer(FakeRunPodREST.router(state)) { first in
                 try await withFakeServer(FakeRunPodREST.router(state)) { second in
-                    let pair = Pair(directory: directory, postgres: postgres, state: state, urls: [first, second], sharedJournal: sharedJournal)
+                    let pair = Pair(directory: directory, postgres: postgres, state: state, urls: [first, second], sharedJournal: sharedJournal,
+                                    endpoints: endpoints, shards: shards)
                     try pair.writeConfigs()
                     defer { pair.stopAll() }
                     try await body(pair)
@@ -268,6 +293,81 @@ extension ChildProcesses {
                             "one led while the other stood by: \(controlled.gaps)")
                     let handOver = try #require(controlled.gap(at: killed), "nobody decided from the kill to the take-over")
                     #expect(handOver.cause == .endedWithoutStop && (handOver.until ?? .distantFuture) <= took)
+                }
+            }
+        }
+
+        /// Four shards, one endpoint in each (`ep1` to `ep4` hash to shards 3, 2, 1 and 0): the
+        /// first daemon takes all four, lets two go when the second joins, and the survivor
+        /// takes the dead one's back within the lease plus two ticks. Each endpoint is pushed by
+        /// the first daemon, then by the second, never back and forth. With a shared journal, the
+        /// record of each endpoint is its shard's leaders', one term after another, and verifies.
+        @Test(arguments: [false, true])
+        func withFourShardsThePairSharesTheEndpointsAndTheSurvivorTakesADeadOnesShards(sharedJournal: Bool) async throws {
+            let endpoints = ["ep1", "ep2", "ep3", "ep4"]
+            try await withPair(sharedJournal: sharedJournal, endpoints: endpoints, shards: 4) { pair in
+                func pushed(by daemon: Int, after since: Date) async -> Set<String> {
+                    Set(await pair.pushes().filter { $0.daemon == daemon && $0.at > since }.map(\.endpoint))
+                }
+                try pair.start(0)
+                let alone = await DaemonProcess.eventually(within: 20) {
+                    await pair.drift()
+                    return await pushed(by: 0, after: .distantPast) == Set(endpoints)
+                }
+                #expect(alone, "the only daemon leads every shard: \(pair.daemons[0]?.stderr.suffix(2_000) ?? "")")
+                try pair.start(1)
+                let shared = await DaemonProcess.eventually(within: 20) {
+                    await pair.drift()
+                    return await pushed(by: 1, after: .distantPast).count == 2
+                }
+                #expect(shared, "the second daemon takes its share: \(pair.daemons[1]?.stderr.suffix(2_000) ?? "")")
+                // Settled: each endpoint pushed by one daemon, two each.
+                let settled = Date()
+                _ = await DaemonProcess.eventually(within: Self.tick * 6) {
+                    await pair.drift()
+                    return false
+                }
+                let first = await pushed(by: 0, after: settled)
+                let second = await pushed(by: 1, after: settled)
+                #expect(first.count == 2 && second.count == 2 && first.isDisjoint(with: second), "daemon 0 pushed \(first), daemon 1 \(second)")
+                #expect(pair.daemons[0]?.stderr.contains("for a standby to take over") == true, "the first daemon let two shards go")
+                // What `scalerd status` reads: each shard, and which of them this instance leads.
+                let view = try #require(try await pair.daemonView(1), "\(pair.daemons[1]?.stderr.suffix(1_000) ?? "")")
+                let shardViews = (view["leadership"] as? [String: Any])?["shards"] as? [[String: Any]] ?? []
+                #expect(shardViews.count == 4 && shardViews.filter { $0["role"] as? String == "leader" }.count == 2, "\(view)")
+
+                pair.daemons[0]?.signal(SIGKILL)
+                pair.daemons[0]?.process.waitUntilExit()
+                let killed = Date()
+                let tookAll = await DaemonProcess.eventually(within: 20) {
+                    await pair.drift()
+                    return await pushed(by: 1, after: killed) == Set(endpoints)
+                }
+                #expect(tookAll, "the survivor takes every shard: \(pair.daemons[1]?.stderr.suffix(2_000) ?? "")")
+                let pushes = await pair.pushes()
+                for endpoint in first {
+                    let took = try #require(pushes.first { $0.endpoint == endpoint && $0.daemon == 1 && $0.at > killed }?.at)
+                    #expect(took.timeIntervalSince(killed) <= Self.lease + 2 * Self.tick + 0.5, "\(endpoint) taken \(took.timeIntervalSince(killed))s after the kill")
+                }
+                for endpoint in endpoints {
+                    let daemons = pushes.filter { $0.endpoint == endpoint }.map(\.daemon)
+                    #expect(daemons == daemons.sorted(), "\(endpoint) was pushed by the first daemon after the second: \(daemons)")
+                }
+                guard sharedJournal else { return }
+                #expect(pair.daemons[1]?.stderr.contains("state restored") == true, "the survivor carries on the dead one's saved states")
+                #expect(pair.daemons[1]?.stderr.contains("could not be recorded") == false, "no shard's leader had its rows refused")
+                let target = PostgresTarget(host: "127.0.0.1", port: pair.postgres.port, username: pair.postgres.username,
+                                            password: pair.postgres.password, database: pair.postgres.database, tls: .disable)
+                try await PostgresJournal.reading(target, logger: Logger(label: "test")).closing { journal in
+                    let verified = try await journal.verify()
+                    #expect(verified.problem == nil, "\(String(describing: verified.problem))")
+                    let rows = try await journal.entries(JournalQuery())
+                    for endpoint in endpoints {
+                        let epochs = rows.filter { $0.endpoint == endpoint }.compactMap(\.epoch)
+                        #expect(!epochs.isEmpty && epochs == epochs.sorted(), "\(endpoint)'s terms, in the order written: \(epochs)")
+                    }
+                    #expect(Set(rows.compactMap(\.epoch)).count >= 6, "four first terms, two taken by the newcomer, two by the survivor")
+                    #expect(rows.allSatisfy { $0.epoch != nil && $0.outcome != .standby }, "the leaders' decisions alone")
                 }
             }
         }

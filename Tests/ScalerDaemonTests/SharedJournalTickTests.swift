@@ -15,7 +15,9 @@ import Testing
 /// A tick with a journal its group shares (PostgreSQL): the record and the saved states are the
 /// leader's alone, each of its rows says its term, and rows of a term it lost give way.
 @Suite(.postgres) struct SharedJournalTick {
-    private func withController(_ body: (inout Controller, PostgresJournal) async throws -> Void) async throws {
+    private func withController(
+        endpoints: [String] = ["only"], applied: AppliedSettings? = nil, _ body: (inout Controller, PostgresJournal) async throws -> Void
+    ) async throws {
         let server = try #require(ThrowawayPostgres.shared)
         let database = "tick_\(UUID().uuidString.prefix(8).lowercased())"
         var target = PostgresTarget(host: "127.0.0.1", port: server.port, username: server.username, password: server.password,
@@ -30,10 +32,12 @@ import Testing
             journal: { url: "postgres://\(server.username)@127.0.0.1:\(server.port)/\(database)?sslmode=disable" }
             providers: [{ name: demo, kind: simulated }]
             endpoints:
-              - { name: only, provider: demo, id: o, policy: { type: concurrency, value: 1, max_replicas: 8 } }
+            \(endpoints.map { "  - { name: \($0), provider: demo, id: \($0), policy: { type: concurrency, value: 1, max_replicas: 8 } }" }.joined(separator: "\n"))
             """, file: "test.yaml")
-        let runtime = EndpointRuntime(config: config.endpoints[0], provider: ScriptedProvider(replicas: 1), limits: .anything, metrics: FixedMetrics(inFlight: 4))
-        var controller = Controller(config: config, runtimes: [runtime], journal: journal, logger: Logger(label: "test"), clock: { Date() })
+        let runtimes = config.endpoints.map {
+            EndpointRuntime(config: $0, provider: ScriptedProvider(replicas: 1, applied: applied), limits: .anything, metrics: FixedMetrics(inFlight: 4))
+        }
+        var controller = Controller(config: config, runtimes: runtimes, journal: journal, logger: Logger(label: "test"), clock: { Date() })
         do {
             try await body(&controller, journal)
             await journal.close()
@@ -64,9 +68,9 @@ import Testing
     @Test func rowsOfATermThisInstanceLostGiveWayToTheNewLeadersRecord() async throws {
         try await withController { controller, journal in
             await controller.tick(acting: leading(3))
-            // Another leader writes in epoch 4; this one, not yet fenced, decides in epoch 3.
+            // Another leader writes the endpoint in epoch 4; this one, not yet fenced, decides in epoch 3.
             var newer = try #require(try await journal.entries(JournalQuery()).first)
-            (newer.id, newer.epoch, newer.at, newer.lastAt, newer.endpoint) = (nil, 4, Date(), Date(), "elsewhere")
+            (newer.id, newer.epoch, newer.at, newer.lastAt) = (nil, 4, Date(), Date())
             try await journal.append([newer])
             let refused = await controller.tick(acting: leading(3))
             #expect(refused.journalProblem == nil, "one refused write is not yet an outage")
@@ -84,6 +88,26 @@ import Testing
             #expect(gaps.map(\.kind) == [.termLost], "journal verify lists it as a lost term's gap")
             await controller.tick(acting: leading(5))
             #expect(try await journal.entries(JournalQuery()).map(\.epoch) == [3, 4, nil, 5], "it records again when it leads again")
+        }
+    }
+
+    @Test func withShardsEachEndpointIsPushedAndRecordedOnlyByItsShardsLeaderInThatShardsTerm() async throws {
+        let shards = Shards(group: "g", count: 2)
+        #expect(shards.shard(of: "embed") == 0 && shards.shard(of: "chat") == 1)
+        let applied = AppliedSettings()
+        try await withController(endpoints: ["chat", "embed"], applied: applied) { controller, journal in
+            await controller.tick(acting: .sharded(shards, [leading(7), .standby("standby: b leads shard 1 of g")]))
+            #expect(await applied.byEndpoint.keys.sorted() == ["embed"], "chat's shard is led by another")
+            var rows = try await journal.entries(JournalQuery())
+            #expect(rows.map(\.endpoint) == ["embed"] && rows.map(\.epoch) == [7] && rows.first?.pushed == true, "\(rows)")
+
+            // The shards change hands: each endpoint goes on under its new leader's term.
+            await controller.tick(acting: .sharded(shards, [.standby("standby: b leads shard 0 of g"), leading(8)]))
+            await controller.flush()
+            rows = try await journal.entries(JournalQuery())
+            #expect(await applied.byEndpoint.keys.sorted() == ["chat", "embed"])
+            #expect(rows.map(\.endpoint) == ["embed", "chat"] && rows.map(\.epoch) == [7, 8], "\(rows)")
+            #expect(try await journal.endpointStates().map(\.endpoint).sorted() == ["chat", "embed"], "each saved by the leader of its shard")
         }
     }
 }

@@ -97,6 +97,32 @@ private func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: secon
         #expect(controlled.gap(at: date(50)) == nil, "before the group's first event, as a journal without events")
     }
 
+    /// `ha.shards: 2`: "chat" is in shard 1, "embed" in shard 0 (FNV-1a of the name, mod 2).
+    private func shard(_ change: LeadershipDetail.Change, _ shard: Int, at seconds: Double, instance: String) -> DaemonEvent {
+        var detail = LeadershipDetail(change: change, group: "g", epoch: 1)
+        (detail.shard, detail.shards) = (shard, 2)
+        return event(.leadership, at: seconds, detail: detail.detail, instance: instance)
+    }
+
+    @Test func withShardsAnEndpointIsUncontrolledWhileItsShardHasNoLeaderThoughAnotherShardHasOne() throws {
+        #expect(Shards(group: "g", count: 2).shard(of: "chat") == 1 && Shards(group: "g", count: 2).shard(of: "embed") == 0)
+        let events = [
+            event(.start, at: 100, instance: "a"), shard(.acquired, 0, at: 101, instance: "a"), shard(.acquired, 1, at: 101, instance: "a"),
+            event(.start, at: 110, instance: "b"), shard(.released, 1, at: 120, instance: "a"), shard(.acquired, 1, at: 121, instance: "b"),
+            // b dies at 150 (its last evaluation); a takes shard 1 once its lease ran out.
+            event(.uncleanEnd, at: 300, detail: DaemonEvent.UncleanEnd(pid: 2, runStarted: date(110), lastEvaluation: date(150)).detail, instance: "b"),
+            shard(.acquired, 1, at: 166, instance: "a"),
+        ]
+        let group = ControlledTime(events: events, lastEvaluation: date(290), now: date(300))
+        #expect(group.gaps.isEmpty, "some instance led some shard throughout: \(group.gaps)")
+        let chat = ControlledTime(events: events, lastEvaluation: date(290), now: date(300), endpoint: "chat")
+        let gap = try #require(chat.gap(at: date(160)), "chat's shard had no leader from b's end to a's take-over")
+        #expect(gap.from == date(150) && gap.until == date(166), "\(gap)")
+        #expect(chat.gap(at: date(120.5)) == nil, "a let shard 1 go a second before b took it, and b was deciding since its start")
+        let embed = ControlledTime(events: events, lastEvaluation: date(290), now: date(300), endpoint: "embed")
+        #expect(embed.gaps.isEmpty, "a led embed's shard throughout: \(embed.gaps)")
+    }
+
     @Test func anInstanceStartingLaterDoesNotFillTheGapBeforeIt() {
         let events = [event(.start, at: 100, instance: "a"), event(.stop, at: 120, instance: "a"), event(.start, at: 150, instance: "b")]
         let controlled = ControlledTime(events: events, lastEvaluation: date(155), now: date(160))

@@ -32,19 +32,24 @@ import Testing
         }
     }
 
-    @Test func aSharedJournalRefusesADecisionOfAnEpochOlderThanItsNewest() async throws {
+    @Test func aSharedJournalRefusesADecisionOfAnEpochOlderThanItsEndpointsNewestButNotAnotherShards() async throws {
         try await withJournal(.postgres) { journal in
             try await journal.store.append([row(at: 10, epoch: 3)])
+            // Another shard's leader, in a later term: chat's leader goes on writing and extending.
             try await journal.store.append([row(endpoint: "embed", at: 12, epoch: 4, action: .scaleUp)])
+            try await journal.store.append([row(at: 13, epoch: 3)])
+            #expect(try await journal.entries().map(\.repeats) == [2, 1], "chat's hold run of epoch 3 grew after epoch 4 wrote embed")
+            // Chat's shard taken over in epoch 5: chat's rows of epoch 3 are refused from now on.
+            try await journal.store.append([row(at: 14, epoch: 5, action: .scaleUp)])
             let refused = await #expect(throws: JournalError.self) {
-                try await journal.store.append([row(endpoint: "other", at: 14, epoch: 3, action: .scaleUp)])
+                try await journal.store.append([row(at: 15, epoch: 3, action: .scaleDown)])
             }
             #expect(refused?.kind == .staleEpoch, "\(String(describing: refused))")
-            #expect(refused?.message.contains("refuses a decision of epoch 3: epoch 4 has written since") == true)
-            // Nor may the old term's open hold run grow: epoch 4 has written.
-            #expect(try await journal.rawWriteError("UPDATE decision SET repeats = 2, last_at = 20 WHERE id = 1")?.contains("append-only") == true)
-            try await journal.store.append([row(endpoint: "other", at: 16, epoch: nil, action: .scaleUp), row(at: 18, epoch: 4)])
-            #expect(try await journal.entries().map(\.epoch) == [3, 4, nil, 4], "a row of no term, or of the newest, is taken")
+            #expect(refused?.message.contains("refuses a decision of epoch 3 for chat: epoch 5 has written it since") == true, "\(String(describing: refused))")
+            // Nor may the old term's open hold run grow: it is no longer chat's newest row.
+            #expect(try await journal.rawWriteError("UPDATE decision SET repeats = 3, last_at = 20 WHERE id = 1")?.contains("append-only") == true)
+            try await journal.store.append([row(endpoint: "other", at: 16, epoch: nil, action: .scaleUp), row(at: 18, epoch: 5)])
+            #expect(try await journal.entries().map(\.epoch) == [3, 4, 5, nil, 5], "a row of no term, or of its endpoint's newest, is taken")
             #expect(try await journal.verify().problem == nil)
         }
     }
@@ -81,9 +86,10 @@ import Testing
             try await journal.store.append([entry(at: 1)])
             let grants = try Self.documentedGrants()
             #expect(grants.count >= 4, "\(grants)")
-            // The lease's table, as the first leader (here, the owner) makes it.
+            // The lease's tables, as the first leader (here, the owner) makes them.
             let lease = "CREATE TABLE scalerd_lease (name text PRIMARY KEY, holder text NOT NULL, epoch bigint NOT NULL, expires_at timestamptz NOT NULL)"
-            for statement in [lease, "CREATE ROLE daemon LOGIN PASSWORD 'daemon-pw-31'", "REVOKE CREATE ON SCHEMA public FROM PUBLIC"] + grants {
+            let members = "CREATE TABLE scalerd_member (grp text, holder text, expires_at timestamptz NOT NULL, PRIMARY KEY (grp, holder))"
+            for statement in [lease, members, "CREATE ROLE daemon LOGIN PASSWORD 'daemon-pw-31'", "REVOKE CREATE ON SCHEMA public FROM PUBLIC"] + grants {
                 #expect(try await journal.rawWriteError(statement) == nil, "\(statement)")
             }
             let daemon = try await journal.opened(as: "daemon", password: "daemon-pw-31")
