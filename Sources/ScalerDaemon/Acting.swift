@@ -19,10 +19,10 @@ enum Acting: Sendable {
         return terms[shards.shard(of: endpoint)]
     }
 
-    /// Each endpoint's, in order, when they differ by shard; nil when one answer is everyone's.
-    func perEndpoint(_ names: [String]) -> [Acting]? {
+    /// Each runtime's, in order, when they differ by shard; nil when one answer is everyone's.
+    func perEndpoint(_ runtimes: [EndpointRuntime]) -> [Acting]? {
         guard case .sharded = self else { return nil }
-        return names.map(of(endpoint:))
+        return runtimes.map { of(endpoint: $0.config.name) }
     }
 
     /// Until when a push may run, when the lease bounds it.

@@ -100,7 +100,7 @@ struct Controller {
         let epochs = acting.epochs
         if buffer.isFull { _ = await write([], epochs: epochs) }
         let unrecorded = journalUnavailable
-        let perEndpoint = acting.perEndpoint(runtimes.map(\.config.name))
+        let perEndpoint = acting.perEndpoint(runtimes)
         var (entries, nextStates) = await evaluate(paused: paused, journalUnavailable: unrecorded, acting: acting, perEndpoint: perEndpoint, budget: budget)
         // Each row says in which term it was decided: a shared journal refuses a past one's.
         if !epochs.isEmpty {
