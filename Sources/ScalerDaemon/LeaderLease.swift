@@ -30,6 +30,11 @@ struct LeaderLease: Sendable {
     private var survey: LeaseSurvey?
     /// Why each shard's last claim failed, if it did.
     private var failures: [Int: LeaseStoreError] = [:]
+    /// Whether, and how, the group's instances disagree on the shard count
+    /// (`ShardPlan.conflict`), as of the last survey.
+    private(set) var conflict: String?
+    /// Whether that keeps this instance from its share.
+    private var heldBack = false
 
     init(shards: Shards, store: any LeaseStore, terms: LeaseTerms, holder: String, tick: Double, clock: any Clock<Duration>) {
         self.shards = shards
@@ -76,7 +81,7 @@ struct LeaderLease: Sendable {
     var heldShards: [Int] { shards.indices.filter { leases[$0].epoch != nil } }
 
     /// Fences first (an instance woken from a pause does nothing before it knows), then surveys
-    /// the group when it shards, lets go of shards beyond its share and claims the rest.
+    /// the group, lets go of shards beyond its share and claims the rest.
     mutating func beforeTick() async -> (Acting, [ShardChange]) {
         var changes = shards.indices.flatMap { shard in leases[shard].check(at: now).map { ShardChange(shard: shard, change: $0) } }
         let sentAt = now
@@ -84,13 +89,12 @@ struct LeaderLease: Sendable {
         failures = [:]
         let (store, holder, duration, shards) = (store, holder, leases[0].terms.duration, shards)
         var surveyFailure: LeaseStoreError?
-        if shards.count > 1 {
-            switch await call(until: deadline, "survey the group \(group)", { try await store.survey(shards, holder: holder, for: duration) }) {
-            case .success(let seen): survey = seen
-            case .failure(let error): (survey, surveyFailure) = (nil, error)
-            }
+        switch await call(until: deadline, "survey the group \(group)", { try await store.survey(shards, holder: holder, for: duration) }) {
+        case .success(let seen): survey = seen
+        case .failure(let error): (survey, surveyFailure) = (nil, error)
         }
         let plan = ShardPlan(shards: shards, held: Set(heldShards), survey: survey, holder: holder)
+        if survey != nil { (conflict, heldBack) = (plan.conflict, plan.holdsBack) }
         for shard in plan.releases {
             changes += await letGo(shard, until: deadline).map { ShardChange(shard: shard, change: $0) }
         }
@@ -145,10 +149,8 @@ struct LeaderLease: Sendable {
         for shard in heldShards {
             changes += await letGo(shard, until: deadline).map { ShardChange(shard: shard, change: $0) }
         }
-        if shards.count > 1 {
-            let (store, group, holder) = (store, group, holder)
-            _ = await call(until: deadline, "leave the group \(group)") { try await store.leave(group, holder: holder) }
-        }
+        let (store, group, holder) = (store, group, holder)
+        _ = await call(until: deadline, "leave the group \(group)") { try await store.leave(group, holder: holder) }
         await store.close()
         return changes
     }
@@ -163,12 +165,13 @@ struct LeaderLease: Sendable {
     }
 
     private func standbyReason(_ shard: Int, surveyFailure: LeaseStoreError?) -> String {
+        if heldBack, let conflict, leases[shard].epoch == nil { return "standby: \(conflict)" }
         if let error = failures[shard] ?? surveyFailure { return "standby: the lease could not be claimed: \(error)" }
         if let other = leases[shard].otherHolder ?? survey?.holders[shards.lease(shard)] {
             return shards.count == 1 ? "standby: \(other) leads" : "standby: \(other) leads shard \(shard) of \(group)"
         }
         if let survey, shards.count > 1, leases[shard].epoch == nil {
-            return "standby: shard \(shard) of \(group) is free but beyond this instance's share (\(shards.count) shards among \(survey.members) instances)"
+            return "standby: shard \(shard) of \(group) is free but beyond this instance's share (\(shards.count) shards among \(survey.members.count) instances)"
         }
         return "standby: the lease's acting time ran out before the claim was answered"
     }

@@ -87,8 +87,16 @@ struct ScalerService: Service {
                 if wake == .tick {
                     var acting = Acting.alone
                     if var current = lease {
+                        let conflictBefore = current.conflict
                         let (now, changes) = await current.beforeTick()
                         lease = current
+                        if current.conflict != conflictBefore {
+                            if let conflict = current.conflict {
+                                logger.error("ha: \(conflict)", metadata: ["group": "\(current.group)"])
+                            } else {
+                                logger.notice("ha: the group's instances agree on ha.shards again", metadata: ["group": "\(current.group)"])
+                            }
+                        }
                         acting = now
                         await report(changes, of: current, acting: acting, config: controller.config, lifecycle: lifecycle)
                         let acquired = Set(changes.filter(\.change.isAcquired).map(\.shard))

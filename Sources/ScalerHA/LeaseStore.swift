@@ -21,9 +21,10 @@ public protocol LeaseStore: Sendable {
     /// without waiting for the lease to run out.
     func release(_ name: String, holder: String, epoch: Int64) async throws
 
-    /// Counts this instance as live in `group` for `duration` from the store's now, and answers
-    /// how many instances are live in it and who holds each of its shards' leases: what an
-    /// instance needs to know which shards to claim (`ShardPlan`).
+    /// Counts this instance as live in the group, with its shard count, for `duration` from the
+    /// store's now, and answers which instances are live in it (and their shard counts) and who
+    /// holds each of its leases: what an instance needs to know which shards to claim
+    /// (`ShardPlan`).
     func survey(_ shards: Shards, holder: String, for duration: Duration) async throws -> LeaseSurvey
 
     /// Ends this instance's membership of `group` at once, at a planned stop, so that the others'

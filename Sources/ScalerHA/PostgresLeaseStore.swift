@@ -39,6 +39,7 @@ public struct PostgresLeaseStore: LeaseStore {
                         CREATE TABLE IF NOT EXISTS scalerd_member (
                             grp text NOT NULL,
                             holder text NOT NULL,
+                            shards integer NOT NULL CHECK (shards > 0),
                             expires_at timestamptz NOT NULL,
                             PRIMARY KEY (grp, holder)
                         )
@@ -180,35 +181,38 @@ public struct PostgresLeaseStore: LeaseStore {
     }
 
     public func survey(_ shards: Shards, holder: String, for duration: Duration) async throws -> LeaseSurvey {
-        let (group, seconds, prefix) = (shards.group, duration.seconds, "\(shards.group)/")
+        let (group, seconds, prefix, count) = (shards.group, duration.seconds, "\(shards.group)/", Int64(shards.count))
         return try await failing("survey the group \(group)") {
             try await session.withConnection { [logger] connection in
                 // The statement's snapshot does not see its own heartbeat: this instance is
-                // counted apart. Members gone longer than a lease are removed as they are seen.
-                let members = try await connection.query("""
+                // added apart. Members gone longer than a lease are removed as they are seen.
+                let rows = try await connection.query("""
                     WITH beat AS (
-                        INSERT INTO scalerd_member (grp, holder, expires_at)
-                        VALUES (\(group), \(holder), clock_timestamp() + make_interval(secs => \(seconds)))
-                        ON CONFLICT (grp, holder) DO UPDATE SET expires_at = excluded.expires_at
+                        INSERT INTO scalerd_member (grp, holder, shards, expires_at)
+                        VALUES (\(group), \(holder), \(count), clock_timestamp() + make_interval(secs => \(seconds)))
+                        ON CONFLICT (grp, holder) DO UPDATE SET shards = excluded.shards, expires_at = excluded.expires_at
                         RETURNING holder
                     ), gone AS (
                         DELETE FROM scalerd_member
                         WHERE grp = \(group) AND holder <> \(holder) AND expires_at < clock_timestamp() - make_interval(secs => \(seconds))
                         RETURNING holder
                     )
-                    SELECT 1 + count(*) FROM scalerd_member WHERE grp = \(group) AND holder <> \(holder) AND expires_at > clock_timestamp()
+                    SELECT true, holder, shards::int8, 0::int8, '' FROM scalerd_member
+                    WHERE grp = \(group) AND holder <> \(holder) AND expires_at > clock_timestamp()
+                    UNION ALL
+                    SELECT false, holder, 0::int8, epoch, name FROM scalerd_lease
+                    WHERE (name = \(group) OR starts_with(name, \(prefix))) AND expires_at > clock_timestamp()
                     """, logger: logger)
-                var live = 1
-                for try await count in members.decode(Int64.self) { live = Int(clamping: count) }
-                let leases = try await connection.query("""
-                    SELECT name, holder, epoch FROM scalerd_lease
-                    WHERE starts_with(name, \(prefix)) AND expires_at > clock_timestamp()
-                    """, logger: logger)
+                var members = [holder: shards.count]
                 var holders: [String: LeaseHolder] = [:]
-                for try await (name, current, epoch) in leases.decode((String, String, Int64).self) {
-                    holders[name] = LeaseHolder(holder: current, epoch: epoch)
+                for try await (isMember, current, layout, epoch, name) in rows.decode((Bool, String, Int64, Int64, String).self) {
+                    if isMember {
+                        members[current] = Int(clamping: layout)
+                    } else {
+                        holders[name] = LeaseHolder(holder: current, epoch: epoch)
+                    }
                 }
-                return LeaseSurvey(members: live, holders: holders)
+                return LeaseSurvey(members: members, holders: holders)
             }
         }
     }

@@ -32,10 +32,11 @@ import Testing
         let config = try config()
         let clock = ManualClock()
         let applied = AppliedSettings()
+        let refused = AppliedSettings()
         let providers: [String: ScriptedProvider] = [
             "answers": ScriptedProvider(clock: clock, applied: applied),
             "hangs": ScriptedProvider(clock: clock, applyDelay: .seconds(600), applied: applied),
-            "refuses": ScriptedProvider(applyError: ProviderError(.unauthorized, "401: key revoked")),
+            "refuses": ScriptedProvider(clock: clock, applyError: ProviderError(.unauthorized, "401: key revoked"), attempted: refused),
         ]
         let runtimes = config.endpoints.map { endpoint in
             EndpointRuntime(config: endpoint, provider: providers[endpoint.name] ?? ScriptedProvider(applied: applied), limits: .anything, metrics: FixedMetrics(inFlight: 0))
@@ -44,7 +45,10 @@ import Testing
         let handBack = Task { await HandBack.run(runtimes, paused: ["paused"], within: 20, clock: clock) }
         // Once the answered push is in, the hanging push and its deadline's timer wait; nothing
         // is cut before the budget.
+        // The refused push is answered before the clock moves: on a loaded machine it could
+        // otherwise start after the budget and be cut as a timeout.
         while await applied.byEndpoint["a"] == nil { await Task.yield() }
+        while await refused.byEndpoint["r"] == nil { await Task.yield() }
         await clock.waitForSleepers(2)
         clock.advance(by: .seconds(19))
         #expect(clock.sleeping >= 2)

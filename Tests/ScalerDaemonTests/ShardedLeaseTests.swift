@@ -9,10 +9,10 @@ import Testing
 /// see which shards a `LeaderLease` claims and lets go as members come and go.
 private actor MemoryLeaseStore: LeaseStore {
     private var leases: [String: LeaseHolder] = [:]
-    private var members: Set<String> = []
+    private var members: [String: Int] = [:]
     private var lastEpoch: Int64 = 0
 
-    func join(_ holder: String) { members.insert(holder) }
+    func join(_ holder: String, shards: Int = 4) { members[holder] = shards }
     func holders() -> [String: String] { leases.mapValues(\.holder) }
 
     func prepare() async throws {}
@@ -37,11 +37,11 @@ private actor MemoryLeaseStore: LeaseStore {
     }
 
     func survey(_ shards: Shards, holder: String, for duration: Duration) async throws -> LeaseSurvey {
-        members.insert(holder)
-        return LeaseSurvey(members: members.count, holders: leases.filter { $0.key.hasPrefix("\(shards.group)/") })
+        members[holder] = shards.count
+        return LeaseSurvey(members: members, holders: leases.filter { $0.key == shards.group || $0.key.hasPrefix("\(shards.group)/") })
     }
 
-    func leave(_ group: String, holder: String) async throws { members.remove(holder) }
+    func leave(_ group: String, holder: String) async throws { members[holder] = nil }
 
     func close() async {}
 }
@@ -83,6 +83,22 @@ private actor MemoryLeaseStore: LeaseStore {
         #expect(led(shared) == [led(first).min()!], "a keeps its lowest shard, within the share of 1")
         #expect(released.map(\.shard) == [led(first).max()!] && released.allSatisfy { if case .released = $0.change { true } else { false } })
         #expect(await store.holders()["g/\(led(first).max()!)"] == nil, "released at once for a newcomer to take")
+    }
+
+    @Test func anInstanceGivenAnotherShardCountThanTheGroupsLetsGoOfEverythingAndSaysWhy() async throws {
+        let store = MemoryLeaseStore()
+        var a = try lease(store)
+        #expect(led(await a.beforeTick().0) == [0, 1, 2, 3])
+        // A host given ha.shards: 8: a tie, which the larger count wins.
+        await store.join("z", shards: 8)
+        let (acting, changes) = await a.beforeTick()
+        #expect(led(acting).isEmpty && changes.map(\.shard) == [0, 1, 2, 3], "every shard released before the tick acts")
+        #expect(a.conflict?.hasPrefix("the group's live instances disagree on ha.shards (8 shards on 1 instance, 4 shards on 1 instance)") == true, "\(a.conflict ?? "")")
+        if case .standby(let why) = acting.of(endpoint: "chat") {
+            #expect(why.hasPrefix("standby: the group's live instances disagree on ha.shards"), "\(why)")
+        } else {
+            Issue.record("chat is led")
+        }
     }
 
     @Test func aStopReleasesEveryShardHeldAndLeavesTheGroup() async throws {

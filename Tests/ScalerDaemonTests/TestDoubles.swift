@@ -16,6 +16,8 @@ struct ScriptedProvider: Provider {
     var applyDelay: Duration = .zero
     /// Where pushes that were answered are kept.
     var applied: AppliedSettings?
+    /// Where every push is kept as it is answered, refused ones included.
+    var attempted: AppliedSettings?
     /// Live settings to report; by default only the replica count.
     var settings: ManagedSettings?
 
@@ -34,6 +36,7 @@ struct ScriptedProvider: Provider {
         } catch {
             throw ProviderError(.cancelled, "cancelled")
         }
+        await attempted?.keep(wanted, for: endpoint.id)
         if let applyError { throw applyError }
         await applied?.keep(wanted, for: endpoint.id)
     }

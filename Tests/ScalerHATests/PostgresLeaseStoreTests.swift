@@ -132,16 +132,20 @@ import Testing
         let shards = Shards(group: group, count: 3)
         try await withLeaseStore { store in
             let alone = try await store.survey(shards, holder: "a", for: long)
-            #expect(alone == LeaseSurvey(members: 1, holders: [:]))
-            _ = try await store.survey(shards, holder: "b", for: long)
+            #expect(alone == LeaseSurvey(members: ["a": 3], holders: [:]))
+            _ = try await store.survey(Shards(group: group, count: 5), holder: "b", for: long)
             _ = try await store.survey(shards, holder: "gone", for: lapsing)
             let epoch = try #require(try await store.claim(shards.lease(1), holder: "b", epoch: nil, for: long).grantedEpoch)
             _ = try await store.claim(shards.lease(2), holder: "gone", epoch: nil, for: lapsing)
             _ = try await store.claim(group + "x/0", holder: "other group", epoch: nil, for: long)
             let seen = try await store.survey(shards, holder: "a", for: long)
-            #expect(seen == LeaseSurvey(members: 2, holders: [shards.lease(1): LeaseHolder(holder: "b", epoch: epoch)]))
+            #expect(seen == LeaseSurvey(members: ["a": 3, "b": 5], holders: [shards.lease(1): LeaseHolder(holder: "b", epoch: epoch)]),
+                    "each live member with its shard count")
+            let single = try #require(try await store.claim(group, holder: "c", epoch: nil, for: long).grantedEpoch)
+            #expect(try await store.survey(shards, holder: "a", for: long).holders[group] == LeaseHolder(holder: "c", epoch: single),
+                    "the group's own lease, held by an instance that does not shard, is seen")
             try await store.leave(group, holder: "b")
-            #expect(try await store.survey(shards, holder: "a", for: long).members == 1, "a member that left is not counted")
+            #expect(try await store.survey(shards, holder: "a", for: long).members == ["a": 3], "a member that left is not counted")
         }
     }
 
@@ -215,7 +219,7 @@ import Testing
             }
             try await store.prepare()
             #expect(try await store.claim("scalerd", holder: "a", epoch: nil, for: long).grantedEpoch != nil)
-            #expect(try await store.survey(Shards(group: "scalerd", count: 2), holder: "a", for: long).members == 1)
+            #expect(try await store.survey(Shards(group: "scalerd", count: 2), holder: "a", for: long).members == ["a": 2])
             try await store.leave("scalerd", holder: "a")
         } catch {
             Issue.record(error)

@@ -88,7 +88,7 @@ import Testing
             #expect(grants.count >= 4, "\(grants)")
             // The lease's tables, as the first leader (here, the owner) makes them.
             let lease = "CREATE TABLE scalerd_lease (name text PRIMARY KEY, holder text NOT NULL, epoch bigint NOT NULL, expires_at timestamptz NOT NULL)"
-            let members = "CREATE TABLE scalerd_member (grp text, holder text, expires_at timestamptz NOT NULL, PRIMARY KEY (grp, holder))"
+            let members = "CREATE TABLE scalerd_member (grp text, holder text, shards integer NOT NULL, expires_at timestamptz NOT NULL, PRIMARY KEY (grp, holder))"
             for statement in [lease, members, "CREATE ROLE daemon LOGIN PASSWORD 'daemon-pw-31'", "REVOKE CREATE ON SCHEMA public FROM PUBLIC"] + grants {
                 #expect(try await journal.rawWriteError(statement) == nil, "\(statement)")
             }
