@@ -46,6 +46,8 @@ import Testing
         ("{ url: \"postgres://scalerd@db/scalerd\", shards: 257 }", "ha.shards", "must be at most 256, got 257: each shard is a lease claimed at every tick"),
         ("{ url: \"postgres://scalerd@db/scalerd\", shards: 2.5 }", "ha.shards", nil),
         ("{ url: \"postgres://scalerd@db/scalerd\", shards: 9223372036854775808 }", "ha.shards", nil),
+        ("{ url: \"postgres://scalerd@db/scalerd\", shards: -7 }", "ha.shards", "must be 1 or more, got -7"),
+        ("{ url: \"postgres://scalerd@db/scalerd\", shards: 1e308 }", "ha.shards", nil),
         ("{ url: \"postgres://scalerd@db:9223372036854775808/scalerd\" }", "ha.url", "the port must be between 1 and 65535, got 9223372036854775808"),
         ("{ url: \"postgres://scalerd@db:-7/scalerd\" }", "ha.url", nil),
         ("{ url: \"postgres://scalerd@db:1e308/scalerd\" }", "ha.url", nil),
